@@ -1,0 +1,103 @@
+package io.mgw.core.store;
+
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.model.MessageStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Message state that outlives a node: status and history, DLR correlation, duplicate-suppression marks, parked
+ * early receipts and MO reassembly fragments (ARCHITECTURE.md §7).
+ *
+ * <p>Writes return a stage that completes once the write is durable in the store; implementations are free to batch
+ * writes from many callers into one transaction. Reads are synchronous and see every write whose stage completed.
+ * No method blocks on a network thread's behalf: callers on event loops use the stages. Every implementation passes
+ * the {@code StoreContract} test suite.
+ *
+ * <p>The interface lives in gateway-core (not in the store module) so that protocol adapters can answer query_sm and
+ * similar requests without depending on a store implementation.
+ */
+public interface Store extends AutoCloseable {
+
+    // ---- messages and history ----
+
+    /**
+     * Records a newly accepted message with its first history event. Idempotent: a second call for the same id
+     * (a Kafka redelivery) changes nothing and completes normally.
+     */
+    CompletionStage<Void> recordMessage(Message message, MessageEvent first);
+
+    /**
+     * Appends an event to a message's history and sets its current status to {@code event.status()} — unless the
+     * current status is already final and the event's is not (a late ENROUTE never undoes DELIVERED). Completes
+     * normally even if the message is unknown (the event is kept and shows once the message is recorded).
+     */
+    CompletionStage<Void> appendEvent(MessageId id, MessageEvent event);
+
+    /** The message's summary and full history, oldest event first. */
+    Optional<MessageRecord> find(MessageId id);
+
+    // ---- duplicate suppression ----
+
+    /**
+     * Marks part {@code part} of a message as submitted to {@code connector}. Completes with true the first time, and
+     * false if the mark was already there (a redelivery after a crash: the caller skips and counts the duplicate).
+     */
+    CompletionStage<Boolean> markSubmitted(MessageId id, String connector, int part);
+
+    // ---- DLR correlation ----
+
+    /**
+     * Records that the peer behind {@code connector} knows part {@code part} (1-based) of {@code parts} of our message
+     * under {@code remoteId}. The remote id is stored exactly as given: callers normalise it first.
+     */
+    CompletionStage<Void> putCorrelation(String connector, String remoteId, MessageId id, int part, int parts);
+
+    Optional<Correlation> findCorrelation(String connector, String remoteId);
+
+    /**
+     * Records the final outcome of one part and returns the tally over all parts of the message so far. Idempotent per
+     * (id, part): a repeated receipt for the same part does not count twice.
+     */
+    CompletionStage<PartTally> recordPartOutcome(MessageId id, int part, int parts, MessageStatus status);
+
+    // ---- receipts that arrived before their correlation ----
+
+    CompletionStage<Void> parkReceipt(ParkedReceipt receipt);
+
+    /** Parked receipts of a connector, oldest first, at most {@code limit}. */
+    List<ParkedReceipt> parkedReceipts(String connector, int limit);
+
+    /** All parked receipts older than {@code before}, oldest first, at most {@code limit} (for expiry). */
+    List<ParkedReceipt> parkedReceiptsBefore(Instant before, int limit);
+
+    CompletionStage<Void> deleteParkedReceipt(long parkId);
+
+    // ---- MO reassembly ----
+
+    /** Stores one fragment; a duplicate (same key and sequence) replaces nothing and completes normally. */
+    CompletionStage<Void> saveFragment(Fragment fragment);
+
+    /** Fragments under a key, ordered by sequence. */
+    List<Fragment> fragments(String key);
+
+    CompletionStage<Void> deleteFragments(String key);
+
+    /** Keys whose oldest fragment expires before {@code now}, at most {@code limit}. */
+    List<String> expiredFragmentKeys(Instant now, int limit);
+
+    // ---- housekeeping ----
+
+    /** Deletes messages, history, correlations and marks older than {@code before}; returns rows removed. */
+    long purgeOlderThan(Instant before);
+
+    /** Whether the store answers (for readiness). */
+    boolean isHealthy();
+
+    @Override
+    void close();
+}
