@@ -1,0 +1,278 @@
+package io.mgw.server.config;
+
+import io.mgw.core.config.AccountConfig;
+import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.config.GatewayConfig;
+import io.mgw.core.config.KafkaConfig;
+import io.mgw.core.config.ListenerConfig;
+import io.mgw.core.config.NodeConfig;
+import io.mgw.core.config.PasswordHash;
+import io.mgw.core.config.RouteConfig;
+import io.mgw.core.config.SimulatorConfig;
+import io.mgw.core.config.StoreConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads a node's YAML config file into a validated {@link GatewayConfig}.
+ *
+ * <p>Every scalar can be overridden by an environment variable named {@code MGW_} + its path upper-cased with dots as
+ * underscores (e.g. {@code MGW_KAFKA_BOOTSTRAP}, {@code MGW_LISTENERS_SMPP_PORT}). Errors name the key and the line
+ * ("accounts[0].window (line 14): 0 (expected: 1..100000)"). Unknown keys are errors, so a misspelling is caught at
+ * start instead of being ignored. The file format is documented in the README's config reference.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {}
+
+    public static GatewayConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    public static GatewayConfig load(Path file, Map<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return parse(new StringReader(text), env);
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static GatewayConfig parse(Reader yaml, Map<String, String> env) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        options.setCodePointLimit(4 * 1024 * 1024);
+        Node root;
+        try {
+            root = new Yaml(options).compose(yaml);
+        } catch (MarkedYAMLException e) {
+            throw new ConfigException("invalid YAML at line " + (e.getProblemMark().getLine() + 1) + ": "
+                    + e.getProblem(), e);
+        } catch (RuntimeException e) {
+            throw new ConfigException("invalid YAML: " + e.getMessage(), e);
+        }
+        ConfigNode top = new ConfigNode(root, "", env);
+        top.rejectUnknown(Set.of("node", "listeners", "kafka", "store", "accounts", "connectors", "routes",
+                "simulator"));
+
+        NodeConfig node = node(top.child("node"));
+        ConfigNode listeners = top.child("listeners");
+        listeners.rejectUnknown(Set.of("smpp", "http"));
+        ListenerConfig smpp = listener(listeners.child("smpp"), 2775);
+        ListenerConfig http = listener(listeners.child("http"), 8080);
+        KafkaConfig kafka = kafka(top.child("kafka"));
+        StoreConfig store = store(top.child("store"));
+
+        List<AccountConfig> accounts = new ArrayList<>();
+        Set<String> accountIds = new HashSet<>();
+        for (ConfigNode a : top.list("accounts")) {
+            AccountConfig acc = account(a);
+            if (!accountIds.add(acc.id())) {
+                throw a.child("id").error("duplicate account id '" + acc.id() + "'");
+            }
+            accounts.add(acc);
+        }
+        List<ConnectorConfig> connectors = new ArrayList<>();
+        Set<String> connectorIds = new HashSet<>();
+        for (ConfigNode c : top.list("connectors")) {
+            ConnectorConfig cc = connector(c);
+            if (!connectorIds.add(cc.id())) {
+                throw c.child("id").error("duplicate connector id '" + cc.id() + "'");
+            }
+            connectors.add(cc);
+        }
+        List<RouteConfig> routes = new ArrayList<>();
+        for (ConfigNode r : top.list("routes")) {
+            routes.add(route(r, connectorIds, accountIds));
+        }
+        Optional<SimulatorConfig> simulator = top.has("simulator")
+                ? Optional.of(simulator(top.child("simulator"))) : Optional.empty();
+        kafka.validateDurability();
+        return new GatewayConfig(node, smpp, http, kafka, store, accounts, connectors, routes, simulator);
+    }
+
+    private static NodeConfig node(ConfigNode n) {
+        n.rejectUnknown(Set.of("site", "siteId", "nodeId", "name", "dataDir"));
+        int nodeId = n.integer("nodeId", 1, 0, 0xFFFF);
+        return new NodeConfig(
+                n.string("site", "local"),
+                n.integer("siteId", 1, 0, 0xFFFF),
+                nodeId,
+                n.string("name", "node-" + nodeId),
+                Path.of(n.string("dataDir", "./data")).toAbsolutePath().normalize());
+    }
+
+    private static ListenerConfig listener(ConfigNode n, int defaultPort) {
+        n.rejectUnknown(Set.of("host", "port", "enabled"));
+        return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", defaultPort, 0, 65535),
+                n.bool("enabled", true));
+    }
+
+    private static KafkaConfig kafka(ConfigNode n) {
+        n.rejectUnknown(Set.of("bootstrap", "replicationFactor", "minInsyncReplicas", "allowWeakDurability",
+                "ingressPartitions", "deliverPartitions", "producer", "consumer"));
+        Optional<String> bootstrap = n.string("bootstrap");
+        boolean embedded = bootstrap.isEmpty();
+        return new KafkaConfig(
+                bootstrap,
+                n.integer("replicationFactor", embedded ? 1 : 3, 1, 15),
+                n.integer("minInsyncReplicas", embedded ? 1 : 2, 1, 15),
+                n.bool("allowWeakDurability", false),
+                n.integer("ingressPartitions", 8, 1, 1024),
+                n.integer("deliverPartitions", 4, 1, 1024),
+                n.stringMap("producer"),
+                n.stringMap("consumer"));
+    }
+
+    private static StoreConfig store(ConfigNode n) {
+        n.rejectUnknown(Set.of("type", "url", "user", "password", "poolSize", "retentionDays"));
+        String type = n.string("type", "h2");
+        if (!type.equals("h2") && !type.equals("postgresql")) {
+            throw n.child("type").error("'" + type + "' (expected: h2 or postgresql)");
+        }
+        Optional<String> url = n.string("url");
+        if (type.equals("postgresql") && url.isEmpty()) {
+            throw n.child("url").error("missing (required for type postgresql)");
+        }
+        return new StoreConfig(type, url, n.string("user", type.equals("h2") ? "sa" : "mgw"),
+                n.string("password", ""), n.integer("poolSize", 8, 1, 256), n.integer("retentionDays", 7, 1, 3650));
+    }
+
+    private static AccountConfig account(ConfigNode a) {
+        a.rejectUnknown(Set.of("id", "passwordHash", "password", "allowedIps", "maxSegmentsPerSecond", "window",
+                "maxBinds", "allowedDestinations", "idFormat", "defaultValidity"));
+        String id = a.requiredString("id");
+        if (id.length() > 15) {
+            throw a.child("id").error("'" + id + "' is " + id.length()
+                    + " characters (expected: at most 15, the SMPP system_id limit)");
+        }
+        String hash;
+        if (a.has("passwordHash")) {
+            hash = a.requiredString("passwordHash");
+            if (!PasswordHash.isHash(hash)) {
+                throw a.child("passwordHash").error("not a pbkdf2-sha256 hash (make one with ./gateway hash-password)");
+            }
+        } else if (a.has("password")) {
+            // A clear password is accepted for labs and tests; it is hashed at load and never kept or logged.
+            hash = PasswordHash.hash(a.requiredString("password"));
+        } else {
+            throw a.child("passwordHash").error("missing (required: passwordHash, or password for labs)");
+        }
+        for (ConfigNode ip : a.list("allowedIps")) {
+            String v = ip.scalar().orElse("");
+            if (!v.matches("[0-9a-fA-F:.]+(/\\d{1,3})?")) {
+                throw ip.error("'" + v + "' (expected: an IP address or CIDR block)");
+            }
+        }
+        List<String> dests = a.stringList("allowedDestinations");
+        for (int i = 0; i < dests.size(); i++) {
+            if (dests.get(i).startsWith("re:")) {
+                checkRegex(a.list("allowedDestinations").get(i), dests.get(i).substring(3));
+            }
+        }
+        String idFormat = a.string("idFormat", "hex");
+        if (!idFormat.equals("hex") && !idFormat.equals("decimal")) {
+            throw a.child("idFormat").error("'" + idFormat + "' (expected: hex or decimal)");
+        }
+        return new AccountConfig(
+                id,
+                hash,
+                a.stringList("allowedIps"),
+                a.integer("maxSegmentsPerSecond", 0, 0, 10_000_000),
+                a.integer("window", 50, 1, 100_000),
+                a.integer("maxBinds", 16, 1, 10_000),
+                dests,
+                idFormat,
+                a.duration("defaultValidity", Duration.ofHours(48)));
+    }
+
+    private static ConnectorConfig connector(ConfigNode c) {
+        c.rejectUnknown(Set.of("id", "type", "tps", "partitions", "settings"));
+        String id = c.requiredString("id");
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw c.child("id").error("'" + id + "' (expected: letters, digits, '.', '_', '-')");
+        }
+        String type = c.string("type", "smpp");
+        if (!type.equals("smpp")) {
+            throw c.child("type").error("'" + type + "' (expected: smpp; other protocols are not built yet)");
+        }
+        return new ConnectorConfig(id, type, c.integer("tps", 0, 0, 10_000_000),
+                c.integer("partitions", 8, 1, 1024), c.stringMap("settings"));
+    }
+
+    private static RouteConfig route(ConfigNode r, Set<String> connectorIds, Set<String> accountIds) {
+        r.rejectUnknown(Set.of("name", "direction", "destinationPrefix", "destinationRegex", "account", "kind",
+                "connectors", "deliverTo"));
+        String name = r.string("name", r.path());
+        String direction = r.string("direction", "MT").toUpperCase(java.util.Locale.ROOT);
+        if (!direction.equals("MT") && !direction.equals("MO")) {
+            throw r.child("direction").error("'" + direction + "' (expected: MT or MO)");
+        }
+        r.string("destinationRegex").ifPresent(re -> checkRegex(r.child("destinationRegex"), re));
+        Optional<String> kind = r.string("kind");
+        kind.ifPresent(k -> {
+            try {
+                io.mgw.core.model.Kind.valueOf(k);
+            } catch (IllegalArgumentException e) {
+                throw r.child("kind").error("'" + k + "' (expected: one of "
+                        + List.of(io.mgw.core.model.Kind.values()) + ")");
+            }
+        });
+        List<String> connectors = r.stringList("connectors");
+        Optional<String> deliverTo = r.string("deliverTo");
+        if (direction.equals("MT")) {
+            if (connectors.isEmpty()) {
+                throw r.child("connectors").error("missing (an MT route needs at least one connector)");
+            }
+            for (int i = 0; i < connectors.size(); i++) {
+                if (!connectorIds.contains(connectors.get(i))) {
+                    throw r.list("connectors").get(i).error("unknown connector '" + connectors.get(i) + "'");
+                }
+            }
+        } else {
+            String to = deliverTo.orElseThrow(() -> r.child("deliverTo").error("missing (an MO route needs deliverTo)"));
+            if (!accountIds.contains(to)) {
+                throw r.child("deliverTo").error("unknown account '" + to + "'");
+            }
+        }
+        return new RouteConfig(name, direction, r.string("destinationPrefix"), r.string("destinationRegex"),
+                r.string("account"), kind, connectors, deliverTo);
+    }
+
+    private static SimulatorConfig simulator(ConfigNode s) {
+        s.rejectUnknown(Set.of("host", "port", "receiptDelayMs", "failureRatio", "maxTps"));
+        return new SimulatorConfig(s.string("host", "127.0.0.1"), s.integer("port", 2776, 0, 65535),
+                s.longValue("receiptDelayMs", 100, 0, 86_400_000), s.decimal("failureRatio", 0.0, 0.0, 1.0),
+                s.integer("maxTps", 0, 0, 10_000_000));
+    }
+
+    private static void checkRegex(ConfigNode n, String re) {
+        try {
+            Pattern.compile(re);
+        } catch (PatternSyntaxException e) {
+            throw n.error("invalid regex '" + re + "': " + e.getDescription());
+        }
+    }
+}

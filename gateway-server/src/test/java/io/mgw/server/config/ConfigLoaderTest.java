@@ -1,0 +1,130 @@
+package io.mgw.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mgw.core.config.GatewayConfig;
+import io.mgw.core.config.PasswordHash;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static GatewayConfig parse(String yaml) {
+        return ConfigLoader.parse(new StringReader(yaml), Map.of());
+    }
+
+    private static GatewayConfig parse(String yaml, Map<String, String> env) {
+        return ConfigLoader.parse(new StringReader(yaml), env);
+    }
+
+    @Test
+    void demoConfigLoads() {
+        GatewayConfig c = ConfigLoader.load(Path.of("../config/demo.yaml"), Map.of());
+        assertThat(c.smpp().port()).isEqualTo(2775);
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.kafka().bootstrap()).isEmpty();
+        assertThat(c.store().type()).isEqualTo("h2");
+        assertThat(c.accounts()).singleElement().satisfies(a -> {
+            assertThat(a.id()).isEqualTo("demo");
+            assertThat(PasswordHash.verify("demopass", a.passwordHash())).isTrue();
+            assertThat(a.defaultValidity()).isEqualTo(Duration.ofHours(48));
+        });
+        assertThat(c.connectors()).singleElement().satisfies(k -> assertThat(k.setting("port", "")).isEqualTo("2776"));
+        assertThat(c.routes()).hasSize(2);
+        assertThat(c.simulator()).isPresent();
+        assertThat(c.node().dataDir()).isAbsolute();
+        assertThat(c.node().dataDir().getFileName().toString()).isEqualTo("data");
+    }
+
+    @Test
+    void emptyFileGivesDefaults() {
+        GatewayConfig c = parse("{}");
+        assertThat(c.smpp().host()).isEqualTo("127.0.0.1");
+        assertThat(c.kafka().replicationFactor()).isEqualTo(1);
+        assertThat(c.accounts()).isEmpty();
+    }
+
+    @Test
+    void unknownKeyIsAnErrorWithItsLine() {
+        assertThatThrownBy(() -> parse("node:\n  siteId: 1\n  sitId: 2\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("node.sitId (line 3): unknown key");
+    }
+
+    @Test
+    void outOfRangeValueNamesKeyAndLine() {
+        String yaml = """
+                accounts:
+                  - id: a
+                    password: x
+                    window: 0
+                """;
+        assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("accounts[0].window (line 4): 0 (expected: 1..100000)");
+    }
+
+    @Test
+    void routeToUnknownConnectorIsRefused() {
+        String yaml = """
+                routes:
+                  - name: r
+                    connectors: [nope]
+                """;
+        assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("routes[0].connectors[0]").hasMessageContaining("unknown connector 'nope'");
+    }
+
+    @Test
+    void badRegexIsRefused() {
+        String yaml = """
+                connectors: [{id: c}]
+                routes:
+                  - connectors: [c]
+                    destinationRegex: "44(["
+                """;
+        assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("routes[0].destinationRegex (line 4): invalid regex");
+    }
+
+    @Test
+    void weakDurabilityOnAClusterIsRefusedUnlessAllowed() {
+        assertThatThrownBy(() -> parse("kafka:\n  bootstrap: k1:9092\n  replicationFactor: 2\n"))
+                .hasMessageContaining("kafka.replicationFactor: 2 (expected: >= 3");
+        assertThatThrownBy(() -> parse("kafka:\n  bootstrap: k1:9092\n  minInsyncReplicas: 1\n"))
+                .hasMessageContaining("kafka.minInsyncReplicas: 1");
+        GatewayConfig ok = parse("kafka:\n  bootstrap: k1:9092\n  replicationFactor: 1\n  minInsyncReplicas: 1\n  allowWeakDurability: true\n");
+        assertThat(ok.kafka().replicationFactor()).isEqualTo(1);
+        assertThat(parse("kafka:\n  bootstrap: k1:9092\n").kafka().minInsyncReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void environmentOverridesScalars() {
+        GatewayConfig c = parse("listeners:\n  smpp: {port: 2775}\n",
+                Map.of("MGW_LISTENERS_SMPP_PORT", "3775", "MGW_KAFKA_BOOTSTRAP", "k:9092", "MGW_KAFKA_ALLOWWEAKDURABILITY", "true"));
+        assertThat(c.smpp().port()).isEqualTo(3775);
+        assertThat(c.kafka().bootstrap()).contains("k:9092");
+    }
+
+    @Test
+    void clearPasswordIsHashedAtLoad() {
+        GatewayConfig c = parse("accounts:\n  - id: a\n    password: secret\n");
+        assertThat(c.accounts().get(0).passwordHash()).startsWith("pbkdf2-sha256$").doesNotContain("secret");
+    }
+
+    @Test
+    void invalidYamlNamesTheLine() {
+        assertThatThrownBy(() -> parse("node:\n  site: [unclosed\n")).hasMessageContaining("invalid YAML at line");
+    }
+
+    @Test
+    void duplicateKeysAreRefused() {
+        assertThatThrownBy(() -> parse("node:\n  site: a\n  site: b\n")).hasMessageContaining("node.site (line 3): duplicate key");
+    }
+
+    @Test
+    void moRouteNeedsAKnownAccount() {
+        assertThatThrownBy(() -> parse("routes:\n  - direction: MO\n    deliverTo: ghost\n"))
+                .hasMessageContaining("routes[0].deliverTo (line 3): unknown account 'ghost'");
+    }
+}
