@@ -49,6 +49,13 @@ public interface Store extends AutoCloseable {
      */
     CompletionStage<Boolean> markSubmitted(MessageId id, String connector, int part);
 
+    /**
+     * Whether part {@code part} of the message was already marked submitted to {@code connector}. The egress side
+     * checks this before submitting a redelivered message, and marks only after the peer accepted it, so a crash
+     * between the two can duplicate (counted) but never lose.
+     */
+    boolean isSubmitted(MessageId id, String connector, int part);
+
     // ---- DLR correlation ----
 
     /**
