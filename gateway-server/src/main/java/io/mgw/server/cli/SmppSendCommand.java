@@ -1,6 +1,7 @@
 package io.mgw.server.cli;
 
-import java.nio.charset.StandardCharsets;
+import io.mgw.core.text.DataCoding;
+import io.mgw.core.text.Gsm7;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -57,10 +58,10 @@ public final class SmppSendCommand {
             @Override
             public void onAcceptDeliverSm(DeliverSm deliverSm) throws ProcessRequestException {
                 if (MessageReceiverListenerSupport.isReceipt(deliverSm.getEsmClass())) {
-                    receipts.offer(new String(deliverSm.getShortMessage(), StandardCharsets.ISO_8859_1));
+                    receipts.offer(Gsm7.decode(deliverSm.getShortMessage()));
                 } else {
                     System.out.println("MO from " + deliverSm.getSourceAddr() + ": "
-                            + new String(deliverSm.getShortMessage(), StandardCharsets.ISO_8859_1));
+                            + DataCoding.decode(deliverSm.getShortMessage(), deliverSm.getDataCoding() & 0xFF));
                 }
             }
 
@@ -95,9 +96,12 @@ public final class SmppSendCommand {
         }
     }
 
-    /** The demo text as GSM 7-bit unpacked for the common ASCII subset (data_coding 0). */
+    /** GSM 7-bit unpacked (data_coding 0) when the text fits the GSM alphabet, else UCS-2 would be needed. */
     private static byte[] gsmBytes(String text) {
-        return text.getBytes(StandardCharsets.ISO_8859_1);
+        if (!Gsm7.canEncode(text)) {
+            throw new IllegalArgumentException("--text: only GSM 03.38 characters are supported by this demo client");
+        }
+        return Gsm7.encode(text);
     }
 
     private static Map<String, String> options(String[] args) {
