@@ -1,0 +1,229 @@
+package io.mgw.server;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.config.GatewayConfig;
+import io.mgw.core.model.MessageIdGenerator;
+import io.mgw.core.spi.AdapterContext;
+import io.mgw.core.spi.OutboundConnector;
+import io.mgw.routing.RoutingEngine;
+import io.mgw.routing.kafka.EmbeddedKafka;
+import io.mgw.server.config.ConfigWatcher;
+import io.mgw.store.JdbcStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway node: reads nothing itself, but wires every module from a validated {@link GatewayConfig}.
+ *
+ * <p>Start order (each step needs the ones before): metrics, store, the embedded Kafka broker when no bootstrap is
+ * configured, the built-in SMSC simulator when configured, the routing engine (topics, connectors, consumers), the
+ * SMPP server, the HTTP listener, the config watcher. Stop order is the reverse, after a drain: stop accepting binds,
+ * unbind clients, stop consuming, finish in-flight work, commit, leave the groups.
+ */
+public final class GatewayNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
+
+    private final GatewayConfig config;
+    private final Optional<Path> configFile;
+    private final InstantSource clock = InstantSource.system();
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final AtomicReference<GatewayConfig> current;
+    private final NodeHealth health = new NodeHealth();
+
+    private JdbcStore store;
+    private EmbeddedKafka embeddedKafka;
+    private SmscSimulatorHandle simulator;
+    private RoutingEngine routing;
+    private SmppServerHandle smpp;
+    private HttpHandle http;
+    private ConfigWatcher watcher;
+    private volatile boolean closed;
+
+    public GatewayNode(GatewayConfig config, Path configFile) {
+        this(config, Optional.of(configFile));
+    }
+
+    public GatewayNode(GatewayConfig config, Optional<Path> configFile) {
+        this.config = config;
+        this.configFile = configFile;
+        this.current = new AtomicReference<>(config);
+    }
+
+    /** Starts everything; on failure closes what was started and rethrows. */
+    public synchronized void start() {
+        try {
+            doStart();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void doStart() {
+        long t0 = System.nanoTime();
+        Path dataDir = config.node().dataDir();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("node.dataDir " + dataDir + ": cannot create", e);
+        }
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+
+        store = JdbcStore.open(config.store(), dataDir, meters, clock);
+        closeables.add(store);
+
+        String bootstrap;
+        if (config.kafka().bootstrap().isPresent()) {
+            bootstrap = config.kafka().bootstrap().get();
+        } else {
+            embeddedKafka = new EmbeddedKafka(dataDir.resolve("kafka"), 0);
+            embeddedKafka.start();
+            closeables.add(embeddedKafka);
+            bootstrap = embeddedKafka.bootstrapServers();
+            log.info("embedded Kafka broker at {}", bootstrap);
+        }
+
+        config.simulator().ifPresent(sim -> {
+            simulator = SmscSimulatorHandle.start(sim);
+            closeables.add(simulator);
+            log.info("built-in SMSC simulator on {}:{}", sim.host(), simulator.port());
+        });
+
+        MessageIdGenerator ids = new MessageIdGenerator(config.node().siteId(), config.node().nodeId(), clock);
+        AtomicReference<AdapterContext> ctxRef = new AtomicReference<>();
+        routing = new RoutingEngine(config.kafka(), bootstrap, config.routes(), config.connectors(),
+                config.accounts(), store, meters, clock, cc -> connector(cc, ctxRef.get()));
+        AdapterContext ctx = new AdapterContext(config.node().name(), ids, routing.ingressSink(),
+                routing.receiptSink(), routing.deliveryRegistry(), store, routing::accounts, meters, clock);
+        ctxRef.set(ctx);
+        routing.start();
+        closeables.add(routing);
+
+        if (config.smpp().enabled()) {
+            smpp = SmppServerHandle.start(config.smpp(), ctx);
+            closeables.add(smpp);
+            log.info("SMPP server on {}:{}", config.smpp().host(), smpp.port());
+        }
+        health.add("store", () -> store.isHealthy(), "store answers");
+        health.add("routing", () -> routing.isReady(), "consumers running");
+        if (config.http().enabled()) {
+            http = HttpHandle.start(config.http(), meters, store, health);
+            closeables.add(http);
+            log.info("HTTP listener on {}:{}", config.http().host(), http.port());
+        }
+        configFile.ifPresent(f -> {
+            watcher = new ConfigWatcher(f, 2_000, this::reload);
+            closeables.add(watcher);
+        });
+        health.setStarted(true);
+        log.info("node ready: {} (site {}, node {}) in {} ms", config.node().name(), config.node().site(),
+                config.node().nodeId(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private OutboundConnector connector(ConnectorConfig cc, AdapterContext ctx) {
+        if (!cc.type().equals("smpp")) {
+            throw new IllegalArgumentException("connectors." + cc.id() + ".type: " + cc.type()
+                    + " (expected: smpp)");
+        }
+        // The simulator's port is known only after it started when the config asks for port 0.
+        ConnectorConfig effective = cc;
+        if (simulator != null && cc.setting("port", "").equals("0")) {
+            var settings = new java.util.HashMap<>(cc.settings());
+            settings.put("port", Integer.toString(simulator.port()));
+            effective = new ConnectorConfig(cc.id(), cc.type(), cc.tps(), cc.partitions(), settings);
+        }
+        return new io.mgw.smpp.client.SmppClientConnector(effective, ctx);
+    }
+
+    /** Applies routes, accounts and connector limits from a changed config file (listeners and Kafka need a restart). */
+    void reload(GatewayConfig next) {
+        current.set(next);
+        routing.reload(next.routes(), next.connectors(), next.accounts());
+    }
+
+    public int smppPort() {
+        return smpp.port();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public Optional<Integer> simulatorPort() {
+        return Optional.ofNullable(simulator).map(SmscSimulatorHandle::port);
+    }
+
+    public String kafkaBootstrap() {
+        return config.kafka().bootstrap().orElseGet(() -> embeddedKafka.bootstrapServers());
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    public JdbcStore store() {
+        return store;
+    }
+
+    public RoutingEngine routing() {
+        return routing;
+    }
+
+    /** Graceful stop for an in-service upgrade: readiness false, unbind clients, finish in-flight, commit, close. */
+    public void drainAndClose() {
+        if (closed) {
+            return;
+        }
+        log.info("draining");
+        health.setDraining(true);
+        try {
+            if (smpp != null) {
+                smpp.drain(Duration.ofSeconds(10));
+            }
+            if (routing != null) {
+                routing.drain(Duration.ofSeconds(20));
+            }
+        } catch (RuntimeException e) {
+            log.warn("drain did not finish cleanly", e);
+        }
+        close();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("close of {} failed", closeables.get(i).getClass().getSimpleName(), e);
+            }
+        }
+        meters.close();
+        log.info("node stopped");
+    }
+}
