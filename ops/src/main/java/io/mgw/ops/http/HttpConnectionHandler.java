@@ -33,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,10 +64,11 @@ import org.slf4j.LoggerFactory;
  *    +-- bad head, oversize declared body, early answer with a body ----^
  * </pre>
  *
- * <p>The channel runs with auto-read off behind a {@code FlowControlHandler}: each {@code ctx.read()} delivers at most
- * one HTTP object, and none is requested while a handler runs. That keeps pipelined requests in order, bounds memory
- * to one body per connection and stops reading from a client that does not read its responses. Every method runs on
- * the channel's event loop; handler completions hop back onto it.
+ * <p>The channel runs with auto-read off and asks for input ({@code ctx.read()}) only while it wants a request or more
+ * body, never while a handler runs. Objects the decoder still produces from the last read (pipelined requests) are
+ * queued and handled in order after the answer. That keeps responses in request order, bounds memory to one body and
+ * one read buffer per connection, and stops reading from a client that does not read its responses (writability).
+ * Every method runs on the channel's event loop; handler completions hop back onto it.
  */
 final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -100,8 +102,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     private int generation;
     private ScheduledFuture<?> timeout;
     private boolean readWhenWritable;
-    /** Set while handling a read object when the next object is wanted; one ctx.read() follows at the end. */
-    private boolean wantRead;
+    /** HTTP objects that arrived while a handler ran (pipelining): handled in order once it has answered. */
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
     HttpConnectionHandler(ListenerContext context) {
         this.context = context;
@@ -118,19 +120,44 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         state = State.CLOSING;
         generation++;
         releaseBody();
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
         cancelTimeout();
         super.channelInactive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        wantRead = false;
+        if (state == State.IN_FLIGHT || !pending.isEmpty()) {
+            pending.add(msg);
+            return;
+        }
+        handle(ctx, msg);
+        readIfWanted(ctx);
+    }
+
+    /** Handles what arrived while the last handler ran, until a new handler runs or nothing is left. */
+    private void drain(ChannelHandlerContext ctx) {
+        while (!pending.isEmpty() && state != State.IN_FLIGHT) {
+            handle(ctx, pending.poll());
+        }
+        readIfWanted(ctx);
+    }
+
+    /** Asks for more input when nothing is queued and the state wants some (a request, body, or skipped body). */
+    private void readIfWanted(ChannelHandlerContext ctx) {
+        if (pending.isEmpty() && (state == State.IDLE || state == State.READING || state == State.DISCARDING)) {
+            readNext(ctx);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof HttpRequest request) {
                 if (state == State.IDLE) {
                     onHead(ctx, request);
                 } else if (state != State.CLOSING) {
-                    // Cannot happen with one read per object; refuse rather than mix two requests.
+                    // A head before the last body part: the decoder never does this; refuse rather than mix requests.
                     log.debug("request head in state {} from {}: closing", state, ctx.channel().remoteAddress());
                     ctx.close();
                     return;
@@ -141,10 +168,6 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         } finally {
             ReferenceCountUtil.release(msg);
-        }
-        if (wantRead) {
-            wantRead = false;
-            readNext(ctx);
         }
     }
 
@@ -198,7 +221,6 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         int initial = declared >= 0 ? (int) declared : Math.min(maxBody, 8 * 1024);
         body = ctx.alloc().heapBuffer(Math.max(initial, 0), Math.max(maxBody, 0));
         state = State.READING;
-        wantRead = true;
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -217,21 +239,16 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
                 body.writeBytes(data);
                 if (content instanceof LastHttpContent last) {
-                    wantRead = false;
                     dispatch(ctx, last.trailingHeaders());
-                } else {
-                    wantRead = true;
                 }
             }
             case DISCARDING -> {
                 if (content instanceof LastHttpContent) {
                     state = State.IDLE;
                 }
-                wantRead = true;
             }
-            case IDLE -> wantRead = true; // stray content after an answered request: skip it
-            case IN_FLIGHT, CLOSING -> {
-                // CLOSING: input drained and dropped until the connection closes.
+            case IDLE, IN_FLIGHT, CLOSING -> {
+                // IDLE: stray content after an answered request; CLOSING: input drained until the connection closes.
             }
         }
     }
@@ -246,7 +263,6 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         ChannelFuture written = write(ctx, response, keepAlive);
         if (keepAlive) {
             state = State.DISCARDING;
-            wantRead = true;
         } else {
             state = State.CLOSING;
             written.addListener(ChannelFutureListener.CLOSE);
@@ -351,7 +367,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         ChannelFuture written = write(ctx, answer, keepAlive);
         if (keepAlive) {
             state = State.IDLE;
-            readNext(ctx);
+            drain(ctx);
         } else {
             state = State.CLOSING;
             written.addListener(ChannelFutureListener.CLOSE);
@@ -396,6 +412,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private FullHttpResponse toNetty(HttpResponse response, boolean keep) {
+        if (response.status() < 200 || response.status() > 599) {
+            throw new IllegalArgumentException("status: " + response.status() + " (expected: 200..599)");
+        }
         byte[] bytes = response.body() == null ? new byte[0] : response.body();
         FullHttpResponse out = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,

@@ -19,7 +19,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -130,7 +129,7 @@ public final class HttpListener implements AutoCloseable {
                 });
         try {
             serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             shutdownGroups();
             throw new IllegalStateException("http listener: cannot bind " + config.host() + ":" + config.port(), e);
         }
@@ -156,7 +155,6 @@ public final class HttpListener implements AutoCloseable {
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
                 .setMaxHeaderSize(config.maxHeaderBytes())
                 .setMaxChunkSize(MAX_CHUNK_BYTES)));
-        p.addLast("flow", new FlowControlHandler());
         p.addLast("handler", new HttpConnectionHandler(context));
     }
 
