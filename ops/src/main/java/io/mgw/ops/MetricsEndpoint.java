@@ -16,7 +16,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code GET /metrics}: every meter of the registry in the Prometheus text exposition format 0.0.4, or OpenMetrics
  * 1.0 when the scraper's Accept header asks for "application/openmetrics-text". Repeated {@code name[]} query
- * parameters restrict the answer to those metric families, as Prometheus federation does. Micrometer names map to
+ * parameters restrict the answer to those metric families, named without the type suffix ({@code name[]=
+ * gateway_smpp_submit_accepted}, not {@code ..._total}). Micrometer names map to
  * Prometheus names with dots turned into underscores ({@code gateway.http.request.served} becomes
  * {@code gateway_http_request_served_seconds}).
  */
