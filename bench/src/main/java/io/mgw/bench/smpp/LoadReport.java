@@ -98,11 +98,11 @@ public record LoadReport(
     StringBuilder sb = new StringBuilder();
     LoadConfig c = config;
     sb.append(String.format(Locale.ROOT,
-        "SmppLoad %s:%d as %s: %d %s binds x window %d, rate %s, warmup %ds + measured %ds, mix %s%n",
+        "SmppLoad %s:%d as %s: %d %s binds x window %d, rate %s, warmup %.1fs + measured %.1fs, mix %s%n",
         c.host(), c.port(), c.systemId(), c.binds(),
         c.receiver() == LoadConfig.ReceiverMode.TRANSCEIVER ? "TRX" : "TX (+" + c.rxBinds() + " RX)",
-        c.window(), c.rate() == 0 ? "unlimited" : c.rate() + "/s", c.warmup().toSeconds(),
-        c.duration().toSeconds(), c.mix()));
+        c.window(), c.rate() == 0 ? "unlimited" : c.rate() + "/s", c.warmup().toMillis() / 1000.0,
+        c.duration().toMillis() / 1000.0, c.mix()));
     sb.append(String.format(Locale.ROOT,
         "submitted   %d (measured %d, offered %.0f/s), not sent %d, send time %.1fs%n",
         submitted, submittedMeasured, submittedMeasured / (c.duration().toMillis() / 1000.0), notSent,

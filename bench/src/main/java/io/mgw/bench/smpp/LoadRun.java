@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mgw.bench.smpp.LoadConfig.ReceiverMode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,8 @@ import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
 import org.jsmpp.session.Session;
 import org.jsmpp.session.SubmitSmResult;
+import org.jsmpp.session.connection.ConnectionFactory;
+import org.jsmpp.session.connection.socket.SocketConnection;
 
 /**
  * One load run: binds, sends open-loop (or as fast as the windows allow), waits for receipts, unbinds, and
@@ -62,6 +65,17 @@ final class LoadRun {
 
   private static final int BIND_TIMEOUT_MILLIS = 10_000;
   private static final int ENQUIRE_LINK_MILLIS = 30_000;
+
+  /**
+   * jSMPP's own factory leaves Nagle's algorithm on; with one small write per PDU that holds a submit back
+   * until the previous segment is acknowledged, and with delayed ACKs that adds up to tens of milliseconds
+   * per PDU at moderate rates. A load tool must not add that latency.
+   */
+  private static final ConnectionFactory NO_DELAY = (host, port) -> {
+    Socket socket = new Socket(host, port);
+    socket.setTcpNoDelay(true);
+    return new SocketConnection(socket);
+  };
 
   private final LoadConfig cfg;
   private final PrintStream progress;
@@ -122,7 +136,7 @@ final class LoadRun {
   }
 
   private SMPPSession bind(BindType type) throws IOException {
-    SMPPSession s = new SMPPSession();
+    SMPPSession s = new SMPPSession(NO_DELAY);
     s.setTransactionTimer(cfg.responseTimeout().toMillis());
     s.setEnquireLinkTimer(ENQUIRE_LINK_MILLIS);
     // responses and deliver_sm share one processing queue per session; when it is full jSMPP answers

@@ -3,6 +3,7 @@ package io.mgw.bench.smpp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -46,7 +47,8 @@ import org.jsmpp.session.SubmitMultiResult;
 import org.jsmpp.session.SubmitSmResult;
 import org.jsmpp.session.connection.ServerConnection;
 import org.jsmpp.session.connection.ServerConnectionFactory;
-import org.jsmpp.session.connection.socket.ServerSocketConnection;
+import org.jsmpp.session.connection.Connection;
+import org.jsmpp.session.connection.socket.SocketConnection;
 import org.jsmpp.util.MessageId;
 
 /**
@@ -102,8 +104,32 @@ final class TestSmsc implements AutoCloseable {
     ServerConnectionFactory factory = new ServerConnectionFactory() {
       @Override
       public ServerConnection listen(int p) throws IOException {
-        socket[0] = new ServerSocket(p, 50, InetAddress.getLoopbackAddress());
-        return new ServerSocketConnection(socket[0]);
+        ServerSocket ss = new ServerSocket(p, 50, InetAddress.getLoopbackAddress());
+        socket[0] = ss;
+        // like the client, switch Nagle off: jSMPP writes one small segment per PDU
+        return new ServerConnection() {
+          @Override
+          public void setSoTimeout(int timeout) throws IOException {
+            ss.setSoTimeout(timeout);
+          }
+
+          @Override
+          public int getSoTimeout() throws IOException {
+            return ss.getSoTimeout();
+          }
+
+          @Override
+          public Connection accept() throws IOException {
+            Socket s = ss.accept();
+            s.setTcpNoDelay(true);
+            return new SocketConnection(s);
+          }
+
+          @Override
+          public void close() throws IOException {
+            ss.close();
+          }
+        };
       }
 
       @Override
@@ -174,8 +200,9 @@ final class TestSmsc implements AutoCloseable {
     try {
       BindRequest req = s.waitForBind(5_000);
       if (!password.equals(req.getPassword())) {
+        // leave the closing to the client: closing right away can make it lose the bind_resp
         req.reject(0x0E); // ESME_RINVPASWD
-        s.close();
+        sessions.add(s);
         return;
       }
       req.accept("testsmsc");
