@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param receiptWaitMillis how long the run waited for missing receipts after sending
  * @param otherDeliverSm deliver_sm that were not receipts (MO), or receipts without an id
  * @param sessionsLost binds that closed during the run
+ * @param toolCpuCores CPU used by the tool's JVM while sending, in cores (CPU seconds per wall second),
+ *     to tell whether the tool itself could be the limit
  */
 public record LoadReport(
     LoadConfig config,
@@ -53,7 +55,8 @@ public record LoadReport(
     Optional<ReceiptTracker.Snapshot> receipts,
     long receiptWaitMillis,
     long otherDeliverSm,
-    int sessionsLost) {
+    int sessionsLost,
+    double toolCpuCores) {
 
   /** Checks the references are present. */
   public LoadReport {
@@ -115,7 +118,8 @@ public record LoadReport(
     sb.append("submit_sm_resp latency ms (from intended start) ").append(text(submitLatency)).append('\n');
     sb.append("service time ms (from actual send)               ").append(text(serviceTime)).append('\n');
     sb.append("tool dispatch lag ms                             ").append(text(dispatchLag))
-        .append(", window-full waits ").append(windowWaits).append('\n');
+        .append(", window-full waits ").append(windowWaits)
+        .append(String.format(Locale.ROOT, ", tool CPU %.2f cores%n", toolCpuCores));
     receipts.ifPresentOrElse(r -> {
       sb.append(String.format(Locale.ROOT,
           "receipts    accepted %d, received %d, matched %d, missing %d, duplicates %d, unknown %d,"
@@ -186,6 +190,7 @@ public record LoadReport(
     root.put("serviceTimeMs", json(serviceTime));
     root.put("dispatchLagMs", json(dispatchLag));
     root.put("windowWaits", windowWaits);
+    root.put("toolCpuCores", toolCpuCores);
     receipts.ifPresent(r -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("accepted", r.accepted());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mgw.bench.smpp.LoadConfig.ReceiverMode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -168,6 +169,7 @@ final class LoadRun {
     Thread reporter = Thread.ofPlatform().daemon().name("smpp-load-progress")
         .start(() -> reportProgress(start));
     long notSent = 0;
+    long cpuStart = processCpuNanos();
     try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
       long slot = 0;
       long messageNo = 0;
@@ -217,6 +219,7 @@ final class LoadRun {
       }
       long sendStop = System.nanoTime();
       double sendSeconds = (sendStop - start) / 1e9;
+      double cpuCores = (processCpuNanos() - cpuStart) / (double) (sendStop - start);
       drainWindows(tx);
       senders.shutdown();
       if (!senders.awaitTermination(cfg.responseTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
@@ -235,10 +238,18 @@ final class LoadRun {
           statusNames(), timeouts.sum(), sums(errors), accepted.sum(), perSecond.summary(), perSecond.series(),
           submitLatency.snapshot(), serviceTime.snapshot(), dispatchLag.snapshot(), windowWaits.sum(),
           cfg.requestsReceipts() ? Optional.of(tracker.snapshot()) : Optional.empty(), receiptWaitMillis,
-          otherDeliverSm.sum(), sessionsLost.get());
+          otherDeliverSm.sum(), sessionsLost.get(), cpuCores);
     } finally {
       reporter.interrupt();
     }
+  }
+
+  /** CPU time used by this JVM so far (all threads), or 0 when the platform does not tell. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   /**
