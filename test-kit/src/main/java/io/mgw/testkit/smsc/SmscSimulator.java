@@ -456,7 +456,8 @@ public final class SmscSimulator implements AutoCloseable {
             try {
                 socket.setTcpNoDelay(true);
                 socket.setSoTimeout(5_000);
-                virtualThreads.execute(() -> handshake(new SocketConnection(socket)));
+                Connection conn = new SocketConnection(socket);
+                virtualThreads.execute(() -> handshake(conn));
             } catch (IOException | RuntimeException e) {
                 closeQuietly(socket);
             }
@@ -467,7 +468,7 @@ public final class SmscSimulator implements AutoCloseable {
         var sender = new SilencingPduSender();
         var sim = new SimSession(sender);
         SMPPServerSession session = new SMPPServerSession(conn, sim::onStateChange, new Receiver(sim),
-                new ServerResponseDeliveryAdapter(), 4, 10_000, sender, new DefaultPDUReader());
+                new ServerResponseDeliveryAdapter() {}, 4, 10_000, sender, new DefaultPDUReader());
         sim.session = session;
         session.setTransactionTimer(10_000);
         session.setEnquireLinkTimer(60_000);
@@ -477,13 +478,13 @@ public final class SmscSimulator implements AutoCloseable {
             if (!settings.systemId().isEmpty() && !settings.systemId().equals(bind.getSystemId())) {
                 bindsRefused.incrementAndGet();
                 bind.reject(SMPPConstant.STAT_ESME_RINVSYSID);
-                session.close();
+                closeLater(session);
                 return;
             }
             if (!settings.password().isEmpty() && !settings.password().equals(bind.getPassword())) {
                 bindsRefused.incrementAndGet();
                 bind.reject(SMPPConstant.STAT_ESME_RINVPASWD);
-                session.close();
+                closeLater(session);
                 return;
             }
             sim.systemId = bind.getSystemId();
@@ -508,9 +509,24 @@ public final class SmscSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes a refused session a little later: a jSMPP ESME whose socket closes right after the negative bind_resp
+     * may drop that response unread and wait for its bind timeout instead.
+     */
+    private void closeLater(SMPPServerSession session) {
+        try {
+            timer.schedule(session::close, 500, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            session.close();
+        }
+    }
+
     private SubmitSmResult onSubmit(SimSession sim, SubmitSm submit) throws ProcessRequestException {
         if (!respondToSubmits) {
             sim.sender.silence(submit.getSequenceNumber());
+            if (settings.recordLimit() > 0) {
+                record(sim, submit, "");
+            }
             return resultFor("0");
         }
         if (messageQueueFull) {
