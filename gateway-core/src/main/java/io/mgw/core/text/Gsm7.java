@@ -292,16 +292,40 @@ public final class Gsm7 {
      */
     public static byte[] pack(byte[] septets, int fillBits) {
         requireNonNull(septets, "septets");
-        int n = septets.length;
-        byte[] out = new byte[packedLength(n, fillBits)];
+        byte[] out = new byte[packedLength(septets.length, fillBits)];
+        pack(septets, 0, septets.length, fillBits, out, 0);
+        return out;
+    }
+
+    /**
+     * Packs {@code length} septets from {@code septets[offset..]} into {@code out[outOffset..]}, like
+     * {@link #pack(byte[], int)} but without allocating (e.g. straight after a UDH already written to {@code out}).
+     *
+     * @param septets   unpacked septets, each 0x00..0x7F
+     * @param offset    first septet
+     * @param length    number of septets
+     * @param fillBits  0..6 leading fill bits
+     * @param out       target; {@link #packedLength(int, int)} octets from {@code outOffset} are overwritten
+     * @param outOffset first target octet
+     * @return the number of octets written
+     * @throws IllegalArgumentException  if a septet is above 0x7F or fillBits is out of range
+     * @throws IndexOutOfBoundsException if a range is outside its array
+     */
+    public static int pack(byte[] septets, int offset, int length, int fillBits, byte[] out, int outOffset) {
+        requireNonNull(septets, "septets");
+        requireNonNull(out, "out");
+        Objects.checkFromIndexSize(offset, length, septets.length);
+        int octets = packedLength(length, fillBits);
+        Objects.checkFromIndexSize(outOffset, octets, out.length);
+        Arrays.fill(out, outOffset, outOffset + octets, (byte) 0);
         int bitPos = fillBits;
-        for (int i = 0; i < n; i++) {
-            int s = septets[i];
+        for (int i = 0; i < length; i++) {
+            int s = septets[offset + i];
             if ((s & 0x80) != 0) {
-                throw new IllegalArgumentException(
-                        "septets[" + i + "]: 0x" + Integer.toHexString(s & 0xFF) + " (expected: <= 0x7f)");
+                throw new IllegalArgumentException("septets[" + (offset + i) + "]: 0x" + Integer.toHexString(s & 0xFF)
+                        + " (expected: <= 0x7f)");
             }
-            int index = bitPos >>> 3;
+            int index = outOffset + (bitPos >>> 3);
             int shift = bitPos & 7;
             out[index] |= (byte) (s << shift);
             if (shift > 1) {
@@ -309,10 +333,10 @@ public final class Gsm7 {
             }
             bitPos += 7;
         }
-        if (n > 0 && out.length * 8 - bitPos == 7) {
-            out[out.length - 1] |= (byte) (CR << 1);
+        if (length > 0 && octets * 8 - bitPos == 7) {
+            out[outOffset + octets - 1] |= (byte) (CR << 1);
         }
-        return out;
+        return octets;
     }
 
     /**
