@@ -13,7 +13,17 @@ import io.mgw.core.spi.AdapterContext;
 import io.mgw.core.spi.OutboundConnector;
 import io.mgw.routing.RoutingEngine;
 import io.mgw.routing.kafka.EmbeddedKafka;
+import io.mgw.core.config.SimulatorConfig;
+import io.mgw.ops.Authenticator;
+import io.mgw.ops.HealthCheck;
+import io.mgw.ops.OpsEndpoints;
+import io.mgw.ops.Readiness;
+import io.mgw.ops.http.HttpListener;
+import io.mgw.ops.http.HttpListenerConfig;
 import io.mgw.server.config.ConfigWatcher;
+import io.mgw.smpp.server.SmppServer;
+import io.mgw.smpp.server.SmppServerConfig;
+import io.mgw.testkit.smsc.SmscSimulator;
 import io.mgw.store.JdbcStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,14 +56,14 @@ public final class GatewayNode implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicReference<GatewayConfig> current;
-    private final NodeHealth health = new NodeHealth();
+    private final Readiness readiness = new Readiness();
 
     private JdbcStore store;
     private EmbeddedKafka embeddedKafka;
-    private SmscSimulatorHandle simulator;
+    private SmscSimulator simulator;
     private RoutingEngine routing;
-    private SmppServerHandle smpp;
-    private HttpHandle http;
+    private SmppServer smpp;
+    private HttpListener http;
     private ConfigWatcher watcher;
     private volatile boolean closed;
 
@@ -104,11 +114,7 @@ public final class GatewayNode implements AutoCloseable {
             log.info("embedded Kafka broker at {}", bootstrap);
         }
 
-        config.simulator().ifPresent(sim -> {
-            simulator = SmscSimulatorHandle.start(sim);
-            closeables.add(simulator);
-            log.info("built-in SMSC simulator on {}:{}", sim.host(), simulator.port());
-        });
+        config.simulator().ifPresent(this::startSimulator);
 
         MessageIdGenerator ids = new MessageIdGenerator(config.node().siteId(), config.node().nodeId(), clock);
         AtomicReference<AdapterContext> ctxRef = new AtomicReference<>();
@@ -121,14 +127,23 @@ public final class GatewayNode implements AutoCloseable {
         closeables.add(routing);
 
         if (config.smpp().enabled()) {
-            smpp = SmppServerHandle.start(config.smpp(), ctx);
+            smpp = new SmppServer(SmppServerConfig.defaults(config.smpp().host(), config.smpp().port()), ctx);
+            try {
+                smpp.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("listeners.smpp: cannot listen on " + config.smpp().host() + ":"
+                        + config.smpp().port() + ": " + e.getMessage(), e);
+            }
             closeables.add(smpp);
             log.info("SMPP server on {}:{}", config.smpp().host(), smpp.port());
         }
-        health.add("store", () -> store.isHealthy(), "store answers");
-        health.add("routing", () -> routing.isReady(), "consumers running");
         if (config.http().enabled()) {
-            http = HttpHandle.start(config.http(), meters, store, health);
+            List<HealthCheck> checks = List.of(HealthCheck.of("routing", () -> routing.isReady()
+                    ? HealthCheck.Result.up("Kafka consumers running")
+                    : HealthCheck.Result.down("Kafka consumers not running")));
+            http = new HttpListener(HttpListenerConfig.defaults(config.http().host(), config.http().port()),
+                    OpsEndpoints.create(meters, readiness, checks, store, Authenticator.anonymousAdmin()), meters);
+            http.start();
             closeables.add(http);
             log.info("HTTP listener on {}:{}", config.http().host(), http.port());
         }
@@ -136,9 +151,26 @@ public final class GatewayNode implements AutoCloseable {
             watcher = new ConfigWatcher(f, 2_000, this::reload);
             closeables.add(watcher);
         });
-        health.setStarted(true);
         log.info("node ready: {} (site {}, node {}) in {} ms", config.node().name(), config.node().site(),
                 config.node().nodeId(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void startSimulator(SimulatorConfig sim) {
+        var settings = SmscSimulator.Settings.defaults()
+                .withHost(sim.host())
+                .withPort(sim.port())
+                .withReceiptDelay(Duration.ofMillis(sim.receiptDelayMs()))
+                .withFailureRatio(sim.failureRatio())
+                .withMaxTps(sim.maxTps())
+                .withRecordLimit(0);
+        simulator = new SmscSimulator(settings);
+        try {
+            simulator.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("simulator: cannot listen on " + sim.host() + ":" + sim.port(), e);
+        }
+        closeables.add(simulator);
+        log.info("built-in SMSC simulator on {}:{}", sim.host(), simulator.port());
     }
 
     private OutboundConnector connector(ConnectorConfig cc, AdapterContext ctx) {
@@ -171,7 +203,12 @@ public final class GatewayNode implements AutoCloseable {
     }
 
     public Optional<Integer> simulatorPort() {
-        return Optional.ofNullable(simulator).map(SmscSimulatorHandle::port);
+        return Optional.ofNullable(simulator).map(SmscSimulator::port);
+    }
+
+    /** The built-in simulator, when the config starts one. */
+    public Optional<SmscSimulator> simulator() {
+        return Optional.ofNullable(simulator);
     }
 
     public String kafkaBootstrap() {
@@ -196,7 +233,7 @@ public final class GatewayNode implements AutoCloseable {
             return;
         }
         log.info("draining");
-        health.setDraining(true);
+        readiness.setDraining(true);
         try {
             if (smpp != null) {
                 smpp.drain(Duration.ofSeconds(10));

@@ -1,0 +1,48 @@
+package io.mgw.server;
+
+import io.mgw.core.config.GatewayConfig;
+import io.mgw.server.config.ConfigLoader;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Configs for nodes started by tests: loopback, free ports, data in a temp dir. */
+final class NodeFixture {
+
+    private NodeFixture() {}
+
+    /** The demo topology (account demo/demopass, connector "sim" to the built-in simulator) on free ports. */
+    static GatewayConfig demo(Path dataDir, String extraAccountYaml) {
+        String yaml = """
+                node: {site: test, siteId: 7, nodeId: 1, name: it-node, dataDir: "%s"}
+                listeners:
+                  smpp: {host: 127.0.0.1, port: 0}
+                  http: {host: 127.0.0.1, port: 0}
+                kafka: {ingressPartitions: 4, deliverPartitions: 2}
+                store: {type: h2}
+                accounts:
+                  - id: demo
+                    password: demopass
+                    allowedIps: [127.0.0.1]
+                    window: 100
+                %s
+                connectors:
+                  - id: sim
+                    type: smpp
+                    partitions: 4
+                    settings: {host: 127.0.0.1, port: "0", systemId: gateway, password: gwpass, bindsPerNode: "2", window: "20"}
+                routes:
+                  - name: blocked
+                    destinationPrefix: "999"
+                    connectors: [sim]
+                    account: nobody
+                  - name: all
+                    connectors: [sim]
+                  - name: mo
+                    direction: MO
+                    deliverTo: demo
+                simulator: {host: 127.0.0.1, port: 0, receiptDelayMs: 50}
+                """.formatted(dataDir.toString().replace("\\", "/"), extraAccountYaml);
+        return ConfigLoader.parse(new StringReader(yaml), Map.of());
+    }
+}
