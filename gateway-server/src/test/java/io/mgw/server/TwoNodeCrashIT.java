@@ -1,0 +1,235 @@
+package io.mgw.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mgw.core.text.Gsm7;
+import io.mgw.routing.kafka.EmbeddedKafka;
+import io.mgw.server.config.ConfigLoader;
+import io.mgw.testkit.smsc.SmscSimulator;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SMSCDeliveryReceipt;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes sharing one Kafka broker, one PostgreSQL store and one SMSC: an ESME submits on node A (a separate JVM)
+ * and receives receipts on a receiver bind held on node B. Node A is killed hard (SIGKILL) in the middle of traffic.
+ * The oracle (RELIABILITY.md B.7): every submit acknowledged with ESME_ROK must get its receipt at node B
+ * ({@code lost = ok - receipted} is empty); submits whose response never came are "info" and may or may not arrive.
+ */
+class TwoNodeCrashIT {
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private Process nodeA;
+
+    @AfterEach
+    void tearDown() {
+        if (nodeA != null) {
+            nodeA.destroyForcibly();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    @Test
+    void killingTheSubmittingNodeLosesNoAcknowledgedMessage() throws Exception {
+        EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0);
+        kafka.start();
+        toClose.add(kafka);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(tmp.resolve("pg")).setCleanDataDirectory(true).start();
+        toClose.add(pg);
+        SmscSimulator smsc = new SmscSimulator(SmscSimulator.Settings.defaults()
+                .withReceiptDelay(Duration.ofMillis(200)).withRecordLimit(0)).start();
+        toClose.add(smsc);
+
+        String jdbcUrl = pg.getJdbcUrl("postgres", "postgres");
+        int smppA = freePort();
+        int httpA = freePort();
+        Path configA = tmp.resolve("a.yaml");
+        Files.writeString(configA, nodeYaml(2, tmp.resolve("a"), smppA, httpA, kafka.bootstrapServers(), jdbcUrl,
+                smsc.port()));
+        Path configB = tmp.resolve("b.yaml");
+        Files.writeString(configB, nodeYaml(3, tmp.resolve("b"), 0, 0, kafka.bootstrapServers(), jdbcUrl,
+                smsc.port()));
+
+        nodeA = startNodeProcess(configA, tmp.resolve("node-a.log"));
+        GatewayNode nodeB = new GatewayNode(ConfigLoader.load(configB, Map.of()), java.util.Optional.empty());
+        nodeB.start();
+        toClose.add(nodeB::close);
+        awaitReady(httpA);
+
+        // receiver on node B
+        Set<String> receipted = ConcurrentHashMap.newKeySet();
+        AtomicInteger receiptCount = new AtomicInteger();
+        SMPPSession rx = new SMPPSession();
+        rx.setMessageReceiverListener(new MessageReceiverListener() {
+            @Override
+            public void onAcceptDeliverSm(DeliverSm d) {
+                OptionalParameter p = d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
+                if (p instanceof OptionalParameter.COctetString s) {
+                    receipted.add(s.getValueAsString());
+                    receiptCount.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void onAcceptAlertNotification(AlertNotification a) {}
+
+            @Override
+            public DataSmResult onAcceptDataSm(DataSm d, Session s) {
+                return null;
+            }
+        });
+        rx.connectAndBind("127.0.0.1", nodeB.smppPort(), new BindParameter(BindType.BIND_RX, "demo", "demopass", "",
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
+        toClose.add(rx::unbindAndClose);
+
+        // transmitter on node A, several submitters in parallel
+        SMPPSession tx = new SMPPSession();
+        tx.setTransactionTimer(5_000);
+        tx.connectAndBind("127.0.0.1", smppA, new BindParameter(BindType.BIND_TX, "demo", "demopass", "",
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
+        Set<String> ok = ConcurrentHashMap.newKeySet();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger unknown = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger seq = new AtomicInteger();
+        ExecutorService submitters = Executors.newFixedThreadPool(8);
+        for (int t = 0; t < 8; t++) {
+            submitters.submit(() -> {
+                while (!stop.get()) {
+                    int n = seq.incrementAndGet();
+                    try {
+                        var r = tx.submitShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, "mgw",
+                                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4479" + (1000000 + n % 500),
+                                new ESMClass(), (byte) 0, (byte) 0, null, null,
+                                new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
+                                DataCodings.ZERO, (byte) 0, Gsm7.encode("crash test " + n), new OptionalParameter[0]);
+                        ok.add(r.getMessageId());
+                    } catch (NegativeResponseException e) {
+                        failed.incrementAndGet();
+                    } catch (Exception e) {
+                        unknown.incrementAndGet(); // no response: outcome unknown (Jepsen's :info)
+                        if (!tx.getSessionState().isBound()) {
+                            return null;
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        // let traffic flow, then kill node A in the middle of it
+        await().atMost(Duration.ofSeconds(60)).until(() -> ok.size() >= 1_500);
+        nodeA.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        stop.set(true);
+        submitters.shutdown();
+        assertThat(submitters.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        Set<String> acknowledged = Set.copyOf(ok);
+
+        // node B takes over A's partitions (after the consumer session timeout) and every acked message gets a receipt
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> receipted.containsAll(acknowledged));
+        Set<String> lost = new java.util.HashSet<>(acknowledged);
+        lost.removeAll(receipted);
+        assertThat(lost).as("acknowledged but never receipted").isEmpty();
+        System.out.printf("two-node crash: ok=%d failed=%d unknown=%d receipts=%d (distinct %d)%n",
+                acknowledged.size(), failed.get(), unknown.get(), receiptCount.get(), receipted.size());
+    }
+
+    private static String nodeYaml(int nodeId, Path dataDir, int smppPort, int httpPort, String bootstrap,
+            String jdbcUrl, int smscPort) {
+        return """
+                node: {site: test, siteId: 7, nodeId: %d, name: node-%d, dataDir: "%s"}
+                listeners:
+                  smpp: {host: 127.0.0.1, port: %d}
+                  http: {host: 127.0.0.1, port: %d}
+                kafka:
+                  bootstrap: "%s"
+                  replicationFactor: 1
+                  minInsyncReplicas: 1
+                  allowWeakDurability: true
+                  ingressPartitions: 4
+                  deliverPartitions: 2
+                  consumer: {session.timeout.ms: "10000", heartbeat.interval.ms: "1000"}
+                store: {type: postgresql, url: "%s", user: postgres, password: ""}
+                accounts:
+                  - id: demo
+                    password: demopass
+                    window: 100
+                connectors:
+                  - id: sim
+                    partitions: 4
+                    settings: {host: 127.0.0.1, port: "%d", systemId: gateway, password: gwpass, bindsPerNode: "2", window: "20"}
+                routes:
+                  - name: all
+                    connectors: [sim]
+                """.formatted(nodeId, nodeId, dataDir.toString().replace("\\", "/"), smppPort, httpPort, bootstrap,
+                jdbcUrl, smscPort);
+    }
+
+    private static Process startNodeProcess(Path config, Path log) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.mgw.server.Main", "run", "--config", config.toString());
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .directory(new File(".")).start();
+    }
+
+    private static void awaitReady(int httpPort) {
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
