@@ -205,6 +205,30 @@ class HttpListenerIT {
     }
 
     @Test
+    void largeBodiesWithinALargeLimitArriveWhole() throws Exception {
+        // MM7-sized: several MiB, declared and chunked.
+        HttpListener l = start(TestEndpoint.sync("/mm7", 8 << 20, r -> {
+            int sum = 0;
+            for (byte b : r.body()) {
+                sum += b & 0xFF;
+            }
+            return HttpResponse.text(200, r.body().length + " " + sum);
+        }));
+        byte[] body = new byte[5 << 20];
+        int sum = 0;
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) i;
+            sum += body[i] & 0xFF;
+        }
+
+        var declared = post(l, "/mm7", BodyPublishers.ofByteArray(body), false);
+        var chunked = post(l, "/mm7", BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)), false);
+
+        assertThat(declared.body()).isEqualTo(body.length + " " + sum);
+        assertThat(chunked.body()).isEqualTo(body.length + " " + sum);
+    }
+
+    @Test
     void declaredBodyOverTheLimitGets413BeforeTheBodyIsSent() throws Exception {
         HttpListener l = start(bodyLength("/up", 1000));
         try (RawHttp raw = new RawHttp(l.port())) {
