@@ -129,7 +129,8 @@ public final class EgressService implements AutoCloseable {
         final LinkedHashMap<Long, Pending> queue = new LinkedHashMap<>();
         final TreeMap<Long, Pending> retries = new TreeMap<>();
         final TreeSet<Long> unfinished = new TreeSet<>();
-        final Set<String> busy = new HashSet<>();
+        /** destination -> offset of the message that holds it. */
+        final Map<String, Long> busy = new HashMap<>();
         long nextOffset = -1;
         long committed = -1;
         Instant blockedUntil = Instant.MIN;
@@ -376,12 +377,12 @@ public final class EgressService implements AutoCloseable {
             int scanned = 0;
             while (it.hasNext() && inFlight.get() < options.maxInFlight() && scanned++ < 2000) {
                 Pending p = it.next();
-                if (s.busy.contains(p.dest)) {
+                if (s.busy.containsKey(p.dest)) {
                     continue;
                 }
                 it.remove();
                 buffered--;
-                s.busy.add(p.dest);
+                s.busy.put(p.dest, p.offset);
                 attempt(s, p, now);
                 if (!s.retries.isEmpty()) {
                     break;
@@ -440,7 +441,8 @@ public final class EgressService implements AutoCloseable {
         switch (outcome) {
             case SubmitOutcome.Accepted a -> {
                 submitted.increment();
-                release(s, p);
+                // the destination stays busy until the submitted-mark is durable, so a redelivered copy queued
+                // behind this message sees the mark and is skipped
                 afterStore(p, accepted(p.message, a.remoteIds()));
             }
             case SubmitOutcome.Throttled t -> {
@@ -466,7 +468,6 @@ public final class EgressService implements AutoCloseable {
             }
             case SubmitOutcome.Unknown u -> {
                 unknown.increment();
-                release(s, p);
                 afterStore(p, unknownOutcome(p.message, u));
             }
         }
@@ -559,13 +560,20 @@ public final class EgressService implements AutoCloseable {
     }
 
     private void release(PartitionState s, Pending p) {
-        s.busy.remove(p.dest);
+        s.busy.remove(p.dest, p.offset);
     }
 
-    /** Finishes the offset once {@code writes} complete; if they fail, the message is retried from the start. */
+    /**
+     * Finishes the offset and frees the destination once {@code writes} complete; if they fail, the message is tried
+     * again from the start (the duplicate check then decides).
+     */
     private void afterStore(Pending p, CompletionStage<?> writes) {
         writes.whenComplete((v, e) -> tasks.add(() -> {
             if (e == null) {
+                PartitionState s = parts.get(p.tp);
+                if (s != null) {
+                    release(s, p);
+                }
                 finish(p);
                 return;
             }
@@ -573,7 +581,7 @@ public final class EgressService implements AutoCloseable {
                     e.toString());
             PartitionState s = parts.get(p.tp);
             if (s != null) {
-                s.busy.add(p.dest);
+                s.busy.putIfAbsent(p.dest, p.offset);
                 p.attempts++;
                 block(s, p, clock.instant().plus(options.retryBackoff().delay(p.attempts)));
             }

@@ -81,6 +81,7 @@ public final class Router implements AutoCloseable {
     private final Counter moUnroutable;
     private final Counter batchRetries;
     private volatile boolean running;
+    private volatile boolean crashed;
     private volatile Consumer<String, byte[]> consumer;
     private Thread thread;
 
@@ -145,6 +146,28 @@ public final class Router implements AutoCloseable {
         drain(Duration.ofSeconds(30));
     }
 
+    /**
+     * Simulates a crash for tests: stops at once, abandoning the batch in hand without committing it, and closes the
+     * consumer without committing (the next member of the group reads the batch again).
+     */
+    void crash() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            crashed = true;
+            running = false;
+        }
+        if (t == null) {
+            return;
+        }
+        t.interrupt();
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void run() {
         Consumer<String, byte[]> c = consumer;
         try {
@@ -154,7 +177,7 @@ public final class Router implements AutoCloseable {
                 ConsumerRecords<String, byte[]> records;
                 try {
                     records = c.poll(Duration.ofMillis(200));
-                } catch (WakeupException e) {
+                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
                     continue;
                 }
                 if (!clock.instant().isBefore(nextExpire)) {
@@ -168,8 +191,9 @@ public final class Router implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Router stopped on an unexpected error", e);
         } finally {
+            Thread.interrupted();
             try {
-                c.close(Duration.ofSeconds(5));
+                c.close(Duration.ofSeconds(crashed ? 0 : 5));
             } catch (RuntimeException e) {
                 log.warn("Closing router consumer: {}", e.toString());
             }
@@ -197,6 +221,9 @@ public final class Router implements AutoCloseable {
                     .get(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             c.commitSync(commit);
         } catch (Exception e) {
+            if (crashed) {
+                return;
+            }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }

@@ -312,6 +312,17 @@ public final class RoutingEngine implements AutoCloseable {
         dispatcher.drain(remaining(deadline));
     }
 
+    /** Simulates a node crash for tests: the router stops without committing its batch in hand. */
+    void crashRouter() {
+        Router r;
+        synchronized (this) {
+            r = router;
+        }
+        if (r != null) {
+            r.crash();
+        }
+    }
+
     private static Duration remaining(long deadline) {
         return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }

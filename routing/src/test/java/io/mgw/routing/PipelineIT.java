@@ -51,7 +51,9 @@ class PipelineIT {
     static Path dir;
 
     static EmbeddedKafka kafka;
-    static final KafkaConfig KAFKA = new KafkaConfig(Optional.empty(), 3, 2, false, 4, 2, Map.of(), Map.of());
+    // generous producer timeouts: the shared CI machine can stall the broker for seconds
+    static final KafkaConfig KAFKA = new KafkaConfig(Optional.empty(), 3, 2, false, 4, 2,
+            Map.of("delivery.timeout.ms", "40000", "request.timeout.ms", "15000", "max.block.ms", "30000"), Map.of());
     static final InstantSource CLOCK = InstantSource.system();
     static final MessageIdGenerator IDS = new MessageIdGenerator(1, 1, CLOCK);
     static final AtomicInteger NAMES = new AtomicInteger();
@@ -99,7 +101,7 @@ class PipelineIT {
     static RoutingEngine.Settings settings() {
         Backoff fast = new Backoff(Duration.ofMillis(50), Duration.ofMillis(500));
         return new RoutingEngine.Settings(Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofHours(1),
-                Duration.ofSeconds(16), 10_000,
+                Duration.ofSeconds(40), 10_000,
                 new ClientDeliveryDispatcher.Options(50, 500, Duration.ofSeconds(1), fast),
                 c -> new EgressService.Options(100, 1000, fast, Duration.ofMillis(100)));
     }
@@ -123,7 +125,7 @@ class PipelineIT {
     }
 
     static void accept(RoutingEngine e, Message m) throws Exception {
-        e.ingressSink().accept(m).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        e.ingressSink().accept(m).toCompletableFuture().get(45, TimeUnit.SECONDS);
     }
 
     TestTarget target(RoutingEngine e, String account) {
@@ -141,7 +143,7 @@ class PipelineIT {
     }
 
     static void awaitTrue(java.util.concurrent.Callable<Boolean> c) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(c);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(c);
     }
 
     @Test
@@ -262,7 +264,7 @@ class PipelineIT {
                 acks.add(e.ingressSink().accept(mt(acct, d, d + "-" + i, ReportRequest.NONE)).toCompletableFuture());
             }
         }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
         awaitTrue(() -> c.accepted.size() == perDest * dests.size());
         for (String d : dests) {
             assertThat(c.acceptedTextByDest.get(d))
@@ -483,6 +485,36 @@ class PipelineIT {
     }
 
     @Test
+    void routerCrashMidBatchLosesNothingAndDuplicatesAreSuppressed() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine first = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        store.hold = m -> m.content().equals(new io.mgw.core.model.Content.Text("m25"));
+        int n = 50;
+        List<Message> all = new ArrayList<>();
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Message m = mt(acct, "49" + i, "m" + i, ReportRequest.NONE);
+            all.add(m);
+            acks.add(first.ingressSink().accept(m).toCompletableFuture());
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
+        Message stuck = all.get(25);
+        // the batch holding m25 cannot finish: the router must not commit it
+        awaitTrue(() -> c.accepted.stream().anyMatch(m -> m.id().equals(stuck.id())));
+        assertThat(store.find(stuck.id())).isEmpty();
+        first.crashRouter();
+
+        store.hold = m -> false;
+        engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        awaitTrue(() -> store.find(stuck.id()).isPresent() && c.accepted.size() == n);
+        assertThat(c.accepted).extracting(Message::id).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(all.stream().map(Message::id).toList());
+        assertThat(all).allSatisfy(m -> assertThat(store.find(m.id())).isPresent());
+    }
+
+    @Test
     void routerCommitsOnlyAfterEverythingOfTheBatchIsDurable() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
@@ -492,12 +524,11 @@ class PipelineIT {
         for (int i = 0; i < n; i++) {
             acks.add(e.ingressSink().accept(mt(acct, "49" + i, "m" + i, ReportRequest.NONE)).toCompletableFuture());
         }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
         e.close();
-        RoutingEngine again = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         TestConnector c = connectors.get(conn);
         awaitTrue(() -> c.accepted.stream().map(Message::id).distinct().count() == n);
-        assertThat(again.isReady()).isTrue();
-        assertThat(Instant.now()).isNotNull();
+        assertThat(c.accepted).extracting(Message::id).doesNotHaveDuplicates();
     }
 }
