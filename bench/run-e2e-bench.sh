@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# End-to-end SMPP benchmark on one machine: SMSC simulator (own JVM) <- node (own JVM, embedded Kafka + H2,
+# heap capped with -Xmx1g) <- SmppLoad (own JVM). Prints the load tool's report, the node's peak heap use, and
+# leaves a JFR recording of the node in bench/target/e2e-node.jfr (open with `jfr print --events
+# jdk.ExecutionSample` or JDK Mission Control) to see what limits the rate.
+#
+#   bench/run-e2e-bench.sh [SmppLoad flags...]     default: --rate 10000 --duration 60s --warmup 15s
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. .mvn/select-jdk.sh
+out=bench/target
+mkdir -p "$out"
+
+./mvnw -q -B -ntp -DskipTests -pl gateway-server,bench -am package dependency:build-classpath \
+    -Dmdep.outputFile=target/smpp-load.classpath -DincludeScope=runtime >&2
+jar=gateway-server/target/gateway-server.jar
+rm -rf "$out/e2e-data"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+java -Xmx512m -XX:+UseParallelGC -jar "$jar" sim smsc --port 2776 --system-id gateway --password gwpass \
+    --receipt-delay-ms 100 > "$out/e2e-sim.log" 2>&1 &
+pids+=($!)
+java -Xms1g -Xmx1g -XX:+UseParallelGC -XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true \
+    -jar "$jar" run --config config/bench.yaml > "$out/e2e-node.log" 2>&1 &
+node=$!
+pids+=($node)
+for i in $(seq 1 120); do
+  if curl -sf -o /dev/null http://127.0.0.1:8080/health/ready; then break; fi
+  sleep 1
+done
+curl -sf -o /dev/null http://127.0.0.1:8080/health/ready || { echo "node not ready; see $out/e2e-node.log" >&2; exit 1; }
+
+# sample the node's heap once a second while the load runs
+( peak=0; while kill -0 "$node" 2>/dev/null; do
+    used=$(curl -s http://127.0.0.1:8080/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$2} END {printf "%d", s}')
+    [ -n "$used" ] && [ "$used" -gt "$peak" ] && peak=$used && echo "$peak" > "$out/e2e-heap-peak"
+    sleep 1
+  done ) &
+pids+=($!)
+
+args=("$@")
+[ ${#args[@]} -eq 0 ] && args=(--rate 10000 --duration 60s --warmup 15s)
+set +e
+java -Xms512m -Xmx2g -cp "$(ls bench/target/bench-*.jar | head -1):$(cat bench/target/smpp-load.classpath)" \
+    io.mgw.bench.smpp.SmppLoad --host 127.0.0.1 --port 2775 --system-id bench --password benchpw \
+    --binds 4 --window 100 --wait-receipts 60s --json "$out/e2e-load.json" "${args[@]}"
+rc=$?
+set -e
+echo "node heap peak: $(( $(cat "$out/e2e-heap-peak" 2>/dev/null || echo 0) / 1048576 )) MiB (limit -Xmx1g)"
+kill -TERM "$node"; wait "$node" 2>/dev/null || true
+echo "JFR recording: $out/e2e-node.jfr"
+exit $rc
