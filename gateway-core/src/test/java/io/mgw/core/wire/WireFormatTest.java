@@ -451,7 +451,7 @@ class WireFormatTest {
     @ValueSource(strings = {"message", "report", "clientDelivery", "receipt"})
     void randomBytesFailOnlyWithWireFormatException(String type) {
         var random = new java.util.Random(0x5EED);
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 5_000; i++) {
             byte[] junk = new byte[random.nextInt(64)];
             random.nextBytes(junk);
             if (junk.length > 2 && random.nextBoolean()) {
@@ -471,7 +471,7 @@ class WireFormatTest {
     void corruptedRecordsFailOnlyWithWireFormatException(String type) {
         byte[] full = encodeSample(type);
         var random = new java.util.Random(42);
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 5_000; i++) {
             byte[] bytes = full.clone();
             int flips = 1 + random.nextInt(4);
             for (int f = 0; f < flips; f++) {
