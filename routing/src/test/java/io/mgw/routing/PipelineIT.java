@@ -405,6 +405,29 @@ class PipelineIT {
     }
 
     @Test
+    void moPartsArrivingOutOfOrderAreJoinedBeforeDelivery() throws Exception {
+        String acct = unique("app");
+        String conn = unique("smsc");
+        RouteConfig mo = new RouteConfig("keyword", "MO", Optional.of("7777"), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.of(acct));
+        RoutingEngine e = engine(List.of(mo), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message.Builder b = Message.builder().direction(Direction.MO).origin(new Origin("smpp", conn, "n1", ""))
+                .source(Address.msisdn("491701")).destination(Address.of("7777"));
+        Message part2 = b.id(IDS.next()).text(" world").concat(Optional.of(new io.mgw.core.model.Concat(9, 2, 2, false)))
+                .build();
+        Message part1 = b.id(IDS.next()).text("hello").concat(Optional.of(new io.mgw.core.model.Concat(9, 2, 1, false)))
+                .build();
+        accept(e, part2);
+        accept(e, part1);
+        awaitTrue(() -> target.delivered.size() == 1);
+        assertThat(target.delivered.get(0)).isInstanceOfSatisfying(ClientDelivery.MobileOriginated.class, d -> {
+            assertThat(d.message().content()).isEqualTo(new io.mgw.core.model.Content.Text("hello world"));
+            assertThat(d.message().id()).isEqualTo(part1.id());
+        });
+    }
+
+    @Test
     void hungTargetKeepsBoundedInFlightAndItsDeliveriesGoToAnotherTarget() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
