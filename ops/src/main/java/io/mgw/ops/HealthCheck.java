@@ -28,10 +28,12 @@ public interface HealthCheck {
             requireNonNull(detail, "detail");
         }
 
+        /** A passing result. */
         public static Result up(String detail) {
             return new Result(true, detail);
         }
 
+        /** A failing result. */
         public static Result down(String detail) {
             return new Result(false, detail);
         }

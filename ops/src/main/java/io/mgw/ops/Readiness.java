@@ -13,6 +13,7 @@ public final class Readiness {
         this.draining = draining;
     }
 
+    /** Whether a drain is under way. */
     public boolean isDraining() {
         return draining;
     }

@@ -26,7 +26,8 @@ import java.util.Optional;
  * @param perSecondSeries the same, one value per second
  * @param submitLatency intended start to submit_sm_resp, every response, measured window
  * @param serviceTime actual send to submit_sm_resp, every response, measured window
- * @param dispatchLag how late the tool sent compared with the schedule, measured window (tool health)
+ * @param dispatchLag how late submits left compared with the schedule (windows full, or the tool itself
+ *     late), measured window
  * @param windowWaits times the sender found a bind's window full and had to wait
  * @param receipts receipt counters, when receipts were requested
  * @param receiptWaitMillis how long the run waited for missing receipts after sending
@@ -117,7 +118,7 @@ public record LoadReport(
         acceptedPerSecond(), perSecond.min(), perSecond.median(), perSecond.max()));
     sb.append("submit_sm_resp latency ms (from intended start) ").append(text(submitLatency)).append('\n');
     sb.append("service time ms (from actual send)               ").append(text(serviceTime)).append('\n');
-    sb.append("tool dispatch lag ms                             ").append(text(dispatchLag))
+    sb.append("send lag ms (schedule -> send)                   ").append(text(dispatchLag))
         .append(", window-full waits ").append(windowWaits)
         .append(String.format(Locale.ROOT, ", tool CPU %.2f cores%n", toolCpuCores));
     receipts.ifPresentOrElse(r -> {
@@ -188,7 +189,7 @@ public record LoadReport(
     root.put("throughput", tp);
     root.put("submitLatencyMs", json(submitLatency));
     root.put("serviceTimeMs", json(serviceTime));
-    root.put("dispatchLagMs", json(dispatchLag));
+    root.put("sendLagMs", json(dispatchLag));
     root.put("windowWaits", windowWaits);
     root.put("toolCpuCores", toolCpuCores);
     receipts.ifPresent(r -> {

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +78,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** How long a connection we are closing keeps draining input, so the client can read our answer (no RST). */
     private static final long LINGER_MILLIS = 2_000;
+    /** Most body buffer reserved before the bytes arrive, in bytes. */
+    private static final int INITIAL_BODY_CAP = 256 * 1024;
 
     private enum State { IDLE, READING, DISCARDING, IN_FLIGHT, CLOSING }
 
@@ -101,7 +105,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean headRequest;
     private int generation;
     private ScheduledFuture<?> timeout;
-    private boolean readWhenWritable;
+    private boolean drainWhenWritable;
     /** HTTP objects that arrived while a handler ran (pipelining): handled in order once it has answered. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
@@ -136,9 +140,17 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         readIfWanted(ctx);
     }
 
-    /** Handles what arrived while the last handler ran, until a new handler runs or nothing is left. */
+    /**
+     * Handles what arrived while the last handler ran, until a new handler runs or nothing is left, then asks for
+     * more. Waits instead while the client has not taken our earlier answers (the channel is not writable), so a
+     * client that pipelines without reading cannot make us pile up answers.
+     */
     private void drain(ChannelHandlerContext ctx) {
-        while (!pending.isEmpty() && state != State.IN_FLIGHT) {
+        if (!ctx.channel().isWritable()) {
+            drainWhenWritable = true;
+            return;
+        }
+        while (!pending.isEmpty() && state != State.IN_FLIGHT && state != State.CLOSING) {
             handle(ctx, pending.poll());
         }
         readIfWanted(ctx);
@@ -147,7 +159,11 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Asks for more input when nothing is queued and the state wants some (a request, body, or skipped body). */
     private void readIfWanted(ChannelHandlerContext ctx) {
         if (pending.isEmpty() && (state == State.IDLE || state == State.READING || state == State.DISCARDING)) {
-            readNext(ctx);
+            if (ctx.channel().isWritable()) {
+                ctx.read();
+            } else {
+                drainWhenWritable = true;
+            }
         }
     }
 
@@ -218,8 +234,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(
                     HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
         }
-        int initial = declared >= 0 ? (int) declared : Math.min(maxBody, 8 * 1024);
-        body = ctx.alloc().heapBuffer(Math.max(initial, 0), Math.max(maxBody, 0));
+        // A declared length is only a claim: grow towards it as bytes arrive rather than reserve it up front.
+        int initial = (int) Math.min(declared >= 0 ? declared : 8 * 1024, Math.min(maxBody, INITIAL_BODY_CAP));
+        body = ctx.alloc().heapBuffer(initial, maxBody);
         state = State.READING;
     }
 
@@ -374,20 +391,11 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Asks for the next HTTP object, or waits until the client has taken what we wrote. */
-    private void readNext(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            ctx.read();
-        } else {
-            readWhenWritable = true;
-        }
-    }
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (readWhenWritable && ctx.channel().isWritable()) {
-            readWhenWritable = false;
-            ctx.read();
+        if (drainWhenWritable && ctx.channel().isWritable()) {
+            drainWhenWritable = false;
+            drain(ctx);
         }
         super.channelWritabilityChanged(ctx);
     }
@@ -422,6 +430,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 headRequest ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
         HttpHeaders h = out.headers();
         response.headers().forEach(h::set);
+        // We always frame with Content-Length; an endpoint's own framing header would corrupt the connection.
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
         if (response.contentType() != null && !response.contentType().isEmpty()) {
             h.set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }

@@ -87,31 +87,37 @@ public record HttpListenerConfig(
                 Optional.empty());
     }
 
+    /** The same settings with another {@link #maxHeaderBytes()}. */
     public HttpListenerConfig withMaxHeaderBytes(int value) {
         return new HttpListenerConfig(host, port, value, idleTimeout, maxConnections, workerThreads, handlerExecutor,
                 requestTimeout, sslContext);
     }
 
+    /** The same settings with another {@link #idleTimeout()}. */
     public HttpListenerConfig withIdleTimeout(Duration value) {
         return new HttpListenerConfig(host, port, maxHeaderBytes, value, maxConnections, workerThreads,
                 handlerExecutor, requestTimeout, sslContext);
     }
 
+    /** The same settings with another {@link #maxConnections()}. */
     public HttpListenerConfig withMaxConnections(int value) {
         return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, value, workerThreads, handlerExecutor,
                 requestTimeout, sslContext);
     }
 
+    /** The same settings with another {@link #workerThreads()}. */
     public HttpListenerConfig withWorkerThreads(int value) {
         return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, value, handlerExecutor,
                 requestTimeout, sslContext);
     }
 
+    /** The same settings with another {@link #handlerExecutor()}. */
     public HttpListenerConfig withHandlerExecutor(Executor value) {
         return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, workerThreads, value,
                 requestTimeout, sslContext);
     }
 
+    /** The same settings with another {@link #requestTimeout()}. */
     public HttpListenerConfig withRequestTimeout(Duration value) {
         return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, workerThreads,
                 handlerExecutor, value, sslContext);

@@ -6,6 +6,11 @@ import io.mgw.core.model.Content;
 import io.mgw.core.model.DeliveryReport;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageStatus;
+import io.mgw.core.segment.Segment;
+import io.mgw.core.segment.SegmentationMode;
+import io.mgw.core.segment.SegmentationPolicy;
+import io.mgw.core.segment.Segmenter;
+import io.mgw.core.segment.UserDataHeader;
 import io.mgw.core.spi.ClientDelivery;
 import io.mgw.core.text.DataCoding;
 import io.mgw.core.text.EncodingPreference;
@@ -40,6 +45,8 @@ import java.util.function.IntSupplier;
 final class DeliverSmFactory {
 
     private static final int MAX_SM = 254;
+    private static final SegmentationPolicy SPLIT_33 =
+            new SegmentationPolicy(EncodingPreference.GSM7_OR_UCS2, SegmentationMode.UDH8, 255, false);
 
     private DeliverSmFactory() {}
 
@@ -101,7 +108,7 @@ final class DeliverSmFactory {
                 udh = m.concat().map(DeliverSmFactory::concatUdh).orElse(new byte[0]);
                 body = DataCoding.encode(t.text(), enc);
                 if (udh.length + body.length > MAX_SM && version < 0x34) {
-                    return splitText(t.text(), enc, src, dst, pid, sequences, concatRefs.getAsInt() & 0xFF);
+                    return splitText(t.text(), src, dst, pid, sequences, concatRefs.getAsInt() & 0xFF);
                 }
             }
             case Content.Binary b -> {
@@ -127,43 +134,19 @@ final class DeliverSmFactory {
     }
 
     /** Splits text into UDH-concatenated parts (8-bit reference) for binds without message_payload. */
-    private static List<byte[]> splitText(String text, SmsEncoding enc, SmppAddress src, SmppAddress dst, int pid,
+    private static List<byte[]> splitText(String text, SmppAddress src, SmppAddress dst, int pid,
             IntSupplier sequences, int ref) {
-        int max = enc == SmsEncoding.UCS2 ? 134 : 153;
-        List<byte[]> parts = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            int end = i;
-            int size = 0;
-            while (end < text.length()) {
-                int cp = text.codePointAt(end);
-                int n = Character.charCount(cp);
-                int cost = DataCoding.encode(text.substring(end, end + n), enc).length;
-                if (size + cost > max) {
-                    break;
-                }
-                size += cost;
-                end += n;
-            }
-            parts.add(DataCoding.encode(text.substring(i, end), enc));
-            i = end;
-        }
-        List<byte[]> pdus = new ArrayList<>(parts.size());
-        int dc = DataCoding.dataCodingFor(enc);
-        for (int k = 0; k < parts.size(); k++) {
-            byte[] udh = concatUdh(new Concat(ref, parts.size(), k + 1, false));
-            pdus.add(deliver(sequences.getAsInt(), src, dst, 0x40, pid, dc,
-                    concat(udh, parts.get(k)), List.of()));
+        List<byte[]> pdus = new ArrayList<>();
+        for (Segment seg : Segmenter.split(new Content.Text(text), SPLIT_33, ref)) {
+            pdus.add(deliver(sequences.getAsInt(), src, dst, seg.udhi() ? 0x40 : 0, pid, seg.dataCoding(),
+                    seg.shortMessage(), List.of()));
         }
         return pdus;
     }
 
     static byte[] concatUdh(Concat c) {
-        if (c.wide()) {
-            return new byte[] {6, 8, 4, (byte) (c.reference() >>> 8), (byte) c.reference(), (byte) c.total(),
-                (byte) c.sequence()};
-        }
-        return new byte[] {5, 0, 3, (byte) c.reference(), (byte) c.total(), (byte) c.sequence()};
+        return c.wide() ? UserDataHeader.concat16(c.reference(), c.total(), c.sequence())
+                : UserDataHeader.concat8(c.reference(), c.total(), c.sequence());
     }
 
     private static List<Tlv> tlvsFromAttributes(Map<String, String> attrs) {

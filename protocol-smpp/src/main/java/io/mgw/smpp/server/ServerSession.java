@@ -3,7 +3,6 @@ package io.mgw.smpp.server;
 import static io.mgw.smpp.common.SmppStatus.*;
 
 import io.mgw.core.config.AccountConfig;
-import io.mgw.core.config.PasswordHash;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageEvent;
@@ -166,7 +165,7 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             return;
         }
         String password = request.getPassword() == null ? "" : request.getPassword();
-        if (!PasswordHash.verify(password, acc.passwordHash())) {
+        if (!server.verifyPassword(acc, password)) {
             // This runs on a virtual thread: sleeping parks it and holds no platform thread.
             Thread.sleep(config.failedBindDelay().toMillis());
             refuse(request, ESME_RINVPASWD, "bad_password", systemId);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.mgw.core.config.AccountConfig;
+import io.mgw.core.config.PasswordHash;
 import io.mgw.core.spi.AdapterContext;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -54,6 +57,7 @@ public final class SmppServer implements AutoCloseable {
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> bindCounts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, VerifiedPassword> verified = new ConcurrentHashMap<>();
     private volatile ServerSocket serverSocket;
     private volatile Thread acceptor;
     private volatile boolean draining;
@@ -229,6 +233,38 @@ public final class SmppServer implements AutoCloseable {
     void removed(ServerSession s) {
         sessions.remove(s);
     }
+
+    /**
+     * Checks a bind password. PBKDF2 at 100,000 iterations costs tens of milliseconds of CPU, so a password that
+     * verified once is remembered per account as a SHA-256 digest salted with the stored hash: a rebind storm after a
+     * failover then costs a hash each, not a PBKDF2 each. A changed hash in the config invalidates the entry; a wrong
+     * password always takes the full PBKDF2 path.
+     */
+    boolean verifyPassword(AccountConfig account, String password) {
+        byte[] digest = digest(account.passwordHash(), password);
+        VerifiedPassword v = verified.get(account.id());
+        if (v != null && v.hash.equals(account.passwordHash()) && MessageDigest.isEqual(v.digest, digest)) {
+            return true;
+        }
+        if (!PasswordHash.verify(password, account.passwordHash())) {
+            return false;
+        }
+        verified.put(account.id(), new VerifiedPassword(account.passwordHash(), digest));
+        return true;
+    }
+
+    private static byte[] digest(String hash, String password) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(hash.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            return md.digest(password.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private record VerifiedPassword(String hash, byte[] digest) {}
 
     /** Takes one of the account's maxBinds slots on this node; false if all are taken. */
     boolean reserveBind(AccountConfig account) {

@@ -48,7 +48,7 @@ final class RawClient implements AutoCloseable {
             socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
         }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(5_000);
+        socket.setSoTimeout(Integer.getInteger("raw.timeoutMs", 15_000));
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
@@ -63,7 +63,7 @@ final class RawClient implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads one PDU; fails the test if none comes within 5 s. */
+    /** Reads one PDU; fails the test if none comes within the read timeout (15 s; the CI machine is shared). */
     Pdu read() throws IOException {
         int len = in.readInt();
         byte[] b = new byte[len];

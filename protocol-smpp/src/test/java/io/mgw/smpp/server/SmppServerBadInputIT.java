@@ -254,7 +254,7 @@ class SmppServerBadInputIT {
             assertThat(c.closedByPeer()).isFalse(); // nothing arrived within 300 ms, connection still up
             assertThat(h.ingress.durable).isEmpty();
             h.ingress.release();
-            c.socket.setSoTimeout(5_000);
+            c.socket.setSoTimeout(15_000);
             RawClient.Pdu resp = c.read();
             assertThat(resp.status()).isEqualTo(ESME_ROK);
             assertThat(resp.firstCString()).isEqualTo(h.ingress.durableList().get(0).id().toString());

@@ -156,7 +156,7 @@ class SmppServerBindIT {
             RawClient.Pdu ub = c.read();
             assertThat(ub.commandId()).isEqualTo(0x80000006);
             assertThat(ub.status()).isEqualTo(ESME_ROK);
-            assertThat(h.deliveries.open("esme")).isEmpty();
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.deliveries.open("esme").isEmpty());
         }
     }
 }
