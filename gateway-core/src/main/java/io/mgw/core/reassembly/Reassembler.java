@@ -1,0 +1,331 @@
+package io.mgw.core.reassembly;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mgw.core.model.Concat;
+import io.mgw.core.model.Content;
+import io.mgw.core.model.Message;
+import io.mgw.core.store.Fragment;
+import io.mgw.core.store.Store;
+import io.mgw.core.wire.WireFormat;
+import io.mgw.core.wire.WireFormatException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins the parts of a concatenated mobile-originated message (3GPP TS 23.040 §9.2.3.24.1 UDH IEI 0x00/0x08, or
+ * SMPP 3.4 §5.3.2.22-24 SAR TLVs, as the adapter put them into {@link Message#concat()}) back into one message
+ * (ARCHITECTURE.md §5, "MO reassembly").
+ *
+ * <p><b>State lives only in the {@link Store}</b> (fragments, encoded with {@link WireFormat}), so partial messages
+ * survive a node restart, and a part that reaches another node completes the message there as long as that node
+ * reads the same store. The caller keys the Kafka ingress topic by destination, so all parts of one message meet on
+ * one partition, hence on one consumer at a time.
+ *
+ * <p><b>Key</b>: {@code origin.account} (the connector for MO), source, destination, reference, total and the
+ * reference width. An 8-bit and a 16-bit reference with the same value never mix, nor do two messages with the same
+ * reference but a different part count. Keys longer than {@value #MAX_PLAIN_KEY} characters (e-mail addresses) are
+ * replaced by a SHA-256 digest so they fit any store column.
+ *
+ * <p><b>The joined message</b> takes everything from part 1 (the part with sequence 1): its id, kind, origin,
+ * addresses, times, priority and report request. Part 1 is chosen rather than the first to arrive so that the id
+ * does not depend on network order, and a redelivered set of parts joins to the same id (duplicate suppression
+ * downstream keys on it). Its content is:
+ * <ul>
+ *   <li>all parts text: {@link Content.Text} with the texts joined in sequence order;</li>
+ *   <li>all parts binary: {@link Content.Binary} with the data joined in sequence order, part 1's data_coding, and
+ *       part 1's UDH without its concatenation element (empty when nothing else was in it, e.g. keeps a port
+ *       addressing element);</li>
+ *   <li>anything else (mixed text and binary, or multipart): {@link Content.Multipart} with one part per piece, in
+ *       order, so nothing is dropped.</li>
+ * </ul>
+ * Its {@code concat()} is empty and its attributes are part 1's plus {@value #PARTS_ATTRIBUTE} = total.
+ *
+ * <p><b>Failure behaviour.</b> A failed store write fails the returned stage (the caller retries the part; nothing
+ * is committed). A fragment whose stored bytes cannot be decoded is logged at ERROR and treated as missing. Known
+ * duplicate windows: a part redelivered by Kafka after its message was completed starts a new partial message,
+ * which {@link #expire()} hands out later as a lone part; and a node dying after the fragments were deleted but
+ * before the caller handed the joined message on loses the parts whose Kafka offsets were already committed
+ * (the last part is redelivered and expires alone). Both windows are one message wide.
+ *
+ * <p>Thread-safe. Offers and expiry for the same key run one after the other (chained on the previous stage),
+ * never interleaved, so two concurrent offers cannot both complete a message.
+ */
+public final class Reassembler {
+
+    /** Attribute of a joined message: the number of parts it was made of, in decimal. */
+    public static final String PARTS_ATTRIBUTE = "mo.parts";
+
+    /** How many expired keys one {@link #expire()} call handles at most. */
+    public static final int DEFAULT_EXPIRE_BATCH = 1_000;
+
+    static final int MAX_PLAIN_KEY = 200;
+
+    private static final Logger log = LoggerFactory.getLogger(Reassembler.class);
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final int IEI_CONCAT_8BIT = 0x00;
+    private static final int IEI_CONCAT_16BIT = 0x08;
+
+    private final Store store;
+    private final Duration timeout;
+    private final InstantSource clock;
+    /** The last queued operation per key; an entry exists only while an operation on the key is in flight. */
+    private final ConcurrentHashMap<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
+
+    /**
+     * @param store   where fragments are kept
+     * @param timeout how long after its first part arrived an incomplete message is given up (see {@link #expire()})
+     * @param clock   the time source for fragment expiry
+     */
+    public Reassembler(Store store, Duration timeout, InstantSource clock) {
+        this.store = requireNonNull(store, "store");
+        this.timeout = requireNonNull(timeout, "timeout");
+        this.clock = requireNonNull(clock, "clock");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+        }
+    }
+
+    /**
+     * Takes one part. A message without {@code concat()}, or with a total of 1, completes at once with itself,
+     * unchanged. Otherwise the part is stored; the stage completes with the joined message when this part made the
+     * set complete (the fragments are deleted first), and with empty when parts are still missing. Parts may come in
+     * any order; a duplicate (same sequence) is ignored.
+     *
+     * @return completes once the part is durable in the store; fails if the store write fails
+     */
+    public CompletionStage<Optional<Message>> offer(Message part) {
+        requireNonNull(part, "part");
+        Optional<Concat> concat = part.concat();
+        if (concat.isEmpty() || concat.get().total() == 1) {
+            return CompletableFuture.completedFuture(Optional.of(part));
+        }
+        Concat c = concat.get();
+        String key = key(part, c);
+        Fragment fragment = new Fragment(key, c.sequence(), c.total(), WireFormat.encodeMessage(part),
+                clock.instant().plus(timeout));
+        return serialized(key, () -> store.saveFragment(fragment).thenCompose(done -> completeIfWhole(key, c.total())));
+    }
+
+    /**
+     * Gives up incomplete messages whose first part arrived more than the timeout ago, at most
+     * {@value #DEFAULT_EXPIRE_BATCH} of them; see {@link #expire(int)}.
+     */
+    public List<Message> expire() {
+        return expire(DEFAULT_EXPIRE_BATCH);
+    }
+
+    /**
+     * Gives up at most {@code limit} incomplete messages whose first part arrived more than the timeout ago: returns
+     * the parts that did arrive, each unchanged (still with its {@code concat()}), in sequence order per message, and
+     * deletes them from the store. The caller delivers them as they are, so nothing is lost, and counts them in a
+     * metric (e.g. {@code gateway.mo.reassembly.expired}); the returned list size is the count of parts.
+     *
+     * <p>Blocks until the deletes are durable: call it from a scheduler thread, never from a network thread. If a
+     * delete fails, that message's parts are not returned (they stay in the store and come back on a later call),
+     * so a part is never handed out twice by a healthy store.
+     */
+    public List<Message> expire(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
+        }
+        Instant now = clock.instant();
+        List<CompletableFuture<List<Message>>> work = new ArrayList<>();
+        for (String key : store.expiredFragmentKeys(now, limit)) {
+            work.add(serialized(key, () -> expireKey(key, now)));
+        }
+        List<Message> parts = new ArrayList<>();
+        for (CompletableFuture<List<Message>> w : work) {
+            parts.addAll(w.join()); // expireKey never fails: it logs and returns empty instead
+        }
+        return parts;
+    }
+
+    // ---- internals ----
+
+    private CompletionStage<Optional<Message>> completeIfWhole(String key, int total) {
+        TreeMap<Integer, Message> bySequence = decodeParts(key, store.fragments(key));
+        if (bySequence.size() < total) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        Message joined = join(new ArrayList<>(bySequence.values()), total);
+        return store.deleteFragments(key).thenApply(done -> Optional.of(joined));
+    }
+
+    private CompletionStage<List<Message>> expireKey(String key, Instant now) {
+        List<Fragment> fragments = store.fragments(key);
+        Optional<Instant> oldest = fragments.stream().map(Fragment::expiresAt).min(Comparator.naturalOrder());
+        if (oldest.isEmpty() || !oldest.get().isBefore(now)) {
+            // completed, or completed and begun anew, since the store listed the key
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<Message> parts = new ArrayList<>(decodeParts(key, fragments).values());
+        return store.deleteFragments(key).handle((done, error) -> {
+            if (error != null) {
+                log.warn("MO reassembly: could not delete expired fragments of {}; will retry", key, error);
+                return List.of();
+            }
+            return parts;
+        });
+    }
+
+    /** Decodes fragments into parts keyed by sequence; undecodable or out-of-range ones are logged and skipped. */
+    private static TreeMap<Integer, Message> decodeParts(String key, List<Fragment> fragments) {
+        TreeMap<Integer, Message> bySequence = new TreeMap<>();
+        for (Fragment f : fragments) {
+            try {
+                Message m = WireFormat.decodeMessage(f.payload());
+                int sequence = m.concat().map(Concat::sequence).orElse(f.sequence());
+                bySequence.putIfAbsent(sequence, m);
+            } catch (WireFormatException e) {
+                log.error("MO reassembly: fragment {} of {} is unreadable; treating it as missing", f.sequence(), key,
+                        e);
+            }
+        }
+        return bySequence;
+    }
+
+    /** Joins a complete set of parts, sorted by sequence, part 1 first. */
+    static Message join(List<Message> parts, int total) {
+        Message first = parts.get(0);
+        Content content;
+        if (parts.stream().allMatch(p -> p.content() instanceof Content.Text)) {
+            StringBuilder text = new StringBuilder();
+            for (Message p : parts) {
+                text.append(((Content.Text) p.content()).text());
+            }
+            content = new Content.Text(text.toString());
+        } else if (parts.stream().allMatch(p -> p.content() instanceof Content.Binary)) {
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            for (Message p : parts) {
+                data.writeBytes(((Content.Binary) p.content()).data());
+            }
+            Content.Binary b = (Content.Binary) first.content();
+            content = new Content.Binary(withoutConcatElement(b.udh()), data.toByteArray(), b.dataCoding());
+        } else {
+            content = asMultipart(parts);
+        }
+        Map<String, String> attributes = new HashMap<>(first.attributes());
+        attributes.put(PARTS_ATTRIBUTE, Integer.toString(total));
+        return first.withContent(content, Optional.empty()).withAttributes(attributes);
+    }
+
+    private static Content.Multipart asMultipart(List<Message> parts) {
+        String subject = "";
+        List<Content.Part> pieces = new ArrayList<>();
+        for (Message p : parts) {
+            int sequence = p.concat().map(Concat::sequence).orElse(0);
+            switch (p.content()) {
+                case Content.Text t -> pieces.add(new Content.Part("text/plain; charset=utf-8", "part-" + sequence,
+                        t.text().getBytes(StandardCharsets.UTF_8)));
+                case Content.Binary b -> pieces.add(new Content.Part("application/octet-stream", "part-" + sequence,
+                        b.data()));
+                case Content.Multipart mp -> {
+                    if (subject.isEmpty()) {
+                        subject = mp.subject();
+                    }
+                    pieces.addAll(mp.parts());
+                }
+            }
+        }
+        return new Content.Multipart(subject, pieces);
+    }
+
+    /**
+     * A UDH (length octet first, then information elements: IEI, length, data) without its concatenation
+     * elements (3GPP TS 23.040 §9.2.3.24: IEI 0x00 with a 8-bit and 0x08 with a 16-bit reference). Returns an empty
+     * array when no other element remains, or when the UDH is malformed (its concatenation data is in
+     * {@link Message#concat()} anyway).
+     */
+    static byte[] withoutConcatElement(byte[] udh) {
+        if (udh.length == 0) {
+            return udh;
+        }
+        int udhl = udh[0] & 0xFF;
+        if (udhl + 1 != udh.length) {
+            return NO_BYTES;
+        }
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        int i = 1;
+        while (i < udh.length) {
+            if (i + 1 >= udh.length) {
+                return NO_BYTES;
+            }
+            int iei = udh[i] & 0xFF;
+            int length = udh[i + 1] & 0xFF;
+            if (i + 2 + length > udh.length) {
+                return NO_BYTES;
+            }
+            if (iei != IEI_CONCAT_8BIT && iei != IEI_CONCAT_16BIT) {
+                kept.write(udh, i, 2 + length);
+            }
+            i += 2 + length;
+        }
+        if (kept.size() == 0) {
+            return NO_BYTES;
+        }
+        byte[] out = new byte[kept.size() + 1];
+        out[0] = (byte) kept.size();
+        System.arraycopy(kept.toByteArray(), 0, out, 1, kept.size());
+        return out;
+    }
+
+    /** The store key of the message this part belongs to. */
+    static String key(Message part, Concat c) {
+        String plain = "mo|" + escape(part.origin().account()) + '|' + escape(part.source().value()) + '|'
+                + escape(part.destination().value()) + '|' + c.reference() + '|' + c.total() + '|'
+                + (c.wide() ? "16" : "8");
+        if (plain.length() <= MAX_PLAIN_KEY) {
+            return plain;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(plain.getBytes(StandardCharsets.UTF_8));
+            return "mo#" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("|", "\\|");
+    }
+
+    /** Runs {@code action} after every earlier operation on {@code key} finished (successfully or not). */
+    private <T> CompletableFuture<T> serialized(String key, Supplier<CompletionStage<T>> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<?> previous = tails.put(key, result);
+        CompletableFuture<?> start = previous == null ? CompletableFuture.completedFuture(null) : previous;
+        start.handle((ignored, error) -> null)
+                .thenCompose(ignored -> action.get())
+                .whenComplete((value, error) -> {
+                    tails.remove(key, result);
+                    if (error != null) {
+                        result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error);
+                    } else {
+                        result.complete(value);
+                    }
+                });
+        return result;
+    }
+}

@@ -1,0 +1,58 @@
+package io.mgw.ops;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.function.Supplier;
+
+/**
+ * One readiness condition of the node (store reachable, Kafka producer connected, connectors bound...), reported by
+ * {@link HealthEndpoint}. {@link #check()} runs on every readiness probe, on a handler thread: it must be quick and
+ * must not block on the network for long; a slow check should cache its last result. A check that throws counts as
+ * down.
+ */
+public interface HealthCheck {
+
+    /** Short stable name, the key under "checks" in the health JSON. */
+    String name();
+
+    /** The current state. */
+    Result check();
+
+    /**
+     * @param up     whether the condition holds
+     * @param detail a short explanation for operators ("" if none); never a secret
+     */
+    record Result(boolean up, String detail) {
+
+        public Result {
+            requireNonNull(detail, "detail");
+        }
+
+        /** A passing result. */
+        public static Result up(String detail) {
+            return new Result(true, detail);
+        }
+
+        /** A failing result. */
+        public static Result down(String detail) {
+            return new Result(false, detail);
+        }
+    }
+
+    /** A check from a name and a function. */
+    static HealthCheck of(String name, Supplier<Result> check) {
+        requireNonNull(name, "name");
+        requireNonNull(check, "check");
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Result check() {
+                return check.get();
+            }
+        };
+    }
+}

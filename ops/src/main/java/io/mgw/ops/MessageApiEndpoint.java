@@ -1,0 +1,98 @@
+package io.mgw.ops;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mgw.core.http.HttpEndpoint;
+import io.mgw.core.http.HttpRequest;
+import io.mgw.core.http.HttpResponse;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.store.MessageRecord;
+import io.mgw.core.store.Store;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API's message trace: {@code GET /api/v1/messages/{id}}, where id is our 32-digit hex form (any case) or
+ * its unsigned decimal form ({@link MessageId#parse}).
+ *
+ * <pre>
+ * 200 {"id":"0192...","account":"demo","protocol":"smpp","kind":"SMS","direction":"MT",
+ *      "source":"4711","destination":"491701234567","status":"DELIVERED",
+ *      "receivedAt":"2026-11-23T09:00:00.123Z","validUntil":"...","updatedAt":"...","errorCode":0,
+ *      "history":[{"at":"...","type":"ACCEPTED","status":"ACCEPTED","connector":"","detail":""}, ...]}
+ * 400 malformed id    404 unknown id    405 method other than GET/HEAD
+ * 401 no credentials (see {@link Authenticator})    503 store failed
+ * </pre>
+ *
+ * Instants are ISO-8601 in UTC; absent ones are null. The text preview is not shown. The store read is synchronous
+ * and runs on the listener's handler thread.
+ */
+public final class MessageApiEndpoint implements HttpEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageApiEndpoint.class);
+
+    /** Mount point. */
+    public static final String PREFIX = "/api/v1/messages";
+
+    private final Store store;
+    private final Authenticator authenticator;
+
+    /**
+     * @param store         where messages and their history are read
+     * @param authenticator who may read; {@link Authenticator#anonymousAdmin()} until the admin API gets users
+     */
+    public MessageApiEndpoint(Store store, Authenticator authenticator) {
+        this.store = requireNonNull(store, "store");
+        this.authenticator = requireNonNull(authenticator, "authenticator");
+    }
+
+    @Override
+    public String pathPrefix() {
+        return PREFIX;
+    }
+
+    @Override
+    public int maxBodyBytes() {
+        return 0;
+    }
+
+    @Override
+    public CompletionStage<HttpResponse> handle(HttpRequest request) {
+        return CompletableFuture.completedFuture(answer(request));
+    }
+
+    private HttpResponse answer(HttpRequest request) {
+        Optional<AdminPrincipal> principal = authenticator.authenticate(request);
+        if (principal.isEmpty()) {
+            return Json.error(401, "unauthorized", "credentials required");
+        }
+        // Reading needs only the viewer role, which every principal has; actions added later check theirs (403).
+        if (!Json.isRead(request.method())) {
+            return Json.methodNotAllowed(request.method());
+        }
+        String rest = request.path().substring(Math.min(PREFIX.length(), request.path().length()));
+        if (!rest.startsWith("/") || rest.length() == 1 || rest.indexOf('/', 1) >= 0) {
+            return Json.error(404, "not_found", "no such resource: " + request.path());
+        }
+        String text = rest.substring(1);
+        Optional<MessageId> id = MessageId.tryParse(text);
+        if (id.isEmpty()) {
+            return Json.error(400, "bad_message_id",
+                    "not a message id (expected: 32 hex digits or an unsigned decimal number)");
+        }
+        Optional<MessageRecord> found;
+        try {
+            found = store.find(id.get());
+        } catch (RuntimeException e) {
+            log.warn("message {}: store read failed", id.get(), e);
+            return Json.error(503, "store_unavailable", "message store unavailable");
+        }
+        if (found.isEmpty()) {
+            return Json.error(404, "message_not_found", "no message " + id.get());
+        }
+        return Json.response(200, MessageJson.of(found.get()));
+    }
+}

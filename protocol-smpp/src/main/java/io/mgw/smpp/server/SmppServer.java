@@ -1,0 +1,314 @@
+package io.mgw.smpp.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.mgw.core.config.AccountConfig;
+import io.mgw.core.config.PasswordHash;
+import io.mgw.core.spi.AdapterContext;
+import io.micrometer.core.instrument.Gauge;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMPP server for ESMEs (SMPP 3.3, 3.4 and 5.0 binds), built on jSMPP 3.0.2 for the session life cycle (bind
+ * handshake, enquire_link, unbind) with our own PDU front ({@link FrontPduReader}) that serves the message traffic.
+ *
+ * <p>Life cycle: {@link #start()} binds the port and accepts connections; {@link #drain(Duration)} stops accepting,
+ * waits for outstanding submits to be answered and unbinds every session so clients rebind to another node;
+ * {@link #close()} does the same without waiting.
+ *
+ * <p>Threads: one platform thread accepts; jSMPP gives each session a reader thread, an enquire_link thread and
+ * {@code pduProcessorDegree} workers. Submits are decoded on the reader thread, handed to the (non-blocking) ingress
+ * and answered when its stage completes; nothing blocks on Kafka. Responses and deliver_sm are written by one
+ * virtual thread per session at a time ({@link SessionWriter}); store look-ups (query_sm, cancel_sm) run on virtual
+ * threads.
+ */
+public final class SmppServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SmppServer.class);
+
+    private final SmppServerConfig config;
+    private final AdapterContext ctx;
+    private final SmppServerMetrics metrics;
+    private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "smpp-server-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> bindCounts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, VerifiedPassword> verified = new ConcurrentHashMap<>();
+    private volatile ServerSocket serverSocket;
+    private volatile Thread acceptor;
+    private volatile boolean draining;
+
+    /**
+     * @param config listener settings
+     * @param ctx    what the node gives adapters: ids, ingress, deliveries, store, accounts, meters, clock
+     */
+    public SmppServer(SmppServerConfig config, AdapterContext ctx) {
+        this.config = requireNonNull(config, "config");
+        this.ctx = requireNonNull(ctx, "ctx");
+        this.metrics = new SmppServerMetrics(ctx.meters());
+        Gauge.builder("gateway.smpp.session.active", sessions, s -> s.stream().filter(ServerSession::isBound).count())
+                .description("Bound SMPP sessions on this node").register(ctx.meters());
+        Gauge.builder("gateway.smpp.window.used", sessions,
+                        s -> s.stream().mapToInt(ServerSession::outstanding).sum())
+                .description("Requests received and not yet answered, over all sessions").register(ctx.meters());
+    }
+
+    /**
+     * Binds the listening socket and starts accepting.
+     *
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException if already started
+     */
+    public synchronized void start() throws IOException {
+        if (serverSocket != null) {
+            throw new IllegalStateException("already started");
+        }
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 128);
+        serverSocket = ss;
+        Thread t = new Thread(this::acceptLoop, "smpp-accept-" + ss.getLocalPort());
+        t.setDaemon(true);
+        acceptor = t;
+        t.start();
+        log.info("SMPP server listening on {}:{}", config.host(), ss.getLocalPort());
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        ServerSocket ss = serverSocket;
+        if (ss == null) {
+            throw new IllegalStateException("not started");
+        }
+        return ss.getLocalPort();
+    }
+
+    /** Sessions currently open (bound or binding). */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /**
+     * Graceful stop for an in-service upgrade (RELIABILITY.md B.4 item 7): stop accepting binds, answer new submits
+     * with ESME_RTHROTTLED, wait up to {@code timeout} for outstanding submits and deliveries to be answered, then
+     * unbind every session (clients rebind elsewhere) and close.
+     *
+     * @return true if every session finished its in-flight work within the timeout
+     */
+    public boolean drain(Duration timeout) {
+        draining = true;
+        closeListener();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ServerSession s : List.copyOf(sessions)) {
+            s.startDrain();
+        }
+        boolean clean = true;
+        for (ServerSession s : List.copyOf(sessions)) {
+            clean &= s.awaitIdle(deadline);
+        }
+        List<java.util.concurrent.Future<?>> unbinds = new java.util.ArrayList<>();
+        for (ServerSession s : List.copyOf(sessions)) {
+            unbinds.add(virtualThreads.submit(s::unbindAndClose));
+        }
+        for (var f : unbinds) {
+            try {
+                f.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) + 2_000,
+                        TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                clean = false;
+            }
+        }
+        return clean;
+    }
+
+    /** Closes the listener and every session at once; outstanding submits are not answered (nor acknowledged). */
+    @Override
+    public void close() {
+        draining = true;
+        closeListener();
+        for (ServerSession s : List.copyOf(sessions)) {
+            s.close();
+        }
+        timer.shutdownNow();
+        virtualThreads.shutdownNow();
+    }
+
+    private void closeListener() {
+        ServerSocket ss = serverSocket;
+        if (ss != null) {
+            try {
+                ss.close();
+            } catch (IOException e) {
+                log.debug("closing listener", e);
+            }
+        }
+    }
+
+    private void acceptLoop() {
+        ServerSocket ss = serverSocket;
+        while (!ss.isClosed()) {
+            Socket socket;
+            try {
+                socket = ss.accept();
+            } catch (IOException e) {
+                if (!ss.isClosed()) {
+                    log.warn("accept failed", e);
+                }
+                continue;
+            }
+            if (draining) {
+                closeQuietly(socket);
+                continue;
+            }
+            try {
+                socket.setTcpNoDelay(true);
+                ServerSession session = new ServerSession(this, socket);
+                sessions.add(session);
+                session.start();
+            } catch (IOException | RuntimeException e) {
+                log.warn("could not open a session for {}", socket.getRemoteSocketAddress(), e);
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    // ---- for sessions ----
+
+    SmppServerConfig config() {
+        return config;
+    }
+
+    AdapterContext ctx() {
+        return ctx;
+    }
+
+    SmppServerMetrics metrics() {
+        return metrics;
+    }
+
+    ExecutorService virtualThreads() {
+        return virtualThreads;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    void removed(ServerSession s) {
+        sessions.remove(s);
+    }
+
+    /**
+     * Checks a bind password. PBKDF2 at 100,000 iterations costs tens of milliseconds of CPU, so a password that
+     * verified once is remembered per account as a SHA-256 digest salted with the stored hash: a rebind storm after a
+     * failover then costs a hash each, not a PBKDF2 each. A changed hash in the config invalidates the entry; a wrong
+     * password always takes the full PBKDF2 path.
+     */
+    boolean verifyPassword(AccountConfig account, String password) {
+        byte[] digest = digest(account.passwordHash(), password);
+        VerifiedPassword v = verified.get(account.id());
+        if (v != null && v.hash.equals(account.passwordHash()) && MessageDigest.isEqual(v.digest, digest)) {
+            return true;
+        }
+        if (!PasswordHash.verify(password, account.passwordHash())) {
+            return false;
+        }
+        verified.put(account.id(), new VerifiedPassword(account.passwordHash(), digest));
+        return true;
+    }
+
+    private static byte[] digest(String hash, String password) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(hash.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            return md.digest(password.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private record VerifiedPassword(String hash, byte[] digest) {}
+
+    /** Takes one of the account's maxBinds slots on this node; false if all are taken. */
+    boolean reserveBind(AccountConfig account) {
+        AtomicInteger n = bindCounts.computeIfAbsent(account.id(), k -> new AtomicInteger());
+        int max = account.maxBinds();
+        for (;;) {
+            int cur = n.get();
+            if (cur >= max) {
+                return false;
+            }
+            if (n.compareAndSet(cur, cur + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseBind(AccountConfig account) {
+        AtomicInteger n = bindCounts.get(account.id());
+        if (n != null) {
+            n.decrementAndGet();
+        }
+    }
+
+    /**
+     * Takes {@code segments} permits from the account's rate limiter, shared by all its sessions on this node. A
+     * limit of 0 means none. A message of more segments than the whole per-second limit takes the whole second.
+     */
+    boolean tryAcquire(AccountConfig account, int segments) {
+        int limit = account.maxSegmentsPerSecond();
+        if (limit <= 0) {
+            return true;
+        }
+        Limiter l = limiters.get(account.id());
+        if (l == null || l.limit != limit) {
+            // Created on first use and again when a config reload changed the limit; a race makes two, one wins.
+            l = new Limiter(limit, RateLimiter.of("smpp-" + account.id(), RateLimiterConfig.custom()
+                    .limitForPeriod(limit)
+                    .limitRefreshPeriod(Duration.ofSeconds(1))
+                    .timeoutDuration(Duration.ZERO)
+                    .build()));
+            limiters.put(account.id(), l);
+        }
+        return l.limiter.acquirePermission(Math.min(segments, limit));
+    }
+
+    private record Limiter(int limit, RateLimiter limiter) {}
+}

@@ -1,0 +1,92 @@
+package io.mgw.smpp.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * Settings of the SMPP server for ESMEs.
+ *
+ * @param host               address to listen on ("127.0.0.1", "0.0.0.0")
+ * @param port               TCP port; 0 picks a free one (see {@link SmppServer#port()})
+ * @param systemId           the system_id we answer in bind responses (max 15 characters)
+ * @param maxCommandLength   largest command_length accepted (octets, header included); larger gets generic_nack
+ *                           ESME_RINVCMDLEN and the session is closed. 65,536 + 16 fits a full message_payload
+ * @param bindTimeout        how long a new connection may take to send its bind (session_init_timer)
+ * @param enquireLinkInterval idle time after which we send enquire_link (also the socket read timeout)
+ * @param responseTimeout    how long we wait for deliver_sm_resp before counting the delivery as RETRY
+ * @param failedBindDelay    delay before answering ESME_RINVPASWD (slows password guessing)
+ * @param pduProcessorDegree jSMPP worker threads per session; they only handle bind, enquire_link, unbind and
+ *                           responses to our requests, so 1-2 suffice (submits are handled without them)
+ * @param writeQueueLimit    most PDUs waiting to be written on one session before we stop reading from it
+ */
+public record SmppServerConfig(
+        String host,
+        int port,
+        String systemId,
+        int maxCommandLength,
+        Duration bindTimeout,
+        Duration enquireLinkInterval,
+        Duration responseTimeout,
+        Duration failedBindDelay,
+        int pduProcessorDegree,
+        int writeQueueLimit) {
+
+    public SmppServerConfig {
+        requireNonNull(host, "host");
+        requireNonNull(systemId, "systemId");
+        if (systemId.isEmpty() || systemId.length() > 15) {
+            throw new IllegalArgumentException("systemId: '" + systemId + "' (expected: 1..15 characters)");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        }
+        if (maxCommandLength < 16 + 256) {
+            throw new IllegalArgumentException("maxCommandLength: " + maxCommandLength + " (expected: >= 272)");
+        }
+        positive(bindTimeout, "bindTimeout");
+        positive(enquireLinkInterval, "enquireLinkInterval");
+        positive(responseTimeout, "responseTimeout");
+        requireNonNull(failedBindDelay, "failedBindDelay");
+        if (failedBindDelay.isNegative()) {
+            throw new IllegalArgumentException("failedBindDelay: " + failedBindDelay + " (expected: >= 0)");
+        }
+        if (pduProcessorDegree < 1) {
+            throw new IllegalArgumentException("pduProcessorDegree: " + pduProcessorDegree + " (expected: >= 1)");
+        }
+        if (writeQueueLimit < 16) {
+            throw new IllegalArgumentException("writeQueueLimit: " + writeQueueLimit + " (expected: >= 16)");
+        }
+    }
+
+    /**
+     * Defaults for a listener: max command_length 65,552, bind within 10 s, enquire_link after 30 s idle,
+     * deliver_sm_resp within 10 s, 1 s delay on a wrong password, 2 jSMPP workers, 1,024 queued writes.
+     */
+    public static SmppServerConfig defaults(String host, int port) {
+        return new SmppServerConfig(host, port, "mgw", 65_536 + 16, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 1024);
+    }
+
+    public SmppServerConfig withFailedBindDelay(Duration d) {
+        return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
+                responseTimeout, d, pduProcessorDegree, writeQueueLimit);
+    }
+
+    public SmppServerConfig withResponseTimeout(Duration d) {
+        return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval, d,
+                failedBindDelay, pduProcessorDegree, writeQueueLimit);
+    }
+
+    public SmppServerConfig withMaxCommandLength(int n) {
+        return new SmppServerConfig(host, port, systemId, n, bindTimeout, enquireLinkInterval, responseTimeout,
+                failedBindDelay, pduProcessorDegree, writeQueueLimit);
+    }
+
+    private static void positive(Duration d, String name) {
+        requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+        }
+    }
+}

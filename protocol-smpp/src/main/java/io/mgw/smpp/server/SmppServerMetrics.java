@@ -1,0 +1,67 @@
+package io.mgw.smpp.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.mgw.smpp.common.SmppStatus;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's meters, named {@code gateway.smpp.<noun>.<verb>}: bind.accepted / bind.rejected (tag reason),
+ * submit.accepted / submit.rejected (tag status), submit.latency (receipt of submit_sm to its response), deliver.sent
+ * / deliver.acked / deliver.failed (tag result); session.active and window.used gauges are registered by
+ * {@link SmppServer}.
+ */
+final class SmppServerMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter submitAccepted;
+    private final Timer submitLatency;
+    private final Counter deliverSent;
+    private final Counter deliverAcked;
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    SmppServerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.submitAccepted = Counter.builder("gateway.smpp.submit.accepted").register(registry);
+        this.submitLatency = Timer.builder("gateway.smpp.submit.latency").publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.deliverSent = Counter.builder("gateway.smpp.deliver.sent").register(registry);
+        this.deliverAcked = Counter.builder("gateway.smpp.deliver.acked").register(registry);
+    }
+
+    void bindAccepted(String bindType) {
+        counter("gateway.smpp.bind.accepted", "type", bindType).increment();
+    }
+
+    void bindRejected(String reason) {
+        counter("gateway.smpp.bind.rejected", "reason", reason).increment();
+    }
+
+    void submitAccepted(int messages, long startNanos) {
+        submitAccepted.increment(messages);
+        submitLatency.record(Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    void submitRejected(int status) {
+        counter("gateway.smpp.submit.rejected", "status", SmppStatus.hex(status)).increment();
+    }
+
+    void deliverSent() {
+        deliverSent.increment();
+    }
+
+    void deliverAcked() {
+        deliverAcked.increment();
+    }
+
+    void deliverFailed(String result) {
+        counter("gateway.smpp.deliver.failed", "result", result).increment();
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(name + '|' + value,
+                k -> Counter.builder(name).tag(tag, value).register(registry));
+    }
+}

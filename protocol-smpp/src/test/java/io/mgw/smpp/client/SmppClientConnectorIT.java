@@ -1,0 +1,469 @@
+package io.mgw.smpp.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.model.Concat;
+import io.mgw.core.model.Content;
+import io.mgw.core.model.Direction;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.spi.SouthReceipt;
+import io.mgw.core.spi.SubmitOutcome;
+import io.mgw.testkit.smsc.ReceivedSubmit;
+import io.mgw.testkit.smsc.SmscSimulator;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The SMPP client connector against the jSMPP-based SMSC simulator, over real loopback sockets. */
+class SmppClientConnectorIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final RecordingReceiptSink receipts = new RecordingReceiptSink();
+    private final RecordingIngressSink ingress = new RecordingIngressSink();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private SmscSimulator sim;
+
+    @BeforeEach
+    void startSimulator() throws Exception {
+        sim = startSim(SmscSimulator.Settings.defaults().withCredentials("gw", "pw")
+                .withReceiptDelay(Duration.ofMillis(20)));
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+    }
+
+    private SmscSimulator startSim(SmscSimulator.Settings s) throws Exception {
+        SmscSimulator started = new SmscSimulator(s).start();
+        closeables.add(started);
+        return started;
+    }
+
+    private SmppClientConnector connector(Map<String, String> extra) {
+        return connector(extra, 0);
+    }
+
+    private SmppClientConnector connector(Map<String, String> extra, int tps) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "host", "127.0.0.1",
+                "port", Integer.toString(sim.port()),
+                "systemId", "gw",
+                "password", "pw",
+                "responseTimeout", "2s",
+                "enquireLinkInterval", "5s",
+                "reconnectBackoffMin", "50ms",
+                "reconnectBackoffMax", "400ms"));
+        settings.putAll(extra);
+        var c = new SmppClientConnector(new ConnectorConfig("sim", "smpp", tps, 4, settings),
+                TestMessages.context(receipts, ingress, meters));
+        closeables.add(c);
+        c.start();
+        return c;
+    }
+
+    private SmppClientConnector bound(Map<String, String> extra) {
+        SmppClientConnector c = connector(extra);
+        await().atMost(WAIT).until(c::isAvailable);
+        return c;
+    }
+
+    private static SubmitOutcome outcome(SmppClientConnector c, Message m) throws Exception {
+        return c.submit(m).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private static List<String> acceptedIds(SubmitOutcome o) {
+        assertThat(o).isInstanceOf(SubmitOutcome.Accepted.class);
+        return ((SubmitOutcome.Accepted) o).remoteIds();
+    }
+
+    // --- submit -----------------------------------------------------------------------------------------------------
+
+    @Test
+    void singleSubmitIsAcceptedAndItsReceiptCarriesTheSameId() throws Exception {
+        SmppClientConnector c = bound(Map.of());
+
+        List<String> ids = acceptedIds(outcome(c, TestMessages.text("Hello world")));
+
+        assertThat(ids).hasSize(1);
+        ReceivedSubmit s = sim.receivedSubmits().getFirst();
+        assertThat(s.dataCoding()).isZero();
+        assertThat(s.registeredDelivery() & 0x03).isEqualTo(1);
+        assertThat(s.udhi()).isFalse();
+        assertThat(new String(s.shortMessage(), StandardCharsets.US_ASCII)).isEqualTo("Hello world");
+        assertThat(s.source()).isEqualTo("4915100000001");
+        assertThat(s.destination()).isEqualTo("4917600000002");
+        assertThat(s.sourceTon()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> receipts.receipts.size() == 1);
+        SouthReceipt r = receipts.receipts.getFirst();
+        assertThat(r.connector()).isEqualTo("sim");
+        assertThat(r.remoteId()).isEqualTo(ids.getFirst());
+        assertThat(r.status()).isEqualTo(MessageStatus.DELIVERED);
+        await().atMost(WAIT).until(() -> sim.receiptsAcked() == 1);
+        assertThat(meters.counter("gateway.smpp.client.submit.ok", "connector", "sim").count()).isEqualTo(1);
+        assertThat(meters.counter("gateway.smpp.client.receipts.received", "connector", "sim").count()).isEqualTo(1);
+    }
+
+    @Test
+    void longTextGoesAsUdh8Parts() throws Exception {
+        SmppClientConnector c = bound(Map.of("segmentation", "UDH8"));
+        String text = "x".repeat(200);
+
+        List<String> ids = acceptedIds(outcome(c, TestMessages.text(text)));
+
+        assertThat(ids).hasSize(2).doesNotHaveDuplicates();
+        List<ReceivedSubmit> parts = sim.receivedSubmits();
+        assertThat(parts).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            ReceivedSubmit p = parts.get(i);
+            assertThat(p.udhi()).isTrue();
+            byte[] sm = p.shortMessage();
+            assertThat(Arrays.copyOfRange(sm, 0, 3)).containsExactly(0x05, 0x00, 0x03);
+            assertThat(sm[3]).isEqualTo(parts.getFirst().shortMessage()[3]);
+            assertThat(sm[4]).isEqualTo((byte) 2);
+            assertThat(sm[5]).isEqualTo((byte) (i + 1));
+        }
+        assertThat(parts.get(0).shortMessage().length - 6 + parts.get(1).shortMessage().length - 6).isEqualTo(200);
+        await().atMost(WAIT).until(() -> receipts.receipts.size() == 2);
+        assertThat(receipts.receipts.stream().map(SouthReceipt::remoteId)).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void longTextGoesAsUdh16Parts() throws Exception {
+        SmppClientConnector c = bound(Map.of("segmentation", "UDH16"));
+
+        assertThat(acceptedIds(outcome(c, TestMessages.text("y".repeat(200))))).hasSize(2);
+
+        for (ReceivedSubmit p : sim.receivedSubmits()) {
+            assertThat(p.udhi()).isTrue();
+            assertThat(Arrays.copyOfRange(p.shortMessage(), 0, 3)).containsExactly(0x06, 0x08, 0x04);
+        }
+    }
+
+    @Test
+    void longTextGoesWithSarTlvs() throws Exception {
+        SmppClientConnector c = bound(Map.of("segmentation", "SAR"));
+
+        assertThat(acceptedIds(outcome(c, TestMessages.text("z".repeat(200))))).hasSize(2);
+
+        List<ReceivedSubmit> parts = sim.receivedSubmits();
+        assertThat(parts).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            ReceivedSubmit p = parts.get(i);
+            assertThat(p.udhi()).isFalse();
+            assertThat(p.tlv(0x020C)).isPresent();
+            assertThat(p.tlv(0x020C).get()).isEqualTo(parts.getFirst().tlv(0x020C).get());
+            assertThat(p.tlv(0x020E).get()).containsExactly(2);
+            assertThat(p.tlv(0x020F).get()).containsExactly(i + 1);
+        }
+    }
+
+    @Test
+    void longTextGoesInMessagePayload() throws Exception {
+        SmppClientConnector c = bound(Map.of("segmentation", "PAYLOAD"));
+        String text = "p".repeat(400);
+
+        assertThat(acceptedIds(outcome(c, TestMessages.text(text)))).hasSize(1);
+
+        ReceivedSubmit p = sim.receivedSubmits().getFirst();
+        assertThat(p.shortMessage()).isEmpty();
+        assertThat(new String(p.tlv(0x0424).orElseThrow(), StandardCharsets.US_ASCII)).isEqualTo(text);
+        assertThat(c.segmentsFor(TestMessages.text(text))).isEqualTo(3);
+    }
+
+    @Test
+    void textOutsideGsm7GoesAsUcs2() throws Exception {
+        SmppClientConnector c = bound(Map.of());
+        String text = "Привет, мир";
+
+        acceptedIds(outcome(c, TestMessages.text(text)));
+
+        ReceivedSubmit p = sim.receivedSubmits().getFirst();
+        assertThat(p.dataCoding()).isEqualTo(0x08);
+        assertThat(new String(p.shortMessage(), StandardCharsets.UTF_16BE)).isEqualTo(text);
+    }
+
+    @Test
+    void partSplitBySenderIsSentAsThatPartWithItsUdhRebuilt() throws Exception {
+        SmppClientConnector c = bound(Map.of());
+        Message part = TestMessages.text("second half").withContent(new Content.Text("second half"),
+                Optional.of(new Concat(0x1234, 3, 2, true)));
+
+        acceptedIds(outcome(c, part));
+
+        ReceivedSubmit p = sim.receivedSubmits().getFirst();
+        assertThat(p.udhi()).isTrue();
+        assertThat(Arrays.copyOfRange(p.shortMessage(), 0, 7)).containsExactly(0x06, 0x08, 0x04, 0x12, 0x34, 3, 2);
+        assertThat(c.segmentsFor(part)).isEqualTo(1);
+    }
+
+    @Test
+    void hexInResponseDecimalInReceiptStillCorrelates() throws Exception {
+        sim = startSim(SmscSimulator.Settings.defaults().withCredentials("gw", "pw")
+                .withIdFormat(SmscSimulator.IdFormat.HEX_RESP_DECIMAL_RECEIPT).withFailureRatio(1.0)
+                .withReceiptDelay(Duration.ZERO));
+        SmppClientConnector c = bound(Map.of("remoteIdFormat", "hex-decimal"));
+
+        List<String> ids = acceptedIds(outcome(c, TestMessages.text("hex ids")));
+
+        await().atMost(WAIT).until(() -> receipts.receipts.size() == 1);
+        SouthReceipt r = receipts.receipts.getFirst();
+        assertThat(r.remoteId()).isEqualTo(ids.getFirst());
+        assertThat(r.status()).isEqualTo(MessageStatus.UNDELIVERABLE);
+        assertThat(r.errorCode()).isEqualTo(1);
+    }
+
+    // --- refusals and failures ------------------------------------------------------------------------------------
+
+    @Test
+    void throttledSubmitIsThrottledAndSlowsTheRate() throws Exception {
+        SmppClientConnector c = connector(Map.of(), 100);
+        await().atMost(WAIT).until(c::isAvailable);
+        sim.setThrottling(true);
+
+        SubmitOutcome o = outcome(c, TestMessages.text("slow down"));
+
+        assertThat(o).isInstanceOf(SubmitOutcome.Throttled.class);
+        assertThat(((SubmitOutcome.Throttled) o).reason()).isEqualTo("ESME_RTHROTTLED");
+        assertThat(c.effectiveRate()).isLessThan(100);
+    }
+
+    @Test
+    void messageQueueFullIsThrottled() throws Exception {
+        SmppClientConnector c = bound(Map.of());
+        sim.setMessageQueueFull(true);
+
+        SubmitOutcome o = outcome(c, TestMessages.text("queue full"));
+
+        assertThat(o).isInstanceOf(SubmitOutcome.Throttled.class);
+        assertThat(((SubmitOutcome.Throttled) o).reason()).isEqualTo("ESME_RMSGQFUL");
+    }
+
+    @Test
+    void throttlingDoesNotOpenTheCircuit() throws Exception {
+        SmppClientConnector c = bound(Map.of("circuitMinimumCalls", "3"));
+        sim.setThrottling(true);
+
+        for (int i = 0; i < 6; i++) {
+            assertThat(outcome(c, TestMessages.text("t" + i))).isInstanceOf(SubmitOutcome.Throttled.class);
+        }
+
+        assertThat(c.circuitState()).isEqualTo("CLOSED");
+        assertThat(c.isAvailable()).isTrue();
+    }
+
+    @Test
+    void missingResponseIsAnUnknownOutcome() throws Exception {
+        SmppClientConnector c = bound(Map.of("responseTimeout", "300ms"));
+        sim.setRespondToSubmits(false);
+
+        SubmitOutcome o = outcome(c, TestMessages.text("into the void"));
+
+        assertThat(o).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(((SubmitOutcome.Unknown) o).acceptedRemoteIds()).isEmpty();
+        assertThat(sim.receivedSubmits()).hasSize(1);
+    }
+
+    @Test
+    void repeatedTimeoutsOpenTheCircuit() throws Exception {
+        SmppClientConnector c = bound(Map.of("responseTimeout", "200ms", "circuitMinimumCalls", "4",
+                "circuitOpenDuration", "60s"));
+        sim.setRespondToSubmits(false);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(outcome(c, TestMessages.text("t" + i))).isInstanceOf(SubmitOutcome.Unknown.class);
+        }
+
+        assertThat(c.circuitState()).isEqualTo("OPEN");
+        assertThat(c.isAvailable()).isFalse();
+        SubmitOutcome o = outcome(c, TestMessages.text("refused at once"));
+        assertThat(o).isEqualTo(new SubmitOutcome.TemporaryFailure(0, "circuit open"));
+        assertThat(sim.receivedSubmits()).hasSize(4);
+    }
+
+    @Test
+    void windowCapsOutstandingSubmitsPerBind() throws Exception {
+        SmppClientConnector c = bound(Map.of("window", "2", "responseTimeout", "1s"));
+        sim.setRespondToSubmits(false);
+
+        List<CompletableFuture<SubmitOutcome>> all = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            all.add(c.submit(TestMessages.text("w" + i)).toCompletableFuture());
+        }
+
+        await().atMost(WAIT).until(() -> c.windowInUse() == 2);
+        assertThat(sim.receivedSubmits()).hasSizeLessThanOrEqualTo(2);
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
+        assertThat(c.windowInUse()).isZero();
+    }
+
+    @Test
+    void smscGoneIsTemporaryFailureAndTheConnectorRebindsWhenItReturns() throws Exception {
+        SmppClientConnector c = bound(Map.of());
+        int port = sim.port();
+        sim.close();
+
+        await().atMost(WAIT).until(() -> !c.isAvailable());
+        assertThat(outcome(c, TestMessages.text("nobody there")))
+                .isEqualTo(new SubmitOutcome.TemporaryFailure(0, "no bind up"));
+
+        sim = startSim(SmscSimulator.Settings.defaults().withCredentials("gw", "pw").withPort(port));
+        await().atMost(WAIT).until(c::isAvailable);
+        assertThat(acceptedIds(outcome(c, TestMessages.text("back again")))).hasSize(1);
+        assertThat(c.rebindCount()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void wrongPasswordBacksOffInsteadOfStorming() throws Exception {
+        SmppClientConnector c = connector(Map.of("password", "wrong", "reconnectBackoffMin", "100ms",
+                "reconnectBackoffMax", "800ms"));
+
+        await().atMost(WAIT).until(() -> sim.bindsRefused() >= 3);
+        // with backoff 100, 200, 400, 800 ms (+-50%), two seconds hold only a handful of attempts
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> sim.bindAttempts() < 12);
+        assertThat(c.isAvailable()).isFalse();
+        assertThat(sim.boundSessions()).isZero();
+    }
+
+    @Test
+    void failingReceiptSinkMakesTheSmscRetryTheReceipt() throws Exception {
+        SmppClientConnector c = bound(Map.of());
+        receipts.failing.set(true);
+
+        List<String> ids = acceptedIds(outcome(c, TestMessages.text("retry my receipt")));
+
+        await().atMost(WAIT).until(() -> sim.receiptsNacked() >= 1);
+        assertThat(sim.receiptsAcked()).isZero();
+        receipts.failing.set(false);
+        await().atMost(WAIT).until(() -> sim.receiptsAcked() == 1);
+        assertThat(receipts.receipts).extracting(SouthReceipt::remoteId).containsExactly(ids.getFirst());
+    }
+
+    @Test
+    void receiptStageThatNeverCompletesIsAnsweredAfterTheTimeout() throws Exception {
+        SmppClientConnector c = bound(Map.of("receiptAckTimeout", "200ms"));
+        receipts.neverComplete.set(true);
+
+        acceptedIds(outcome(c, TestMessages.text("slow store")));
+
+        await().atMost(WAIT).until(() -> sim.receiptsNacked() >= 1);
+        assertThat(meters.counter("gateway.smpp.client.inbound.retried", "connector", "sim").count())
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    // --- binds ----------------------------------------------------------------------------------------------------
+
+    @Test
+    void opensTheConfiguredNumberOfBinds() {
+        SmppClientConnector c = connector(Map.of("bindsPerNode", "3"));
+
+        await().atMost(WAIT).until(() -> sim.boundSessions() == 3 && c.bindsUp() == 3);
+    }
+
+    @Test
+    void transmitterPlusReceiverPairCarriesSubmitsAndReceipts() throws Exception {
+        SmppClientConnector c = connector(Map.of("bindType", "TX+RX"));
+        await().atMost(WAIT).until(() -> c.bindsUp() == 2);
+
+        List<String> ids = acceptedIds(outcome(c, TestMessages.text("split binds")));
+
+        await().atMost(WAIT).until(() -> receipts.receipts.size() == 1);
+        assertThat(receipts.receipts.getFirst().remoteId()).isEqualTo(ids.getFirst());
+    }
+
+    @Test
+    void closeUnbindsGracefully() {
+        SmppClientConnector c = bound(Map.of());
+        assertThat(sim.boundSessions()).isEqualTo(1);
+
+        c.close();
+
+        await().atMost(WAIT).until(() -> sim.boundSessions() == 0);
+        assertThat(c.isAvailable()).isFalse();
+    }
+
+    @Test
+    void rateLimitPacesSegments() throws Exception {
+        SmppClientConnector c = connector(Map.of(), 20);
+        await().atMost(WAIT).until(c::isAvailable);
+        long t0 = System.nanoTime();
+
+        List<CompletableFuture<SubmitOutcome>> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            all.add(c.submit(TestMessages.text("r" + i)).toCompletableFuture());
+        }
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
+
+        // 20 segments/s with 0.1 s of burst: the 10th may not go before ~0.35 s
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(300));
+        assertThat(all).allMatch(f -> f.join() instanceof SubmitOutcome.Accepted);
+    }
+
+    // --- MO ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void singleMoReachesTheIngress() throws Exception {
+        bound(Map.of());
+
+        List<Integer> statuses = sim.sendMo("4917600000009", "12345", "STOP");
+
+        assertThat(statuses).containsExactly(0);
+        assertThat(ingress.messages).hasSize(1);
+        Message m = ingress.messages.getFirst();
+        assertThat(m.direction()).isEqualTo(Direction.MO);
+        assertThat(m.content()).isEqualTo(new Content.Text("STOP"));
+        assertThat(m.source().value()).isEqualTo("4917600000009");
+        assertThat(m.destination().value()).isEqualTo("12345");
+        assertThat(m.origin().protocol()).isEqualTo("smpp");
+        assertThat(m.origin().account()).isEqualTo("sim");
+        assertThat(m.concat()).isEmpty();
+    }
+
+    @Test
+    void multipartMoKeepsItsConcatenation() throws Exception {
+        bound(Map.of());
+        String text = "a".repeat(153) + "b".repeat(20);
+
+        List<Integer> statuses = sim.sendMo("4917600000009", "12345", text);
+
+        assertThat(statuses).containsExactly(0, 0);
+        assertThat(ingress.messages).hasSize(2);
+        Message first = ingress.messages.get(0);
+        Message second = ingress.messages.get(1);
+        assertThat(first.concat().orElseThrow().total()).isEqualTo(2);
+        assertThat(first.concat().get().sequence()).isEqualTo(1);
+        assertThat(second.concat().orElseThrow().sequence()).isEqualTo(2);
+        assertThat(second.concat().get().reference()).isEqualTo(first.concat().get().reference());
+        assertThat(((Content.Text) first.content()).text() + ((Content.Text) second.content()).text())
+                .isEqualTo(text);
+    }
+
+    @Test
+    void moIsRefusedTemporarilyWhenTheIngressFails() throws Exception {
+        bound(Map.of());
+        ingress.failing.set(true);
+
+        List<Integer> statuses = sim.sendMo("4917600000009", "12345", "HELP");
+
+        assertThat(statuses).containsExactly(0x64);
+        assertThat(ingress.messages).isEmpty();
+    }
+}
