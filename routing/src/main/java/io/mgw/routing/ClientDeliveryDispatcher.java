@@ -1,0 +1,541 @@
+package io.mgw.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.spi.ClientDelivery;
+import io.mgw.core.spi.ClientDeliveryTarget;
+import io.mgw.core.spi.DeliveryRegistry;
+import io.mgw.core.spi.DeliveryResult;
+import io.mgw.core.store.Store;
+import io.mgw.core.wire.WireFormat;
+import io.mgw.routing.internal.Backoff;
+import io.mgw.routing.kafka.KafkaClients;
+import io.mgw.routing.kafka.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands reports and MO to client accounts (ARCHITECTURE.md §5, "Client-bound traffic").
+ *
+ * <p>While an account has at least one registered {@link ClientDeliveryTarget} on this node, a consumer in group
+ * {@code gw.deliver.<account>} reads {@code gw.deliver.<account>} and hands each delivery to a ready target, round
+ * robin. DELIVERED finishes it (event DELIVERED_TO_CLIENT); RETRY (or no answer within {@code attemptTimeout}) puts it
+ * back for any target after a capped exponential backoff, without limit on attempts, so nothing is dropped while the
+ * account is served; REFUSED drops it with an event and a metric. In-flight deliveries are bounded; when no target is
+ * ready (windows full) or the buffer is full, fetching pauses (back-pressure). Offsets are committed up to the lowest
+ * unfinished one. When the last target unregisters, the consumer stops and leaves the group; unfinished deliveries
+ * wait in Kafka for the next bind on any node.
+ *
+ * <p>Threading: one thread per served account owns that account's state; target stages only enqueue tasks for it.
+ * {@link #register} and unregistering are thread-safe and return at once.
+ */
+public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientDeliveryDispatcher.class);
+
+    /**
+     * Tuning.
+     *
+     * @param maxInFlight    most deliveries handed to targets and not answered, per account
+     * @param maxBuffered    most records fetched and not started, per account
+     * @param attemptTimeout an attempt not answered within this counts as RETRY
+     * @param retryBackoff   backoff after RETRY
+     */
+    public record Options(int maxInFlight, int maxBuffered, Duration attemptTimeout, Backoff retryBackoff) {
+        public Options {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: > 0)");
+            }
+            if (maxBuffered < 1) {
+                throw new IllegalArgumentException("maxBuffered: " + maxBuffered + " (expected: > 0)");
+            }
+            requireNonNull(attemptTimeout, "attemptTimeout");
+            requireNonNull(retryBackoff, "retryBackoff");
+        }
+
+        public static Options defaults() {
+            return new Options(256, 2000, Duration.ofSeconds(60),
+                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)));
+        }
+    }
+
+    private final KafkaClients clients;
+    private final Store store;
+    private final InstantSource clock;
+    private final Options options;
+    private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlightTotal = new AtomicInteger();
+    private final Counter delivered;
+    private final Counter retried;
+    private final Counter refused;
+    private final Counter malformed;
+    private volatile boolean closed;
+
+    public ClientDeliveryDispatcher(KafkaClients clients, Store store, MeterRegistry meters, InstantSource clock,
+            Options options) {
+        this.clients = requireNonNull(clients, "clients");
+        this.store = requireNonNull(store, "store");
+        this.clock = requireNonNull(clock, "clock");
+        this.options = requireNonNull(options, "options");
+        delivered = meters.counter("gateway.delivery.client.delivered");
+        retried = meters.counter("gateway.delivery.client.retried");
+        refused = meters.counter("gateway.delivery.client.refused");
+        malformed = meters.counter("gateway.delivery.client.malformed");
+        Gauge.builder("gateway.delivery.client.inflight", inFlightTotal, AtomicInteger::get).register(meters);
+    }
+
+    /**
+     * Registers a target for an account; starts consuming the account's topic if this is its first target here.
+     *
+     * @throws IllegalStateException after {@link #close()} or during a drain
+     */
+    @Override
+    public synchronized Registration register(String account, ClientDeliveryTarget target) {
+        Topics.deliver(account);
+        requireNonNull(target, "target");
+        if (closed) {
+            throw new IllegalStateException("delivery dispatcher: closed");
+        }
+        Worker w = workers.get(account);
+        if (w == null || w.stopping) {
+            w = new Worker(account);
+            workers.put(account, w);
+            w.targets.add(target);
+            w.start();
+        } else {
+            w.targets.add(target);
+        }
+        Worker owner = w;
+        log.info("Delivery target {} registered for account {}", target.describe(), account);
+        return new Registration() {
+            private boolean done;
+
+            @Override
+            public void close() {
+                synchronized (ClientDeliveryDispatcher.this) {
+                    if (done) {
+                        return;
+                    }
+                    done = true;
+                    owner.targets.remove(target);
+                    if (owner.targets.isEmpty()) {
+                        owner.stop();
+                        workers.remove(account, owner);
+                    }
+                }
+            }
+        };
+    }
+
+    /** Whether this node currently consumes the account's topic. */
+    public boolean isConsuming(String account) {
+        Worker w = workers.get(account);
+        return w != null && !w.stopping;
+    }
+
+    /** Stops every consumer (committing what finished) and refuses new registrations; waits up to {@code timeout}. */
+    public void drain(Duration timeout) {
+        List<Worker> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(workers.values());
+            workers.clear();
+        }
+        all.forEach(Worker::stop);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Worker w : all) {
+            w.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+    }
+
+    @Override
+    public void close() {
+        drain(Duration.ofSeconds(10));
+    }
+
+    private static final class Item {
+        final TopicPartition tp;
+        final long offset;
+        final ClientDelivery delivery;
+        int attempts;
+        Instant notBefore = Instant.MIN;
+
+        Item(TopicPartition tp, long offset, ClientDelivery delivery) {
+            this.tp = tp;
+            this.offset = offset;
+            this.delivery = delivery;
+        }
+    }
+
+    private static final class PartitionState {
+        final LinkedHashMap<Long, Item> queue = new LinkedHashMap<>();
+        final TreeMap<Long, Item> retries = new TreeMap<>();
+        final TreeSet<Long> unfinished = new TreeSet<>();
+        long nextOffset = -1;
+        long committed = -1;
+    }
+
+    /** Consumes one account's topic; all fields except targets/stopping are owned by its thread. */
+    private final class Worker {
+        final String account;
+        final String topic;
+        final List<ClientDeliveryTarget> targets = new CopyOnWriteArrayList<>();
+        final Map<TopicPartition, PartitionState> parts = new HashMap<>();
+        final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        volatile boolean stopping;
+        volatile Consumer<String, byte[]> consumer;
+        Thread thread;
+        int inFlight;
+        int buffered;
+        int next;
+        Instant nextCommit = Instant.MIN;
+
+        Worker(String account) {
+            this.account = account;
+            this.topic = Topics.deliver(account);
+        }
+
+        void start() {
+            consumer = clients.consumer(topic, "mgw-deliver-" + account, 500);
+            thread = new Thread(this::run, "mgw-deliver-" + account);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            stopping = true;
+            Consumer<String, byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
+        }
+
+        void join(long millis) {
+            try {
+                thread.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void run() {
+            Consumer<String, byte[]> c = consumer;
+            try {
+                c.subscribe(List.of(topic), new Listener(c));
+                while (!stopping) {
+                    runTasks();
+                    Instant now = clock.instant();
+                    dispatch(now);
+                    applyPause(c);
+                    commit(c, now, false);
+                    boolean busy = inFlight > 0 || !tasks.isEmpty() || hasRetries();
+                    try {
+                        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(busy ? 2 : 100))) {
+                            add(r);
+                        }
+                    } catch (WakeupException e) {
+                        // stop() asks us to look at the flag
+                    }
+                }
+                // let answers already on their way count, briefly, then commit what finished
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (inFlight > 0 && System.nanoTime() < deadline) {
+                    runTasks();
+                    Thread.sleep(2);
+                }
+                runTasks();
+                commit(c, clock.instant(), true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.error("Delivery consumer for {} stopped on an unexpected error", account, e);
+            } finally {
+                inFlightTotal.addAndGet(-inFlight);
+                try {
+                    c.close(Duration.ofSeconds(5));
+                } catch (RuntimeException e) {
+                    log.warn("Closing delivery consumer {}: {}", account, e.toString());
+                }
+                log.info("Stopped consuming {}", topic);
+            }
+        }
+
+        private boolean hasRetries() {
+            for (PartitionState s : parts.values()) {
+                if (!s.retries.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void runTasks() {
+            Runnable r;
+            while ((r = tasks.poll()) != null) {
+                r.run();
+            }
+        }
+
+        private void add(ConsumerRecord<String, byte[]> r) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            PartitionState s = parts.computeIfAbsent(tp, k -> new PartitionState());
+            s.nextOffset = r.offset() + 1;
+            ClientDelivery d;
+            try {
+                d = WireFormat.decodeClientDelivery(r.value());
+            } catch (RuntimeException e) {
+                malformed.increment();
+                log.warn("Skipping malformed delivery {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                        e.toString());
+                return;
+            }
+            s.unfinished.add(r.offset());
+            s.queue.put(r.offset(), new Item(tp, r.offset(), d));
+            buffered++;
+        }
+
+        private void dispatch(Instant now) {
+            for (PartitionState s : parts.values()) {
+                Iterator<Item> it = s.retries.values().iterator();
+                while (it.hasNext() && inFlight < options.maxInFlight()) {
+                    Item i = it.next();
+                    if (now.isBefore(i.notBefore)) {
+                        continue;
+                    }
+                    ClientDeliveryTarget t = readyTarget();
+                    if (t == null) {
+                        return;
+                    }
+                    it.remove();
+                    send(i, t);
+                }
+                Iterator<Item> q = s.queue.values().iterator();
+                while (q.hasNext() && inFlight < options.maxInFlight()) {
+                    ClientDeliveryTarget t = readyTarget();
+                    if (t == null) {
+                        return;
+                    }
+                    Item i = q.next();
+                    q.remove();
+                    buffered--;
+                    send(i, t);
+                }
+            }
+        }
+
+        private ClientDeliveryTarget readyTarget() {
+            List<ClientDeliveryTarget> ts = targets;
+            int n = ts.size();
+            for (int k = 0; k < n; k++) {
+                ClientDeliveryTarget t;
+                try {
+                    t = ts.get(Math.floorMod(next++, n));
+                } catch (IndexOutOfBoundsException e) {
+                    return null;
+                }
+                if (t.isReady()) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        private void send(Item i, ClientDeliveryTarget t) {
+            inFlight++;
+            inFlightTotal.incrementAndGet();
+            CompletableFuture<DeliveryResult> f;
+            try {
+                f = t.deliver(i.delivery).toCompletableFuture();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.completedFuture(DeliveryResult.RETRY);
+            }
+            f.orTimeout(options.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((res, e) -> tasks.add(() -> onResult(i, t, e != null ? DeliveryResult.RETRY : res)));
+        }
+
+        private void onResult(Item i, ClientDeliveryTarget t, DeliveryResult result) {
+            inFlight--;
+            inFlightTotal.decrementAndGet();
+            PartitionState s = parts.get(i.tp);
+            switch (result == null ? DeliveryResult.RETRY : result) {
+                case DELIVERED -> {
+                    delivered.increment();
+                    record(i, deliveredEvent(i.delivery, t));
+                }
+                case REFUSED -> {
+                    refused.increment();
+                    record(i, refusedEvent(i.delivery, t));
+                }
+                case RETRY -> {
+                    retried.increment();
+                    if (s == null) {
+                        return;
+                    }
+                    i.attempts++;
+                    i.notBefore = clock.instant().plus(options.retryBackoff().delay(i.attempts));
+                    s.retries.put(i.offset, i);
+                }
+            }
+        }
+
+        private void record(Item i, StoreWrite w) {
+            store.appendEvent(w.id(), w.event()).whenComplete((v, e) -> tasks.add(() -> {
+                if (e != null) {
+                    log.warn("Recording delivery event for {} failed: {}", w.id(), e.toString());
+                }
+                PartitionState s = parts.get(i.tp);
+                if (s != null) {
+                    s.unfinished.remove(i.offset);
+                }
+            }));
+        }
+
+        private void applyPause(Consumer<String, byte[]> c) {
+            Set<TopicPartition> assigned = c.assignment();
+            if (assigned.isEmpty()) {
+                return;
+            }
+            boolean noTarget = targets.stream().noneMatch(ClientDeliveryTarget::isReady);
+            boolean pause = noTarget || buffered >= options.maxBuffered() || inFlight >= options.maxInFlight();
+            Set<TopicPartition> paused = c.paused();
+            if (pause && paused.size() < assigned.size()) {
+                c.pause(assigned);
+            } else if (!pause && !paused.isEmpty()) {
+                c.resume(paused);
+            }
+        }
+
+        private void commit(Consumer<String, byte[]> c, Instant now, boolean sync) {
+            if (!sync && now.isBefore(nextCommit)) {
+                return;
+            }
+            nextCommit = now.plusMillis(100);
+            Map<TopicPartition, OffsetAndMetadata> offsets = offsets(parts.keySet());
+            if (offsets.isEmpty()) {
+                return;
+            }
+            try {
+                if (sync) {
+                    c.commitSync(offsets, Duration.ofSeconds(10));
+                } else {
+                    c.commitAsync(offsets, null);
+                }
+                offsets.forEach((tp, o) -> {
+                    PartitionState s = parts.get(tp);
+                    if (s != null) {
+                        s.committed = o.offset();
+                    }
+                });
+            } catch (RuntimeException e) {
+                log.warn("Delivery commit for {} failed: {}", account, e.toString());
+            }
+        }
+
+        private Map<TopicPartition, OffsetAndMetadata> offsets(Collection<TopicPartition> tps) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition tp : tps) {
+                PartitionState s = parts.get(tp);
+                if (s == null || s.nextOffset < 0) {
+                    continue;
+                }
+                long upTo = s.unfinished.isEmpty() ? s.nextOffset : s.unfinished.first();
+                if (upTo > s.committed) {
+                    offsets.put(tp, new OffsetAndMetadata(upTo));
+                }
+            }
+            return offsets;
+        }
+
+        private final class Listener implements ConsumerRebalanceListener {
+            private final Consumer<String, byte[]> c;
+
+            Listener(Consumer<String, byte[]> c) {
+                this.c = c;
+            }
+
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                runTasks();
+                Map<TopicPartition, OffsetAndMetadata> offsets = offsets(revoked);
+                try {
+                    if (!offsets.isEmpty()) {
+                        c.commitSync(offsets, Duration.ofSeconds(10));
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("Delivery commit on revoke for {} failed: {}", account, e.toString());
+                }
+                onPartitionsLost(revoked);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> lost) {
+                for (TopicPartition tp : lost) {
+                    PartitionState s = parts.remove(tp);
+                    if (s != null) {
+                        buffered -= s.queue.size();
+                    }
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+                for (TopicPartition tp : assigned) {
+                    parts.put(tp, new PartitionState());
+                }
+            }
+        }
+    }
+
+    private record StoreWrite(io.mgw.core.model.MessageId id, MessageEvent event) {}
+
+    private StoreWrite deliveredEvent(ClientDelivery d, ClientDeliveryTarget t) {
+        return switch (d) {
+            case ClientDelivery.Report r -> new StoreWrite(r.report().messageId(), new MessageEvent(clock.instant(),
+                    EventType.DELIVERED_TO_CLIENT, r.report().status(), "",
+                    "report " + r.report().status().receiptStat() + " to " + t.describe()));
+            case ClientDelivery.MobileOriginated mo -> new StoreWrite(mo.message().id(), new MessageEvent(
+                    clock.instant(), EventType.DELIVERED_TO_CLIENT, MessageStatus.DELIVERED, "",
+                    "to " + t.describe()));
+        };
+    }
+
+    private StoreWrite refusedEvent(ClientDelivery d, ClientDeliveryTarget t) {
+        return switch (d) {
+            case ClientDelivery.Report r -> new StoreWrite(r.report().messageId(), new MessageEvent(clock.instant(),
+                    EventType.REPORT, r.report().status(), "", "report refused by " + t.describe()));
+            case ClientDelivery.MobileOriginated mo -> new StoreWrite(mo.message().id(), new MessageEvent(
+                    clock.instant(), EventType.REJECTED, MessageStatus.REJECTED, "", "refused by " + t.describe()));
+        };
+    }
+}

@@ -1,0 +1,769 @@
+package io.mgw.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.mgw.core.config.Accounts;
+import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.spi.OutboundConnector;
+import io.mgw.core.spi.SubmitOutcome;
+import io.mgw.core.store.Store;
+import io.mgw.core.wire.WireFormat;
+import io.mgw.routing.internal.Backoff;
+import io.mgw.routing.internal.Sends;
+import io.mgw.routing.kafka.KafkaClients;
+import io.mgw.routing.kafka.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds one outbound connector from its topic {@code gw.out.<id>} (consumer group {@code gw.out.<id>}),
+ * ARCHITECTURE.md §5 and RELIABILITY.md B.4.
+ *
+ * <pre>
+ *  poll ──▶ per partition: pending (offset order) ──▶ start if: partition not blocked, destination idle,
+ *                                                      in-flight &lt; maxInFlight
+ *  start: expired? EXPIRED │ store.isSubmitted? skip (duplicate) │ connector unavailable + failover? republish
+ *         else connector.submit ──▶ Accepted      correlations, mark, SUBMITTED
+ *                                    Throttled     block partition retryAfter, retry the same message first
+ *                                    Temporary     failover if unavailable, else block with backoff and retry
+ *                                    Permanent     REJECTED (UNDELIVERABLE) + report
+ *                                    Unknown       SUBMIT_UNKNOWN, marked submitted, never resubmitted
+ *  commit: per partition, the lowest offset not yet finished
+ * </pre>
+ *
+ * <p>Order per destination: at most one message per destination is in flight, and a message that must be retried
+ * keeps its destination busy, so no later message for it overtakes. A throttled or failing partition is paused
+ * (no fetching, no new starts) until its backoff ends; other partitions go on.
+ *
+ * <p>Policy for {@link SubmitOutcome.Unknown} (a response timeout): the message is recorded SUBMIT_UNKNOWN, marked
+ * submitted and not resubmitted (resubmitting risks a duplicate on the handset); a later receipt or the message's
+ * expiry settles it. Counted in {@code gateway.egress.unknown}.
+ *
+ * <p>Threading: one consumer thread owns all state. Connector and store stages complete on their own threads and
+ * only enqueue a task for the consumer thread, so the connector's threads are never blocked by this service.
+ */
+public final class EgressService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EgressService.class);
+
+    /**
+     * Tuning of one egress service.
+     *
+     * @param maxInFlight     most messages submitted and not yet answered (e.g. the connector's total window)
+     * @param maxBuffered     most records fetched and not yet started, over all partitions
+     * @param retryBackoff    backoff for temporary failures and an unavailable connector
+     * @param unavailableWait how often to re-check an unavailable connector with no failover
+     */
+    public record Options(int maxInFlight, int maxBuffered, Backoff retryBackoff, Duration unavailableWait) {
+        public Options {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: > 0)");
+            }
+            if (maxBuffered < 1) {
+                throw new IllegalArgumentException("maxBuffered: " + maxBuffered + " (expected: > 0)");
+            }
+            requireNonNull(retryBackoff, "retryBackoff");
+            requireNonNull(unavailableWait, "unavailableWait");
+        }
+
+        /** Defaults from the connector's settings: {@code egress.inflight} (default 1000). */
+        public static Options of(ConnectorConfig c) {
+            int inflight = c.intSetting("egress.inflight", 1000);
+            return new Options(inflight, Math.max(2000, inflight * 4),
+                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)), Duration.ofSeconds(1));
+        }
+    }
+
+    private static final class Pending {
+        final TopicPartition tp;
+        final long offset;
+        final Message message;
+        final String dest;
+        int attempts;
+
+        Pending(TopicPartition tp, long offset, Message message) {
+            this.tp = tp;
+            this.offset = offset;
+            this.message = message;
+            this.dest = message.destination().value();
+        }
+    }
+
+    private static final class PartitionState {
+        final LinkedHashMap<Long, Pending> queue = new LinkedHashMap<>();
+        final TreeMap<Long, Pending> retries = new TreeMap<>();
+        final TreeSet<Long> unfinished = new TreeSet<>();
+        /** destination -> offset of the message that holds it. */
+        final Map<String, Long> busy = new HashMap<>();
+        long nextOffset = -1;
+        long committed = -1;
+        Instant blockedUntil = Instant.MIN;
+        int inFlight;
+    }
+
+    private final ConnectorConfig config;
+    private final OutboundConnector connector;
+    private final Store store;
+    private final KafkaClients clients;
+    private final Producer<String, byte[]> producer;
+    private final Supplier<Accounts> accounts;
+    private final InstantSource clock;
+    private final Options options;
+    private final String topic;
+    private final Map<TopicPartition, PartitionState> parts = new HashMap<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong lag = new AtomicLong();
+    private final Counter submitted;
+    private final Counter retried;
+    private final Counter throttled;
+    private final Counter failed;
+    private final Counter unknown;
+    private final Counter expired;
+    private final Counter failover;
+    private final Counter duplicates;
+    private final Counter malformed;
+    private int buffered;
+    private Instant nextCommit = Instant.MIN;
+    private Instant nextLag = Instant.MIN;
+    private volatile boolean running;
+    private volatile boolean stopFetching;
+    private volatile Consumer<String, byte[]> consumer;
+    private Thread thread;
+
+    /**
+     * @param config    the connector's config (id, partitions)
+     * @param connector the connector to feed
+     * @param store     message state
+     * @param clients   Kafka client factory
+     * @param producer  the shared producer (failover republish, reports)
+     * @param accounts  current accounts (reports go only to configured accounts)
+     * @param meters    metrics, tagged {@code connector=<id>}
+     * @param clock     time (validity, backoff)
+     * @param options   tuning
+     */
+    public EgressService(ConnectorConfig config, OutboundConnector connector, Store store, KafkaClients clients,
+            Producer<String, byte[]> producer, Supplier<Accounts> accounts, MeterRegistry meters, InstantSource clock,
+            Options options) {
+        this.config = requireNonNull(config, "config");
+        this.connector = requireNonNull(connector, "connector");
+        this.store = requireNonNull(store, "store");
+        this.clients = requireNonNull(clients, "clients");
+        this.producer = requireNonNull(producer, "producer");
+        this.accounts = requireNonNull(accounts, "accounts");
+        this.clock = requireNonNull(clock, "clock");
+        this.options = requireNonNull(options, "options");
+        this.topic = Topics.out(config.id());
+        Tags tags = Tags.of("connector", config.id());
+        submitted = meters.counter("gateway.egress.submitted", tags);
+        retried = meters.counter("gateway.egress.retried", tags);
+        throttled = meters.counter("gateway.egress.throttled", tags);
+        failed = meters.counter("gateway.egress.failed", tags);
+        unknown = meters.counter("gateway.egress.unknown", tags);
+        expired = meters.counter("gateway.egress.expired", tags);
+        failover = meters.counter("gateway.egress.failover", tags);
+        duplicates = meters.counter("gateway.egress.duplicate.skipped", tags);
+        malformed = meters.counter("gateway.egress.malformed", tags);
+        Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
+        Gauge.builder("gateway.egress.lag", lag, AtomicLong::get).tags(tags).register(meters);
+    }
+
+    /** The connector id. */
+    public String connectorId() {
+        return config.id();
+    }
+
+    /** Messages submitted to the connector and not yet answered. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Joins group {@code gw.out.<id>} and starts the consumer thread. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        running = true;
+        consumer = clients.consumer(topic, "mgw-egress-" + config.id(), 500);
+        thread = new Thread(this::run, "mgw-egress-" + config.id());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Stops fetching, waits up to {@code timeout} for submits in flight and their store writes, commits what finished
+     * and leaves the group. Messages not finished stay in Kafka for the next owner. Idempotent.
+     */
+    public void drain(Duration timeout) {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            return;
+        }
+        stopFetching = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (t.isAlive() && System.nanoTime() < deadline && hasOutstandingWork()) {
+            sleepQuietly(10);
+        }
+        running = false;
+        Consumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000) + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private volatile int outstanding;
+
+    private boolean hasOutstandingWork() {
+        return outstanding > 0;
+    }
+
+    /** Drains for up to 30 s. */
+    @Override
+    public void close() {
+        drain(Duration.ofSeconds(30));
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- consumer thread
+
+    private void run() {
+        Consumer<String, byte[]> c = consumer;
+        try {
+            c.subscribe(List.of(topic), new Listener(c));
+            while (running) {
+                runTasks();
+                Instant now = clock.instant();
+                unblock(now);
+                startEligible(now);
+                applyPause(c);
+                maybeCommit(c, now, false);
+                maybeLag(c, now);
+                outstanding = inFlightCountWithFinishing();
+                boolean busy = inFlight.get() > 0 || !tasks.isEmpty() || anyBlocked() || outstanding > 0;
+                try {
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(busy ? 2 : 100))) {
+                        add(r);
+                    }
+                } catch (WakeupException e) {
+                    // drain() asks us to look at the running flag
+                }
+            }
+            runTasks();
+            maybeCommit(c, clock.instant(), true);
+        } catch (RuntimeException e) {
+            log.error("Egress {} stopped on an unexpected error", config.id(), e);
+        } finally {
+            try {
+                c.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.warn("Closing egress consumer {}: {}", config.id(), e.toString());
+            }
+        }
+    }
+
+    private int inFlightCountWithFinishing() {
+        int n = 0;
+        for (PartitionState s : parts.values()) {
+            n += s.unfinished.size() - s.queue.size() - s.retries.size();
+        }
+        return n;
+    }
+
+    private boolean anyBlocked() {
+        for (PartitionState s : parts.values()) {
+            if (!s.retries.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runTasks() {
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            r.run();
+        }
+    }
+
+    private void add(ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        PartitionState s = parts.computeIfAbsent(tp, k -> new PartitionState());
+        s.nextOffset = r.offset() + 1;
+        Message m;
+        try {
+            m = WireFormat.decodeMessage(r.value());
+        } catch (RuntimeException e) {
+            malformed.increment();
+            log.warn("Skipping malformed record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            return;
+        }
+        s.unfinished.add(r.offset());
+        s.queue.put(r.offset(), new Pending(tp, r.offset(), m));
+        buffered++;
+    }
+
+    private void unblock(Instant now) {
+        if (stopFetching) {
+            return;
+        }
+        for (PartitionState s : parts.values()) {
+            while (!s.retries.isEmpty() && !now.isBefore(s.blockedUntil) && inFlight.get() < options.maxInFlight()) {
+                Pending p = s.retries.pollFirstEntry().getValue();
+                attempt(s, p, now);
+            }
+        }
+    }
+
+    private void startEligible(Instant now) {
+        if (stopFetching) {
+            return;
+        }
+        for (PartitionState s : parts.values()) {
+            if (!s.retries.isEmpty() || now.isBefore(s.blockedUntil)) {
+                continue;
+            }
+            Iterator<Pending> it = s.queue.values().iterator();
+            int scanned = 0;
+            while (it.hasNext() && inFlight.get() < options.maxInFlight() && scanned++ < 2000) {
+                Pending p = it.next();
+                if (s.busy.containsKey(p.dest)) {
+                    continue;
+                }
+                it.remove();
+                buffered--;
+                s.busy.put(p.dest, p.offset);
+                attempt(s, p, now);
+                if (!s.retries.isEmpty()) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** One try of a message whose destination is marked busy in {@code s}. */
+    private void attempt(PartitionState s, Pending p, Instant now) {
+        Message m = p.message;
+        if (now.isAfter(m.validUntil())) {
+            expired.increment();
+            terminal(s, p, EventType.EXPIRED, MessageStatus.EXPIRED, 0, "validity ended before submit");
+            return;
+        }
+        if (store.isSubmitted(m.id(), config.id(), 1)) {
+            duplicates.increment();
+            log.debug("Skipping {}: already submitted to {}", m.id(), config.id());
+            release(s, p);
+            finish(p);
+            return;
+        }
+        if (!connector.isAvailable()) {
+            if (!failoverList(m).isEmpty()) {
+                divert(s, p);
+            } else {
+                block(s, p, now.plus(options.unavailableWait()));
+            }
+            return;
+        }
+        inFlight.incrementAndGet();
+        s.inFlight++;
+        CompletionStage<SubmitOutcome> stage;
+        try {
+            stage = connector.submit(m);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.completedFuture(new SubmitOutcome.TemporaryFailure(-1, e.toString()));
+        }
+        stage.whenComplete((outcome, error) -> {
+            SubmitOutcome o = error != null ? new SubmitOutcome.TemporaryFailure(-1, error.toString()) : outcome;
+            tasks.add(() -> onOutcome(p, o));
+        });
+    }
+
+    private void onOutcome(Pending p, SubmitOutcome outcome) {
+        inFlight.decrementAndGet();
+        PartitionState s = parts.get(p.tp);
+        if (s == null) {
+            // the partition was revoked meanwhile; record what the peer said, the new owner skips it if accepted
+            recordOutcomeOnly(p, outcome);
+            return;
+        }
+        s.inFlight--;
+        Instant now = clock.instant();
+        switch (outcome) {
+            case SubmitOutcome.Accepted a -> {
+                submitted.increment();
+                // the destination stays busy until the submitted-mark is durable, so a redelivered copy queued
+                // behind this message sees the mark and is skipped
+                afterStore(p, accepted(p.message, a.remoteIds()));
+            }
+            case SubmitOutcome.Throttled t -> {
+                throttled.increment();
+                Duration wait = t.retryAfter().isNegative() || t.retryAfter().isZero()
+                        ? Duration.ofMillis(10) : t.retryAfter();
+                block(s, p, now.plus(wait));
+            }
+            case SubmitOutcome.TemporaryFailure f -> {
+                retried.increment();
+                p.attempts++;
+                if (!connector.isAvailable() && !failoverList(p.message).isEmpty()) {
+                    divert(s, p);
+                    return;
+                }
+                store.appendEvent(p.message.id(), event(EventType.RETRY, MessageStatus.ENROUTE,
+                        "attempt " + p.attempts + ": " + f.code() + " " + f.reason()));
+                block(s, p, now.plus(options.retryBackoff().delay(p.attempts)));
+            }
+            case SubmitOutcome.PermanentFailure f -> {
+                failed.increment();
+                terminal(s, p, EventType.REJECTED, MessageStatus.UNDELIVERABLE, f.code(), f.reason());
+            }
+            case SubmitOutcome.Unknown u -> {
+                unknown.increment();
+                afterStore(p, unknownOutcome(p.message, u));
+            }
+        }
+    }
+
+    private void recordOutcomeOnly(Pending p, SubmitOutcome outcome) {
+        if (outcome instanceof SubmitOutcome.Accepted a) {
+            submitted.increment();
+            accepted(p.message, a.remoteIds());
+        } else if (outcome instanceof SubmitOutcome.Unknown u) {
+            unknown.increment();
+            unknownOutcome(p.message, u);
+        }
+    }
+
+    private CompletableFuture<Void> accepted(Message m, List<String> remoteIds) {
+        int n = remoteIds.size();
+        List<CompletableFuture<Void>> writes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            writes.add(store.putCorrelation(config.id(), remoteIds.get(i), m.id(), i + 1, n).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> store.markSubmitted(m.id(), config.id(), 1))
+                .thenCompose(v -> store.appendEvent(m.id(), event(EventType.SUBMITTED, MessageStatus.ENROUTE,
+                        "remote ids: " + String.join(",", remoteIds))));
+    }
+
+    private CompletableFuture<Void> unknownOutcome(Message m, SubmitOutcome.Unknown u) {
+        List<String> ids = u.acceptedRemoteIds();
+        int n = Math.max(ids.size(), Math.max(1, segments(m)));
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            writes.add(store.putCorrelation(config.id(), ids.get(i), m.id(), i + 1, n).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> store.markSubmitted(m.id(), config.id(), 1))
+                .thenCompose(v -> store.appendEvent(m.id(), event(EventType.SUBMIT_UNKNOWN, MessageStatus.UNKNOWN,
+                        u.reason() + (ids.isEmpty() ? "" : "; remote ids: " + String.join(",", ids)))));
+    }
+
+    private int segments(Message m) {
+        try {
+            return connector.segmentsFor(m);
+        } catch (RuntimeException e) {
+            return 1;
+        }
+    }
+
+    /** Puts the message back as the first to retry in its partition, and blocks the partition until {@code until}. */
+    private void block(PartitionState s, Pending p, Instant until) {
+        if (until.isAfter(p.message.validUntil())) {
+            until = p.message.validUntil().plusMillis(1);
+        }
+        s.retries.put(p.offset, p);
+        if (until.isAfter(s.blockedUntil)) {
+            s.blockedUntil = until;
+        }
+    }
+
+    /** Republishes to the next connector of the route (event ROUTED); done once that send is acknowledged. */
+    private void divert(PartitionState s, Pending p) {
+        List<String> rest = failoverList(p.message);
+        String next = rest.get(0);
+        Message out = p.message.withAttribute(Router.ATTR_FAILOVER, String.join(",", rest.subList(1, rest.size())));
+        failover.increment();
+        release(s, p);
+        CompletableFuture<Void> sent =
+                Sends.send(producer, Topics.out(next), p.dest, WireFormat.encodeMessage(out));
+        afterStore(p, sent.thenCompose(v -> store.appendEvent(p.message.id(), new MessageEvent(clock.instant(),
+                EventType.ROUTED, MessageStatus.ENROUTE, next, "failover from " + config.id()))));
+    }
+
+    private static List<String> failoverList(Message m) {
+        String v = m.attribute(Router.ATTR_FAILOVER).orElse("");
+        return v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty())
+                .toList();
+    }
+
+    /** A final outcome decided here: event, report if wanted, then the offset is finished. */
+    private void terminal(PartitionState s, Pending p, EventType type, MessageStatus status, int code, String reason) {
+        release(s, p);
+        Message m = p.message;
+        CompletableFuture<Void> w = store.appendEvent(m.id(), new MessageEvent(clock.instant(), type, status,
+                config.id(), (code != 0 ? "error " + code + ": " : "") + reason)).toCompletableFuture();
+        if (m.reportRequest().wants(status) && accounts.get().find(m.origin().account()).isPresent()) {
+            var report = Sends.report(m, status, code, "smsc:" + config.id(), reason, clock.instant());
+            w = CompletableFuture.allOf(w, Sends.deliver(producer, report, m.id().toString()));
+        }
+        afterStore(p, w);
+    }
+
+    private void release(PartitionState s, Pending p) {
+        s.busy.remove(p.dest, p.offset);
+    }
+
+    /**
+     * Finishes the offset and frees the destination once {@code writes} complete; if they fail, the message is tried
+     * again from the start (the duplicate check then decides).
+     */
+    private void afterStore(Pending p, CompletionStage<?> writes) {
+        writes.whenComplete((v, e) -> tasks.add(() -> {
+            if (e == null) {
+                PartitionState s = parts.get(p.tp);
+                if (s != null) {
+                    release(s, p);
+                }
+                finish(p);
+                return;
+            }
+            log.warn("Egress {}: store or Kafka write for {} failed, retrying: {}", config.id(), p.message.id(),
+                    e.toString());
+            PartitionState s = parts.get(p.tp);
+            if (s != null) {
+                s.busy.putIfAbsent(p.dest, p.offset);
+                p.attempts++;
+                block(s, p, clock.instant().plus(options.retryBackoff().delay(p.attempts)));
+            }
+        }));
+    }
+
+    private void finish(Pending p) {
+        PartitionState s = parts.get(p.tp);
+        if (s != null) {
+            s.unfinished.remove(p.offset);
+        }
+    }
+
+    private MessageEvent event(EventType type, MessageStatus status, String detail) {
+        return new MessageEvent(clock.instant(), type, status, config.id(), detail);
+    }
+
+    private void applyPause(Consumer<String, byte[]> c) {
+        Set<TopicPartition> assigned = c.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        boolean full = stopFetching || buffered >= options.maxBuffered();
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        Set<TopicPartition> paused = c.paused();
+        for (TopicPartition tp : assigned) {
+            PartitionState s = parts.get(tp);
+            boolean blocked = s != null && (!s.retries.isEmpty() || now.isBefore(s.blockedUntil));
+            boolean want = full || blocked;
+            if (want && !paused.contains(tp)) {
+                pause.add(tp);
+            } else if (!want && paused.contains(tp)) {
+                resume.add(tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            c.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            c.resume(resume);
+        }
+    }
+
+    private void maybeCommit(Consumer<String, byte[]> c, Instant now, boolean sync) {
+        if (!sync && now.isBefore(nextCommit)) {
+            return;
+        }
+        nextCommit = now.plusMillis(100);
+        Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(parts.keySet());
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            if (sync) {
+                c.commitSync(offsets, Duration.ofSeconds(10));
+            } else {
+                c.commitAsync(offsets, (o, e) -> {
+                    if (e != null) {
+                        log.debug("Egress {} commit failed: {}", config.id(), e.toString());
+                    }
+                });
+            }
+            offsets.forEach((tp, o) -> {
+                PartitionState s = parts.get(tp);
+                if (s != null) {
+                    s.committed = o.offset();
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Egress {} commit failed: {}", config.id(), e.toString());
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> commitOffsets(Collection<TopicPartition> tps) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : tps) {
+            PartitionState s = parts.get(tp);
+            if (s == null || s.nextOffset < 0) {
+                continue;
+            }
+            long upTo = s.unfinished.isEmpty() ? s.nextOffset : s.unfinished.first();
+            if (upTo > s.committed) {
+                offsets.put(tp, new OffsetAndMetadata(upTo));
+            }
+        }
+        return offsets;
+    }
+
+    private void maybeLag(Consumer<String, byte[]> c, Instant now) {
+        if (now.isBefore(nextLag)) {
+            return;
+        }
+        nextLag = now.plusSeconds(1);
+        long total = 0;
+        for (TopicPartition tp : c.assignment()) {
+            total += c.currentLag(tp).orElse(0);
+        }
+        for (PartitionState s : parts.values()) {
+            total += s.unfinished.size();
+        }
+        lag.set(total);
+    }
+
+    private void updateRateShare(Consumer<String, byte[]> c) {
+        int assigned = c.assignment().size();
+        if (assigned == 0) {
+            return;
+        }
+        int total;
+        try {
+            total = c.partitionsFor(topic).size();
+        } catch (RuntimeException e) {
+            total = Math.max(assigned, config.partitions());
+        }
+        double share = Math.min(1.0, (double) assigned / Math.max(1, total));
+        connector.setRateShare(share);
+        log.info("Egress {}: {} of {} partitions, rate share {}", config.id(), assigned, total, share);
+    }
+
+    /** Runs inside poll on the consumer thread. */
+    private final class Listener implements ConsumerRebalanceListener {
+        private final Consumer<String, byte[]> c;
+
+        Listener(Consumer<String, byte[]> c) {
+            this.c = c;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            if (revoked.isEmpty()) {
+                return;
+            }
+            // let submits in flight on these partitions finish (bounded), so the next owner does not resubmit them
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && busyOn(revoked)) {
+                runTasks();
+                sleepQuietly(2);
+            }
+            runTasks();
+            Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(revoked);
+            try {
+                if (!offsets.isEmpty()) {
+                    c.commitSync(offsets, Duration.ofSeconds(10));
+                }
+            } catch (RuntimeException e) {
+                log.warn("Egress {} commit on revoke failed: {}", config.id(), e.toString());
+            }
+            drop(revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            drop(lost);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            for (TopicPartition tp : assigned) {
+                parts.put(tp, new PartitionState());
+            }
+            updateRateShare(c);
+        }
+
+        private boolean busyOn(Collection<TopicPartition> tps) {
+            for (TopicPartition tp : tps) {
+                PartitionState s = parts.get(tp);
+                if (s != null && s.unfinished.size() - s.queue.size() - s.retries.size() > 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void drop(Collection<TopicPartition> tps) {
+            for (TopicPartition tp : tps) {
+                PartitionState s = parts.remove(tp);
+                if (s != null) {
+                    buffered -= s.queue.size();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.mgw.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.config.Accounts;
+import io.mgw.core.model.DeliveryReport;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.model.ReportRequest;
+import io.mgw.core.spi.ReceiptSink;
+import io.mgw.core.spi.SouthReceipt;
+import io.mgw.core.spi.TemporaryFailureException;
+import io.mgw.core.store.Correlation;
+import io.mgw.core.store.MessageRecord;
+import io.mgw.core.store.ParkedReceipt;
+import io.mgw.core.store.PartTally;
+import io.mgw.core.store.Store;
+import io.mgw.core.wire.WireFormat;
+import io.mgw.routing.internal.Sends;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Correlates delivery receipts from the south with our messages (ARCHITECTURE.md §5, "DLR correlation").
+ *
+ * <p>Found: a final status is tallied per part ({@link Store#recordPartOutcome}); once every part has an outcome (at
+ * once for a single part) a REPORT event with the overall status is recorded and, if the sender asked for it, a
+ * {@code ClientDelivery.Report} is published to {@code gw.deliver.<account>}. Non-final statuses are recorded and
+ * forwarded only to senders that asked for intermediate reports.
+ *
+ * <p>Not found (the receipt raced ahead of the submit response): the receipt is parked in the store and the stage
+ * completes normally. A background task retries parked receipts every {@code retryEvery}, applies and deletes the
+ * ones whose correlation appeared, and gives up on those older than {@code maxPark} (counted in
+ * {@code gateway.receipt.parked.expired}, logged).
+ *
+ * <p>Threading: {@link #onReceipt} returns at once; the store reads run on a small pool of its own, never on the
+ * connector's network thread. The stage completes after the store writes and the Kafka ack of the report.
+ */
+public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReceiptProcessor.class);
+
+    private final Store store;
+    private final Producer<String, byte[]> producer;
+    private final Supplier<Accounts> accounts;
+    private final Supplier<? extends java.util.Collection<String>> connectorIds;
+    private final InstantSource clock;
+    private final Duration maxPark;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService retrier;
+    private final Counter correlated;
+    private final Counter parked;
+    private final Counter unparked;
+    private final Counter parkedExpired;
+    private final Counter forwarded;
+
+    /**
+     * @param store        message state
+     * @param producer     the shared producer (reports)
+     * @param accounts     current accounts (reports only to configured accounts)
+     * @param connectorIds the connectors whose parked receipts are retried
+     * @param meters       metrics gateway.receipt.{correlated,parked,unparked,parked.expired,forwarded}
+     * @param clock        time
+     * @param retryEvery   period of the parked-receipt retry
+     * @param maxPark      how long a receipt stays parked before it is given up
+     */
+    public ReceiptProcessor(Store store, Producer<String, byte[]> producer, Supplier<Accounts> accounts,
+            Supplier<? extends java.util.Collection<String>> connectorIds, MeterRegistry meters, InstantSource clock,
+            Duration retryEvery, Duration maxPark) {
+        this.store = requireNonNull(store, "store");
+        this.producer = requireNonNull(producer, "producer");
+        this.accounts = requireNonNull(accounts, "accounts");
+        this.connectorIds = requireNonNull(connectorIds, "connectorIds");
+        this.clock = requireNonNull(clock, "clock");
+        this.maxPark = requireNonNull(maxPark, "maxPark");
+        this.correlated = meters.counter("gateway.receipt.correlated");
+        this.parked = meters.counter("gateway.receipt.parked");
+        this.unparked = meters.counter("gateway.receipt.unparked");
+        this.parkedExpired = meters.counter("gateway.receipt.parked.expired");
+        this.forwarded = meters.counter("gateway.receipt.forwarded");
+        this.workers = Executors.newFixedThreadPool(4, daemon("mgw-receipts"));
+        this.retrier = Executors.newSingleThreadScheduledExecutor(daemon("mgw-receipts-parked"));
+        long every = Math.max(10, retryEvery.toMillis());
+        retrier.scheduleWithFixedDelay(this::retryParked, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Correlates and records the receipt, or parks it. Fails with {@link TemporaryFailureException} when the store
+     * or Kafka cannot take it now (the connector then answers its peer with a temporary error).
+     */
+    @Override
+    public CompletionStage<Void> onReceipt(SouthReceipt receipt) {
+        requireNonNull(receipt, "receipt");
+        CompletableFuture<Void> f;
+        try {
+            f = CompletableFuture.supplyAsync(() -> store.findCorrelation(receipt.connector(), receipt.remoteId()),
+                    workers).thenCompose(c -> c.isPresent() ? apply(receipt, c.get()) : park(receipt));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((v, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                throw new TemporaryFailureException("receipt " + receipt.connector() + "/" + receipt.remoteId()
+                        + ": " + cause, cause);
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<Void> park(SouthReceipt r) {
+        parked.increment();
+        log.debug("Parking receipt {}/{}: no correlation yet", r.connector(), r.remoteId());
+        return store.parkReceipt(new ParkedReceipt(0, r.connector(), r.remoteId(), WireFormat.encodeReceipt(r),
+                clock.instant())).toCompletableFuture();
+    }
+
+    private CompletableFuture<Void> apply(SouthReceipt r, Correlation c) {
+        correlated.increment();
+        MessageStatus status = r.status();
+        String detail = "part " + c.part() + "/" + c.parts() + " remote id " + r.remoteId()
+                + (r.errorCode() != 0 ? " error " + r.errorCode() : "");
+        if (!status.isFinal()) {
+            CompletableFuture<Void> w = store.appendEvent(c.messageId(),
+                    new MessageEvent(clock.instant(), EventType.REPORT, status, r.connector(), detail))
+                    .toCompletableFuture();
+            return w.thenComposeAsync(v -> forwardIfWanted(r, c, status, 0, c.parts()), workers);
+        }
+        return store.recordPartOutcome(c.messageId(), c.part(), c.parts(), status).toCompletableFuture()
+                .thenComposeAsync(tally -> {
+                    if (!tally.complete()) {
+                        return store.appendEvent(c.messageId(), new MessageEvent(clock.instant(), EventType.REPORT,
+                                MessageStatus.ENROUTE, r.connector(), detail + " " + status.receiptStat()))
+                                .toCompletableFuture();
+                    }
+                    MessageStatus overall = tally.overall();
+                    return store.appendEvent(c.messageId(), new MessageEvent(clock.instant(), EventType.REPORT,
+                            overall, r.connector(), detail)).toCompletableFuture()
+                            .thenComposeAsync(v -> forwardIfWanted(r, c, overall, tally.delivered(), tally.parts()),
+                                    workers);
+                }, workers);
+    }
+
+    private CompletableFuture<Void> forwardIfWanted(SouthReceipt r, Correlation c, MessageStatus status,
+            int delivered, int parts) {
+        Optional<MessageRecord> rec = store.find(c.messageId());
+        if (rec.isEmpty()) {
+            log.warn("Receipt for {} correlated but the message is not in the store", c.messageId());
+            return CompletableFuture.completedFuture(null);
+        }
+        MessageRecord m = rec.get();
+        ReportRequest wants;
+        try {
+            wants = ReportRequest.valueOf(m.reportRequest());
+        } catch (IllegalArgumentException e) {
+            wants = ReportRequest.NONE;
+        }
+        if (!wants.wants(status) || accounts.get().find(m.account()).isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Instant done = r.doneDate().orElse(r.receivedAt());
+        DeliveryReport report = new DeliveryReport(c.messageId(), status, r.errorCode(),
+                r.errorCode() != 0 ? "smsc:" + r.connector() : "", m.receivedAt(), done, delivered, parts, "");
+        forwarded.increment();
+        return Sends.deliver(producer, Sends.report(m, report), c.messageId().toString());
+    }
+
+    /** Retries parked receipts once; runs on the background task (package-private for tests). */
+    void retryParked() {
+        try {
+            for (String connector : List.copyOf(connectorIds.get())) {
+                for (ParkedReceipt p : store.parkedReceipts(connector, 500)) {
+                    Optional<Correlation> c = store.findCorrelation(p.connector(), p.remoteId());
+                    if (c.isEmpty()) {
+                        continue;
+                    }
+                    SouthReceipt r;
+                    try {
+                        r = WireFormat.decodeReceipt(p.payload());
+                    } catch (RuntimeException e) {
+                        log.warn("Dropping undecodable parked receipt {}: {}", p.parkId(), e.toString());
+                        store.deleteParkedReceipt(p.parkId()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                        continue;
+                    }
+                    apply(r, c.get()).thenCompose(v -> store.deleteParkedReceipt(p.parkId()))
+                            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    unparked.increment();
+                }
+            }
+            Instant cutoff = clock.instant().minus(maxPark);
+            for (ParkedReceipt p : store.parkedReceiptsBefore(cutoff, 500)) {
+                if (store.findCorrelation(p.connector(), p.remoteId()).isPresent()) {
+                    continue;
+                }
+                log.warn("Giving up parked receipt {}/{} parked at {}: no correlation after {}", p.connector(),
+                        p.remoteId(), p.parkedAt(), maxPark);
+                store.deleteParkedReceipt(p.parkId()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                parkedExpired.increment();
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("Retrying parked receipts: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        retrier.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package io.mgw.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.config.AccountConfig;
+import io.mgw.core.config.Accounts;
+import io.mgw.core.config.RouteConfig;
+import io.mgw.core.model.Direction;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.reassembly.Reassembler;
+import io.mgw.core.spi.ClientDelivery;
+import io.mgw.core.store.Store;
+import io.mgw.core.wire.WireFormat;
+import io.mgw.routing.internal.Sends;
+import io.mgw.routing.kafka.KafkaClients;
+import io.mgw.routing.kafka.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingress consumer (group {@code gw.router}): reads {@code gw.ingress}, records each MT message, applies the
+ * routing rules and publishes it to {@code gw.out.<connector>}; reassembles MO parts and publishes whole MO messages
+ * to {@code gw.deliver.<account>} (ARCHITECTURE.md §5).
+ *
+ * <p>MT: expired on arrival -> EXPIRED; destination not allowed for the account or no rule matches -> REJECTED (and a
+ * REJECTED report when the sender asked for one); else ROUTED to the first available connector of the rule, with the
+ * rule name in attribute {@value #ATTR_ROUTE} and the remaining connectors, comma-separated, in {@value #ATTR_FAILOVER}.
+ *
+ * <p>Threading and commits: one thread polls; each poll batch is processed pipelined (every record's store writes and
+ * sends start at once), and offsets are committed only after every store write and every produced record of the
+ * batch completed ({@code acks=all}). If any of them failed, the batch is read again from its first offsets after a
+ * pause; the store writes are idempotent and egress suppresses duplicate submits.
+ */
+public final class Router implements AutoCloseable {
+
+    /** Attribute holding the name of the rule that routed the message. */
+    public static final String ATTR_ROUTE = "gw.route";
+    /** Attribute holding the failover connectors left, comma-separated, in order. */
+    public static final String ATTR_FAILOVER = "gw.failover";
+
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EXPIRE_EVERY = Duration.ofSeconds(5);
+
+    private final KafkaClients clients;
+    private final Producer<String, byte[]> producer;
+    private final Store store;
+    private final RouteRules rules;
+    private final Supplier<Accounts> accounts;
+    private final ConnectorDirectory connectors;
+    private final Reassembler reassembler;
+    private final InstantSource clock;
+    private final Counter routed;
+    private final Counter rejected;
+    private final Counter expired;
+    private final Counter malformed;
+    private final Counter moDelivered;
+    private final Counter moUnroutable;
+    private final Counter batchRetries;
+    private volatile boolean running;
+    private volatile boolean crashed;
+    private volatile Consumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public Router(KafkaClients clients, Producer<String, byte[]> producer, Store store, RouteRules rules,
+            Supplier<Accounts> accounts, ConnectorDirectory connectors, Reassembler reassembler, MeterRegistry meters,
+            InstantSource clock) {
+        this.clients = requireNonNull(clients, "clients");
+        this.producer = requireNonNull(producer, "producer");
+        this.store = requireNonNull(store, "store");
+        this.rules = requireNonNull(rules, "rules");
+        this.accounts = requireNonNull(accounts, "accounts");
+        this.connectors = requireNonNull(connectors, "connectors");
+        this.reassembler = requireNonNull(reassembler, "reassembler");
+        this.clock = requireNonNull(clock, "clock");
+        this.routed = meters.counter("gateway.routing.message.routed");
+        this.rejected = meters.counter("gateway.routing.message.rejected");
+        this.expired = meters.counter("gateway.routing.message.expired");
+        this.malformed = meters.counter("gateway.routing.message.malformed");
+        this.moDelivered = meters.counter("gateway.routing.mo.routed");
+        this.moUnroutable = meters.counter("gateway.routing.mo.unroutable");
+        this.batchRetries = meters.counter("gateway.routing.batch.retried");
+    }
+
+    /** Joins group {@code gw.router} and starts the polling thread. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        running = true;
+        consumer = clients.consumer(Topics.ROUTER_GROUP, "mgw-router", 500);
+        thread = new Thread(this::run, "mgw-router");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Stops polling, finishes and commits the batch in hand, leaves the group; waits at most {@code timeout}.
+     * Idempotent.
+     */
+    public void drain(Duration timeout) {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            running = false;
+        }
+        if (t == null) {
+            return;
+        }
+        Consumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            t.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        drain(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Simulates a crash for tests: stops at once, abandoning the batch in hand without committing it, and closes the
+     * consumer without committing (the next member of the group reads the batch again).
+     */
+    void crash() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            crashed = true;
+            running = false;
+        }
+        if (t == null) {
+            return;
+        }
+        t.interrupt();
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        Consumer<String, byte[]> c = consumer;
+        try {
+            c.subscribe(List.of(Topics.INGRESS));
+            Instant nextExpire = clock.instant().plus(EXPIRE_EVERY);
+            while (running) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = c.poll(Duration.ofMillis(200));
+                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                    continue;
+                }
+                if (!clock.instant().isBefore(nextExpire)) {
+                    expireReassembly();
+                    nextExpire = clock.instant().plus(EXPIRE_EVERY);
+                }
+                if (!records.isEmpty()) {
+                    processBatch(c, records);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("Router stopped on an unexpected error", e);
+        } finally {
+            Thread.interrupted();
+            try {
+                c.close(Duration.ofSeconds(crashed ? 0 : 5));
+            } catch (RuntimeException e) {
+                log.warn("Closing router consumer: {}", e.toString());
+            }
+        }
+    }
+
+    private void processBatch(Consumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
+        List<CompletableFuture<Void>> all = new ArrayList<>(records.count());
+        Map<TopicPartition, Long> first = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            first.putIfAbsent(tp, r.offset());
+            commit.put(tp, new OffsetAndMetadata(r.offset() + 1));
+            CompletableFuture<Void> f;
+            try {
+                f = process(r);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            all.add(f);
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .get(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            c.commitSync(commit);
+        } catch (Exception e) {
+            if (crashed) {
+                return;
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            batchRetries.increment();
+            log.warn("Ingress batch of {} failed, reading it again: {}", records.count(), e.toString());
+            // read the batch again from its first offsets; partitions moved to another member meanwhile are read
+            // again there from the last commit
+            java.util.Set<TopicPartition> assigned = c.assignment();
+            first.forEach((tp, offset) -> {
+                if (assigned.contains(tp)) {
+                    c.seek(tp, offset);
+                }
+            });
+            pause(Duration.ofSeconds(1));
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CompletableFuture<Void> process(ConsumerRecord<String, byte[]> r) {
+        Message m;
+        try {
+            m = WireFormat.decodeMessage(r.value());
+        } catch (RuntimeException e) {
+            malformed.increment();
+            log.warn("Skipping malformed ingress record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                    e.toString());
+            return CompletableFuture.completedFuture(null);
+        }
+        return m.direction() == Direction.MO ? processMo(m) : processMt(m);
+    }
+
+    private MessageEvent event(EventType type, MessageStatus status, String connector, String detail) {
+        return new MessageEvent(clock.instant(), type, status, connector, detail);
+    }
+
+    private CompletableFuture<Void> processMt(Message m) {
+        Instant now = clock.instant();
+        CompletableFuture<Void> recorded =
+                store.recordMessage(m, event(EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "")).toCompletableFuture();
+        String dest = m.destination().value();
+        String account = m.origin().account();
+        if (now.isAfter(m.validUntil())) {
+            expired.increment();
+            return finish(m, recorded, EventType.EXPIRED, MessageStatus.EXPIRED, "validity ended before routing");
+        }
+        Optional<AccountConfig> acct = accounts.get().find(account);
+        if (acct.isPresent() && !acct.get().mayReach(dest)) {
+            rejected.increment();
+            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED,
+                    "destination " + dest + " not allowed for account " + account);
+        }
+        Optional<RouteConfig> rule = rules.match(Direction.MT, dest, account, m.kind());
+        if (rule.isEmpty()) {
+            rejected.increment();
+            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED, "no route for destination " + dest);
+        }
+        List<String> candidates = rule.get().connectors().stream().filter(connectors::exists).toList();
+        if (candidates.isEmpty()) {
+            rejected.increment();
+            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED,
+                    "no configured connector for route " + rule.get().name());
+        }
+        int chosen = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            if (connectors.available(candidates.get(i))) {
+                chosen = i;
+                break;
+            }
+        }
+        String connector = candidates.get(chosen);
+        List<String> failover = new ArrayList<>(candidates.subList(chosen + 1, candidates.size()));
+        Message out = m.withAttribute(ATTR_ROUTE, rule.get().name())
+                .withAttribute(ATTR_FAILOVER, String.join(",", failover));
+        CompletableFuture<Void> sent = Sends.send(producer, Topics.out(connector), dest, WireFormat.encodeMessage(out));
+        CompletableFuture<Void> logged = recorded.thenCompose(v -> store.appendEvent(m.id(),
+                event(EventType.ROUTED, MessageStatus.ENROUTE, connector, "route " + rule.get().name())));
+        routed.increment();
+        return CompletableFuture.allOf(sent, logged);
+    }
+
+    /** Records a terminal event after the ACCEPTED one and sends the report if the sender wants it. */
+    private CompletableFuture<Void> finish(Message m, CompletableFuture<Void> recorded, EventType type,
+            MessageStatus status, String reason) {
+        CompletableFuture<Void> logged =
+                recorded.thenCompose(v -> store.appendEvent(m.id(), event(type, status, "", reason)));
+        if (!m.reportRequest().wants(status) || accounts.get().find(m.origin().account()).isEmpty()) {
+            return logged;
+        }
+        ClientDelivery.Report report = Sends.report(m, status, 0, "routing", reason, clock.instant());
+        return CompletableFuture.allOf(logged, Sends.deliver(producer, report, m.id().toString()));
+    }
+
+    private CompletableFuture<Void> processMo(Message part) {
+        return reassembler.offer(part).toCompletableFuture()
+                .thenCompose(whole -> whole.map(this::routeMo).orElse(CompletableFuture.completedFuture(null)));
+    }
+
+    private CompletableFuture<Void> routeMo(Message m) {
+        CompletableFuture<Void> recorded =
+                store.recordMessage(m, event(EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "")).toCompletableFuture();
+        String dest = m.destination().value();
+        Optional<RouteConfig> rule = rules.match(Direction.MO, dest, m.origin().account(), m.kind());
+        Optional<String> to = rule.flatMap(RouteConfig::deliverTo).filter(a -> accounts.get().find(a).isPresent());
+        if (to.isEmpty()) {
+            moUnroutable.increment();
+            String reason = rule.isEmpty() ? "no MO route for destination " + dest
+                    : "MO route " + rule.get().name() + " delivers to unknown account";
+            return recorded.thenCompose(v -> store.appendEvent(m.id(),
+                    event(EventType.REJECTED, MessageStatus.REJECTED, "", reason)));
+        }
+        CompletableFuture<Void> sent =
+                Sends.deliver(producer, new ClientDelivery.MobileOriginated(to.get(), m), m.source().value());
+        CompletableFuture<Void> logged = recorded.thenCompose(v -> store.appendEvent(m.id(),
+                event(EventType.ROUTED, MessageStatus.ENROUTE, "", "deliver to " + to.get())));
+        moDelivered.increment();
+        return CompletableFuture.allOf(sent, logged);
+    }
+
+    /** Parts of MO messages whose siblings never came are delivered as they are, so nothing is lost. */
+    private void expireReassembly() {
+        try {
+            List<Message> parts = reassembler.expire();
+            if (parts.isEmpty()) {
+                return;
+            }
+            log.info("MO reassembly timed out: delivering {} parts individually", parts.size());
+            List<CompletableFuture<Void>> all = parts.stream().map(this::routeMo).toList();
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .get(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("MO reassembly expiry: {}", e.toString());
+        }
+    }
+}

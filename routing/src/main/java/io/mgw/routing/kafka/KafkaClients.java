@@ -1,0 +1,75 @@
+package io.mgw.routing.kafka;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Builds the pipeline's producers and consumers with the settings the promises need (ARCHITECTURE.md §2, §6).
+ *
+ * <p>Producer: {@code acks=all}, idempotence on, {@code linger.ms=2}, lz4, {@code max.block.ms} and
+ * {@code delivery.timeout.ms} bounded so that a send to an unreachable cluster fails within seconds instead of
+ * hanging. Consumer: manual commits, {@code auto.offset.reset=earliest} (a new group reads everything that waits),
+ * read-committed isolation is not used (no transactions). Extra properties from the config override the defaults,
+ * except the ones the promises depend on (acks, idempotence, auto commit).
+ *
+ * @param bootstrapServers the cluster
+ * @param producerExtra    extra producer properties (kafka.producer)
+ * @param consumerExtra    extra consumer properties (kafka.consumer)
+ */
+public record KafkaClients(String bootstrapServers, Map<String, String> producerExtra, Map<String, String> consumerExtra) {
+
+    /** Bound on a whole send (metadata wait, batching, retries): a client gets a temporary error after this. */
+    public static final int DELIVERY_TIMEOUT_MS = 15_000;
+
+    public KafkaClients {
+        requireNonNull(bootstrapServers, "bootstrapServers");
+        producerExtra = Map.copyOf(producerExtra);
+        consumerExtra = Map.copyOf(consumerExtra);
+    }
+
+    /** A producer of string keys and byte values. */
+    public KafkaProducer<String, byte[]> producer(String clientId) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(DELIVERY_TIMEOUT_MS));
+        p.putAll(producerExtra);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A consumer in {@code group} with manual commits. */
+    public KafkaConsumer<String, byte[]> consumer(String group, String clientId, int maxPollRecords) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        p.putAll(consumerExtra);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+}

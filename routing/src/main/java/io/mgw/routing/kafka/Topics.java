@@ -1,0 +1,47 @@
+package io.mgw.routing.kafka;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Topic and consumer-group names of the pipeline (ARCHITECTURE.md §5).
+ *
+ * <pre>
+ *  gw.ingress            every accepted MT and MO message, key = destination address
+ *  gw.out.&lt;connector&gt;    messages routed to one outbound connector, key = destination address
+ *  gw.deliver.&lt;account&gt;  reports and MO for one client account, key = message id
+ * </pre>
+ *
+ * Group names equal the topic names except for the ingress, read by group {@code gw.router}.
+ */
+public final class Topics {
+
+    /** The ingress topic. */
+    public static final String INGRESS = "gw.ingress";
+
+    /** The consumer group of the router. */
+    public static final String ROUTER_GROUP = "gw.router";
+
+    private static final String OUT_PREFIX = "gw.out.";
+    private static final String DELIVER_PREFIX = "gw.deliver.";
+
+    private Topics() {}
+
+    /** The egress topic of a connector, also the name of its consumer group. */
+    public static String out(String connectorId) {
+        return OUT_PREFIX + checkName(connectorId, "connectorId");
+    }
+
+    /** The client-delivery topic of an account, also the name of its consumer group. */
+    public static String deliver(String account) {
+        return DELIVER_PREFIX + checkName(account, "account");
+    }
+
+    private static String checkName(String name, String what) {
+        requireNonNull(name, what);
+        // Kafka topic names allow [a-zA-Z0-9._-] up to 249 characters.
+        if (name.isEmpty() || name.length() > 200 || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException(what + ": '" + name + "' (expected: 1..200 of letters, digits, . _ -)");
+        }
+        return name;
+    }
+}

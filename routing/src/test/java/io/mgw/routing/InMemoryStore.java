@@ -1,0 +1,215 @@
+package io.mgw.routing;
+
+import io.mgw.core.model.Content;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.store.Correlation;
+import io.mgw.core.store.Fragment;
+import io.mgw.core.store.MessageRecord;
+import io.mgw.core.store.ParkedReceipt;
+import io.mgw.core.store.PartTally;
+import io.mgw.core.store.Store;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A map-based {@link Store} for routing tests: honest semantics, no durability. Thread-safe (one lock). */
+final class InMemoryStore implements Store {
+
+    private final InstantSource clock;
+    private final Map<MessageId, MessageRecord> messages = new HashMap<>();
+    private final Map<MessageId, List<MessageEvent>> orphanEvents = new HashMap<>();
+    private final Set<String> submitted = ConcurrentHashMap.newKeySet();
+    private final Map<String, Correlation> correlations = new HashMap<>();
+    private final Map<MessageId, Map<Integer, MessageStatus>> partOutcomes = new HashMap<>();
+    private final TreeMap<Long, ParkedReceipt> parked = new TreeMap<>();
+    private final Map<String, TreeMap<Integer, Fragment>> fragments = new HashMap<>();
+    private final AtomicLong parkIds = new AtomicLong();
+
+    InMemoryStore(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    private static <T> CompletionStage<T> done(T v) {
+        return CompletableFuture.completedFuture(v);
+    }
+
+    /** Messages whose recordMessage never completes (a store write stuck when the node crashes). */
+    volatile java.util.function.Predicate<Message> hold = m -> false;
+
+    @Override
+    public CompletionStage<Void> recordMessage(Message m, MessageEvent first) {
+        if (hold.test(m)) {
+            return new CompletableFuture<>();
+        }
+        return recordNow(m, first);
+    }
+
+    private synchronized CompletionStage<Void> recordNow(Message m, MessageEvent first) {
+        if (messages.containsKey(m.id())) {
+            return done(null);
+        }
+        List<MessageEvent> history = new ArrayList<>();
+        history.add(first);
+        history.addAll(orphanEvents.getOrDefault(m.id(), List.of()));
+        orphanEvents.remove(m.id());
+        String preview = m.content() instanceof Content.Text t ? t.text().substring(0, Math.min(20, t.text().length()))
+                : "";
+        MessageStatus status = first.status();
+        for (MessageEvent e : history) {
+            status = next(status, e.status());
+        }
+        messages.put(m.id(), new MessageRecord(m.id(), m.origin().account(), m.origin().protocol(), m.kind().name(),
+                m.direction().name(), m.source().value(), m.source().ton(), m.source().npi(), m.destination().value(),
+                m.destination().ton(), m.destination().npi(), preview, m.reportRequest().name(), m.receivedAt(),
+                m.validUntil(), status, first.at(), 0, history));
+        return done(null);
+    }
+
+    private static MessageStatus next(MessageStatus current, MessageStatus incoming) {
+        return current.isFinal() && !incoming.isFinal() ? current : incoming;
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> appendEvent(MessageId id, MessageEvent event) {
+        MessageRecord r = messages.get(id);
+        if (r == null) {
+            orphanEvents.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
+            return done(null);
+        }
+        List<MessageEvent> h = new ArrayList<>(r.history());
+        h.add(event);
+        messages.put(id, new MessageRecord(r.id(), r.account(), r.protocol(), r.kind(), r.direction(), r.source(),
+                r.sourceTon(), r.sourceNpi(), r.destination(), r.destTon(), r.destNpi(), r.textPreview(),
+                r.reportRequest(), r.receivedAt(), r.validUntil(), next(r.status(), event.status()), event.at(),
+                r.errorCode(), h));
+        return done(null);
+    }
+
+    @Override
+    public synchronized Optional<MessageRecord> find(MessageId id) {
+        return Optional.ofNullable(messages.get(id));
+    }
+
+    @Override
+    public CompletionStage<Boolean> markSubmitted(MessageId id, String connector, int part) {
+        return done(submitted.add(id + "|" + connector + "|" + part));
+    }
+
+    @Override
+    public boolean isSubmitted(MessageId id, String connector, int part) {
+        return submitted.contains(id + "|" + connector + "|" + part);
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> putCorrelation(String connector, String remoteId, MessageId id, int part,
+            int parts) {
+        correlations.put(connector + "|" + remoteId, new Correlation(connector, remoteId, id, part, parts,
+                clock.instant()));
+        return done(null);
+    }
+
+    @Override
+    public synchronized Optional<Correlation> findCorrelation(String connector, String remoteId) {
+        return Optional.ofNullable(correlations.get(connector + "|" + remoteId));
+    }
+
+    @Override
+    public synchronized CompletionStage<PartTally> recordPartOutcome(MessageId id, int part, int parts,
+            MessageStatus status) {
+        Map<Integer, MessageStatus> m = partOutcomes.computeIfAbsent(id, k -> new HashMap<>());
+        m.putIfAbsent(part, status);
+        int delivered = 0;
+        int failed = 0;
+        MessageStatus worst = MessageStatus.DELIVERED;
+        for (MessageStatus s : m.values()) {
+            if (s == MessageStatus.DELIVERED) {
+                delivered++;
+            } else {
+                failed++;
+                worst = s;
+            }
+        }
+        return done(new PartTally(parts, delivered, failed, worst));
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> parkReceipt(ParkedReceipt r) {
+        long id = parkIds.incrementAndGet();
+        parked.put(id, new ParkedReceipt(id, r.connector(), r.remoteId(), r.payload(), r.parkedAt()));
+        return done(null);
+    }
+
+    @Override
+    public synchronized List<ParkedReceipt> parkedReceipts(String connector, int limit) {
+        return parked.values().stream().filter(p -> p.connector().equals(connector)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<ParkedReceipt> parkedReceiptsBefore(Instant before, int limit) {
+        return parked.values().stream().filter(p -> p.parkedAt().isBefore(before))
+                .sorted(Comparator.comparing(ParkedReceipt::parkedAt)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> deleteParkedReceipt(long parkId) {
+        parked.remove(parkId);
+        return done(null);
+    }
+
+    synchronized int parkedCount() {
+        return parked.size();
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> saveFragment(Fragment f) {
+        fragments.computeIfAbsent(f.key(), k -> new TreeMap<>()).putIfAbsent(f.sequence(), f);
+        return done(null);
+    }
+
+    @Override
+    public synchronized List<Fragment> fragments(String key) {
+        return List.copyOf(fragments.getOrDefault(key, new TreeMap<>()).values());
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> deleteFragments(String key) {
+        fragments.remove(key);
+        return done(null);
+    }
+
+    @Override
+    public synchronized List<String> expiredFragmentKeys(Instant now, int limit) {
+        return fragments.entrySet().stream()
+                .filter(e -> e.getValue().values().stream().anyMatch(f -> f.expiresAt().isBefore(now)))
+                .map(Map.Entry::getKey).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized long purgeOlderThan(Instant before) {
+        int n = messages.size();
+        messages.values().removeIf(r -> r.receivedAt().isBefore(before));
+        return n - messages.size();
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return true;
+    }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,557 @@
+package io.mgw.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mgw.core.config.AccountConfig;
+import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.config.KafkaConfig;
+import io.mgw.core.config.RouteConfig;
+import io.mgw.core.model.Address;
+import io.mgw.core.model.Direction;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageIdGenerator;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.model.Origin;
+import io.mgw.core.model.ReportRequest;
+import io.mgw.core.spi.ClientDelivery;
+import io.mgw.core.spi.DeliveryRegistry;
+import io.mgw.core.spi.SouthReceipt;
+import io.mgw.core.spi.SubmitOutcome;
+import io.mgw.core.store.MessageRecord;
+import io.mgw.routing.internal.Backoff;
+import io.mgw.routing.kafka.EmbeddedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pipeline on one real embedded broker: ingress, rules, egress, receipts, client delivery. */
+class PipelineIT {
+
+    @TempDir
+    static Path dir;
+
+    static EmbeddedKafka kafka;
+    // generous producer timeouts: the shared CI machine can stall the broker for seconds
+    static final KafkaConfig KAFKA = new KafkaConfig(Optional.empty(), 3, 2, false, 4, 2,
+            Map.of("delivery.timeout.ms", "40000", "request.timeout.ms", "15000", "max.block.ms", "30000"), Map.of());
+    static final InstantSource CLOCK = InstantSource.system();
+    static final MessageIdGenerator IDS = new MessageIdGenerator(1, 1, CLOCK);
+    static final AtomicInteger NAMES = new AtomicInteger();
+
+    final List<RoutingEngine> engines = new ArrayList<>();
+    final List<DeliveryRegistry.Registration> registrations = new ArrayList<>();
+    final Map<String, TestConnector> connectors = new ConcurrentHashMap<>();
+    InMemoryStore store;
+    SimpleMeterRegistry meters;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new EmbeddedKafka(dir.resolve("kafka"), 0);
+        kafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @AfterEach
+    void closeEngines() {
+        registrations.forEach(DeliveryRegistry.Registration::close);
+        engines.forEach(RoutingEngine::close);
+    }
+
+    static String unique(String prefix) {
+        return prefix + NAMES.incrementAndGet();
+    }
+
+    static AccountConfig account(String id, String... allowed) {
+        return new AccountConfig(id, "x", List.of(), 0, 10, 5, List.of(allowed), "hex", Duration.ofHours(1));
+    }
+
+    static ConnectorConfig connector(String id) {
+        return new ConnectorConfig(id, "test", 0, 2, Map.of("egress.inflight", "100"));
+    }
+
+    static RouteConfig mt(String name, String prefix, String... conns) {
+        return new RouteConfig(name, "MT", Optional.of(prefix), Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(conns), Optional.empty());
+    }
+
+    static RoutingEngine.Settings settings() {
+        Backoff fast = new Backoff(Duration.ofMillis(50), Duration.ofMillis(500));
+        return new RoutingEngine.Settings(Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofHours(1),
+                Duration.ofSeconds(40), 10_000,
+                new ClientDeliveryDispatcher.Options(50, 500, Duration.ofSeconds(1), fast),
+                c -> new EgressService.Options(100, 1000, fast, Duration.ofMillis(100)));
+    }
+
+    RoutingEngine engine(List<RouteConfig> routes, List<ConnectorConfig> conns, List<AccountConfig> accounts) {
+        if (store == null) {
+            store = new InMemoryStore(CLOCK);
+            meters = new SimpleMeterRegistry();
+        }
+        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), routes, conns, accounts, store, meters,
+                CLOCK, c -> connectors.computeIfAbsent(c.id(), TestConnector::new), settings());
+        engines.add(e);
+        e.start();
+        return e;
+    }
+
+    static Message mt(String account, String dest, String text, ReportRequest rr) {
+        return Message.builder().id(IDS.next()).origin(new Origin("test", account, "n1", ""))
+                .source(Address.of("SENDER")).destination(Address.msisdn(dest)).text(text).reportRequest(rr)
+                .build();
+    }
+
+    static void accept(RoutingEngine e, Message m) throws Exception {
+        e.ingressSink().accept(m).toCompletableFuture().get(45, TimeUnit.SECONDS);
+    }
+
+    TestTarget target(RoutingEngine e, String account) {
+        TestTarget t = new TestTarget(unique("t"), 10);
+        registrations.add(e.deliveryRegistry().register(account, t));
+        return t;
+    }
+
+    MessageStatus status(Message m) {
+        return store.find(m.id()).map(MessageRecord::status).orElse(null);
+    }
+
+    boolean hasEvent(Message m, EventType type) {
+        return store.find(m.id()).map(r -> r.history().stream().anyMatch(ev -> ev.type() == type)).orElse(false);
+    }
+
+    static void awaitTrue(java.util.concurrent.Callable<Boolean> c) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(c);
+    }
+
+    @Test
+    void endToEndIngressRuleEgressReceiptAndReportToTheClient() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("de", "49", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message m = mt(acct, "4917000001", "hello world", ReportRequest.FINAL);
+        accept(e, m);
+
+        TestConnector c = connectors.get(conn);
+        awaitTrue(() -> c.accepted.size() == 1);
+        Message sent = c.accepted.get(0);
+        assertThat(sent.id()).isEqualTo(m.id());
+        assertThat(sent.attribute(Router.ATTR_ROUTE)).contains("de");
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
+        assertThat(c.rateShare).isEqualTo(1.0);
+
+        String remoteId = conn + "-1";
+        assertThat(store.findCorrelation(conn, remoteId)).isPresent();
+        e.receiptSink().onReceipt(new SouthReceipt(conn, remoteId, MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        awaitTrue(() -> target.reports().size() == 1);
+        ClientDelivery.Report r = target.reports().get(0);
+        assertThat(r.report().messageId()).isEqualTo(m.id());
+        assertThat(r.report().status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(r.destination().value()).isEqualTo("4917000001");
+        assertThat(r.textPreview()).isEqualTo("hello world");
+        awaitTrue(() -> hasEvent(m, EventType.DELIVERED_TO_CLIENT));
+        assertThat(status(m)).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(store.find(m.id()).orElseThrow().history()).extracting(ev -> ev.type())
+                .containsSubsequence(EventType.ACCEPTED, EventType.ROUTED, EventType.SUBMITTED, EventType.REPORT);
+    }
+
+    @Test
+    void unroutableAndForbiddenDestinationsAreRejectedWithAReport() throws Exception {
+        String acct = unique("acme");
+        String limited = unique("limited");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("de", "49", conn)), List.of(connector(conn)),
+                List.of(account(acct), account(limited, "4930")));
+        TestTarget t1 = target(e, acct);
+        TestTarget t2 = target(e, limited);
+        Message noRoute = mt(acct, "3312345", "x", ReportRequest.FINAL);
+        Message forbidden = mt(limited, "4917123", "x", ReportRequest.FAILURE);
+        Message quiet = mt(acct, "3399999", "x", ReportRequest.NONE);
+        accept(e, noRoute);
+        accept(e, forbidden);
+        accept(e, quiet);
+
+        awaitTrue(() -> t1.reports().size() == 1 && t2.reports().size() == 1);
+        assertThat(t1.reports().get(0).report().status()).isEqualTo(MessageStatus.REJECTED);
+        assertThat(t1.reports().get(0).report().reason()).isEqualTo("no route for destination 3312345");
+        assertThat(t2.reports().get(0).report().reason()).contains("not allowed");
+        awaitTrue(() -> status(quiet) == MessageStatus.REJECTED);
+        assertThat(status(noRoute)).isEqualTo(MessageStatus.REJECTED);
+        assertThat(status(forbidden)).isEqualTo(MessageStatus.REJECTED);
+        assertThat(connectors.get(conn).submits).isEmpty();
+        assertThat(t1.reports()).hasSize(1);
+    }
+
+    @Test
+    void failoverWhenThePrimaryIsUnavailable() throws Exception {
+        String acct = unique("acme");
+        String primary = unique("primary");
+        String backup = unique("backup");
+        RoutingEngine e = engine(List.of(mt("de", "49", primary, backup)),
+                List.of(connector(primary), connector(backup)), List.of(account(acct)));
+        TestConnector p = connectors.get(primary);
+        TestConnector b = connectors.get(backup);
+
+        // 1: the router already sees the primary down and picks the backup
+        p.available = false;
+        Message first = mt(acct, "491", "one", ReportRequest.NONE);
+        accept(e, first);
+        awaitTrue(() -> b.accepted.size() == 1);
+
+        // 2: the primary looks up when routed, then its circuit opens on submit: egress diverts to the backup
+        p.available = true;
+        p.behaviour = m -> {
+            p.available = false;
+            return CompletableFuture.completedFuture(new SubmitOutcome.TemporaryFailure(-1, "circuit open"));
+        };
+        Message second = mt(acct, "492", "two", ReportRequest.NONE);
+        accept(e, second);
+        awaitTrue(() -> b.accepted.size() == 2);
+        assertThat(p.submits).extracting(Message::id).containsExactly(second.id());
+        assertThat(p.accepted).isEmpty();
+        assertThat(b.accepted.get(1).attribute(Router.ATTR_FAILOVER)).contains("");
+        awaitTrue(() -> store.find(second.id()).orElseThrow().history().stream()
+                .anyMatch(ev -> ev.type() == EventType.ROUTED && ev.connector().equals(backup)));
+        assertThat(meters.counter("gateway.egress.failover", "connector", primary).count()).isEqualTo(1);
+    }
+
+    @Test
+    void throttledPartitionKeepsOrderPerDestination() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        Set<String> throttledOnce = ConcurrentHashMap.newKeySet();
+        var later = CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS);
+        c.behaviour = m -> {
+            String text = ((io.mgw.core.model.Content.Text) m.content()).text();
+            int i = Integer.parseInt(text.substring(text.indexOf('-') + 1));
+            if (i % 4 == 1 && throttledOnce.add(text)) {
+                return CompletableFuture.completedFuture(new SubmitOutcome.Throttled(Duration.ofMillis(30), "slow"));
+            }
+            return CompletableFuture.supplyAsync(c::accept, later);
+        };
+        int perDest = 20;
+        List<String> dests = List.of("4900001", "4900002", "4900003");
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 0; i < perDest; i++) {
+            for (String d : dests) {
+                acks.add(e.ingressSink().accept(mt(acct, d, d + "-" + i, ReportRequest.NONE)).toCompletableFuture());
+            }
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
+        awaitTrue(() -> c.accepted.size() == perDest * dests.size());
+        for (String d : dests) {
+            assertThat(c.acceptedTextByDest.get(d))
+                    .containsExactlyElementsOf(IntStream.range(0, perDest).mapToObj(i -> d + "-" + i).toList());
+        }
+        assertThat(c.maxInFlightPerDest.get()).isEqualTo(1);
+        assertThat(meters.counter("gateway.egress.throttled", "connector", conn).count())
+                .isEqualTo(throttledOnce.size()).isPositive();
+    }
+
+    @Test
+    void redeliveredMessageAlreadySubmittedIsSkippedAndCounted() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        Message dup = mt(acct, "4911", "dup", ReportRequest.NONE);
+        store.markSubmitted(dup.id(), conn, 1);
+        Message fresh = mt(acct, "4911", "fresh", ReportRequest.NONE);
+        accept(e, dup);
+        accept(e, fresh);
+        TestConnector c = connectors.get(conn);
+        awaitTrue(() -> c.accepted.size() == 1);
+        assertThat(c.submits).extracting(Message::id).containsExactly(fresh.id());
+        awaitTrue(() -> meters.counter("gateway.egress.duplicate.skipped", "connector", conn).count() == 1);
+    }
+
+    @Test
+    void earlyReceiptIsParkedThenAppliedWhenTheCorrelationAppears() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message m = mt(acct, "4922", "early", ReportRequest.FINAL);
+        store.recordMessage(m, new io.mgw.core.model.MessageEvent(CLOCK.instant(), EventType.ACCEPTED,
+                MessageStatus.ACCEPTED, "", ""));
+
+        e.receiptSink().onReceipt(new SouthReceipt(conn, "R-77", MessageStatus.UNDELIVERABLE, 11, Optional.empty(),
+                Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(store.parkedCount()).isEqualTo(1);
+        assertThat(target.reports()).isEmpty();
+
+        store.putCorrelation(conn, "R-77", m.id(), 1, 1);
+        awaitTrue(() -> target.reports().size() == 1);
+        assertThat(target.reports().get(0).report().status()).isEqualTo(MessageStatus.UNDELIVERABLE);
+        assertThat(target.reports().get(0).report().errorCode()).isEqualTo(11);
+        awaitTrue(() -> store.parkedCount() == 0);
+        assertThat(status(m)).isEqualTo(MessageStatus.UNDELIVERABLE);
+        assertThat(meters.counter("gateway.receipt.unparked").count()).isEqualTo(1);
+    }
+
+    @Test
+    void multiPartReceiptsReportOnceWhenEveryPartHasAnOutcome() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        TestConnector c = connectors.get(conn);
+        c.behaviour = m -> CompletableFuture.completedFuture(new SubmitOutcome.Accepted(List.of("p1", "p2")));
+        Message m = mt(acct, "4933", "long", ReportRequest.FINAL);
+        accept(e, m);
+        awaitTrue(() -> store.findCorrelation(conn, "p2").isPresent() && hasEvent(m, EventType.SUBMITTED));
+        e.receiptSink().onReceipt(new SouthReceipt(conn, "p1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(target.reports()).isEmpty();
+        e.receiptSink().onReceipt(new SouthReceipt(conn, "p2", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        awaitTrue(() -> target.reports().size() == 1);
+        assertThat(target.reports().get(0).report().partsDelivered()).isEqualTo(2);
+        assertThat(target.reports().get(0).report().partsTotal()).isEqualTo(2);
+    }
+
+    @Test
+    void expiredMessagesEndExpiredWithAReport() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        // already expired when it reaches the router
+        Message old = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
+                .source(Address.of("S")).destination(Address.msisdn("4944")).text("old")
+                .receivedAt(CLOCK.instant().minusSeconds(60)).validUntil(CLOCK.instant().minusSeconds(1))
+                .reportRequest(ReportRequest.FINAL).build();
+        accept(e, old);
+        // expires while the connector is down and there is no failover
+        connectors.get(conn).available = false;
+        Message waiting = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
+                .source(Address.of("S")).destination(Address.msisdn("4955")).text("waits")
+                .validUntil(CLOCK.instant().plusSeconds(2)).reportRequest(ReportRequest.FINAL).build();
+        accept(e, waiting);
+
+        awaitTrue(() -> target.reports().size() == 2);
+        assertThat(target.reports()).extracting(r -> r.report().status())
+                .containsOnly(MessageStatus.EXPIRED);
+        assertThat(status(old)).isEqualTo(MessageStatus.EXPIRED);
+        assertThat(status(waiting)).isEqualTo(MessageStatus.EXPIRED);
+        assertThat(connectors.get(conn).submits).isEmpty();
+    }
+
+    @Test
+    void reloadedRulesAndConnectorsTakeEffectWithoutRestart() throws Exception {
+        String acct = unique("acme");
+        String c1 = unique("smsc");
+        String c2 = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("de", "49", c1)), List.of(connector(c1)), List.of(account(acct)));
+        Message before = mt(acct, "3301", "before", ReportRequest.NONE);
+        accept(e, before);
+        awaitTrue(() -> status(before) == MessageStatus.REJECTED);
+
+        e.reload(List.of(mt("fr", "33", c2), mt("de", "49", c1)), List.of(connector(c1), connector(c2)),
+                List.of(account(acct)));
+        Message after = mt(acct, "3302", "after", ReportRequest.NONE);
+        accept(e, after);
+        awaitTrue(() -> connectors.containsKey(c2) && connectors.get(c2).accepted.size() == 1);
+        assertThat(connectors.get(c2).accepted.get(0).id()).isEqualTo(after.id());
+        assertThat(connectors.get(c1).submits).isEmpty();
+    }
+
+    @Test
+    void moIsRoutedToTheAccountOfItsRule() throws Exception {
+        String acct = unique("app");
+        String conn = unique("smsc");
+        RouteConfig mo = new RouteConfig("keyword", "MO", Optional.of("7777"), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.of(acct));
+        RoutingEngine e = engine(List.of(mo), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message in = Message.builder().id(IDS.next()).direction(Direction.MO).origin(new Origin("smpp", conn, "n1", ""))
+                .source(Address.msisdn("491700")).destination(Address.of("7777")).text("STOP").build();
+        Message stray = Message.builder().id(IDS.next()).direction(Direction.MO)
+                .origin(new Origin("smpp", conn, "n1", "")).source(Address.msisdn("491700"))
+                .destination(Address.of("8888")).text("?").build();
+        accept(e, in);
+        accept(e, stray);
+        awaitTrue(() -> target.delivered.size() == 1);
+        assertThat(target.delivered.get(0)).isInstanceOfSatisfying(ClientDelivery.MobileOriginated.class,
+                mo2 -> assertThat(mo2.message().id()).isEqualTo(in.id()));
+        awaitTrue(() -> status(stray) == MessageStatus.REJECTED);
+        assertThat(meters.counter("gateway.routing.mo.unroutable").count()).isEqualTo(1);
+    }
+
+    @Test
+    void moPartsArrivingOutOfOrderAreJoinedBeforeDelivery() throws Exception {
+        String acct = unique("app");
+        String conn = unique("smsc");
+        RouteConfig mo = new RouteConfig("keyword", "MO", Optional.of("7777"), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.of(acct));
+        RoutingEngine e = engine(List.of(mo), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message.Builder b = Message.builder().direction(Direction.MO).origin(new Origin("smpp", conn, "n1", ""))
+                .source(Address.msisdn("491701")).destination(Address.of("7777"));
+        Message part2 = b.id(IDS.next()).text(" world").concat(Optional.of(new io.mgw.core.model.Concat(9, 2, 2, false)))
+                .build();
+        Message part1 = b.id(IDS.next()).text("hello").concat(Optional.of(new io.mgw.core.model.Concat(9, 2, 1, false)))
+                .build();
+        accept(e, part2);
+        accept(e, part1);
+        awaitTrue(() -> target.delivered.size() == 1);
+        assertThat(target.delivered.get(0)).isInstanceOfSatisfying(ClientDelivery.MobileOriginated.class, d -> {
+            assertThat(d.message().content()).isEqualTo(new io.mgw.core.model.Content.Text("hello world"));
+            assertThat(d.message().id()).isEqualTo(part1.id());
+        });
+    }
+
+    @Test
+    void hungTargetKeepsBoundedInFlightAndItsDeliveriesGoToAnotherTarget() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget hung = new TestTarget("hung", 3);
+        hung.answering = false;
+        registrations.add(e.deliveryRegistry().register(acct, hung));
+        int n = 30;
+        Set<io.mgw.core.model.MessageId> ids = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Message m = mt(acct, "0" + i, "x", ReportRequest.FINAL);
+            ids.add(m.id());
+            accept(e, m);
+        }
+        awaitTrue(() -> hung.inFlight.get() == 3);
+        TestTarget good = new TestTarget("good", 5);
+        registrations.add(e.deliveryRegistry().register(acct, good));
+        awaitTrue(() -> good.reports().stream().map(r -> r.report().messageId()).distinct().count() == n);
+        assertThat(good.reports()).extracting(r -> r.report().messageId()).containsAll(ids);
+        assertThat(hung.maxInFlight.get()).isEqualTo(3);
+        assertThat(good.maxInFlight.get()).isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void deliveriesWaitInKafkaWithoutTargetAndAnotherNodeTakesThem() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine nodeA = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        RoutingEngine nodeB = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget onA = new TestTarget("a", 10);
+        DeliveryRegistry.Registration regA = nodeA.deliveryRegistry().register(acct, onA);
+        Message m1 = mt(acct, "0001", "x", ReportRequest.FINAL);
+        accept(nodeA, m1);
+        awaitTrue(() -> onA.reports().size() == 1);
+        regA.close();
+        awaitTrue(() -> !((ClientDeliveryDispatcher) nodeA.deliveryRegistry()).isConsuming(acct));
+
+        Message m2 = mt(acct, "0002", "x", ReportRequest.FINAL);
+        accept(nodeA, m2);
+        TestTarget onB = target(nodeB, acct);
+        awaitTrue(() -> onB.reports().size() == 1);
+        assertThat(onB.reports().get(0).report().messageId()).isEqualTo(m2.id());
+        assertThat(onA.reports()).hasSize(1);
+    }
+
+    @Test
+    void egressCommitsOnlyFinishedWorkSoANewConsumerGetsWhatWasNotTaken() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine first = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        // the peer takes messages to even destinations and never answers for odd ones
+        c.behaviour = m -> Integer.parseInt(m.destination().value()) % 2 == 0
+                ? CompletableFuture.completedFuture(c.accept()) : new CompletableFuture<>();
+        int n = 20;
+        List<Message> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Message m = mt(acct, Integer.toString(4000 + i), "m" + i, ReportRequest.NONE);
+            all.add(m);
+            accept(first, m);
+        }
+        awaitTrue(() -> c.submits.size() == n);
+        first.drain(Duration.ofMillis(500));
+        first.close();
+        List<Message> takenFirst = List.copyOf(c.accepted);
+        assertThat(takenFirst).hasSize(n / 2);
+
+        connectors.remove(conn);
+        engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector again = connectors.get(conn);
+        awaitTrue(() -> again.accepted.size() == n / 2);
+        Set<Object> union = new HashSet<>();
+        takenFirst.forEach(m -> union.add(m.id()));
+        again.accepted.forEach(m -> union.add(m.id()));
+        assertThat(union).hasSize(n);
+        assertThat(again.accepted).extracting(Message::id).doesNotContainAnyElementsOf(
+                takenFirst.stream().map(Message::id).toList());
+    }
+
+    @Test
+    void routerCrashMidBatchLosesNothingAndDuplicatesAreSuppressed() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine first = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        store.hold = m -> m.content().equals(new io.mgw.core.model.Content.Text("m25"));
+        int n = 50;
+        List<Message> all = new ArrayList<>();
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Message m = mt(acct, "49" + i, "m" + i, ReportRequest.NONE);
+            all.add(m);
+            acks.add(first.ingressSink().accept(m).toCompletableFuture());
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
+        Message stuck = all.get(25);
+        // the batch holding m25 cannot finish: the router must not commit it
+        awaitTrue(() -> c.accepted.stream().anyMatch(m -> m.id().equals(stuck.id())));
+        assertThat(store.find(stuck.id())).isEmpty();
+        first.crashRouter();
+
+        store.hold = m -> false;
+        engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        awaitTrue(() -> store.find(stuck.id()).isPresent() && c.accepted.size() == n);
+        assertThat(c.accepted).extracting(Message::id).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(all.stream().map(Message::id).toList());
+        assertThat(all).allSatisfy(m -> assertThat(store.find(m.id())).isPresent());
+    }
+
+    @Test
+    void routerCommitsOnlyAfterEverythingOfTheBatchIsDurable() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        int n = 200;
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            acks.add(e.ingressSink().accept(mt(acct, "49" + i, "m" + i, ReportRequest.NONE)).toCompletableFuture());
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
+        e.close();
+        engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        awaitTrue(() -> c.accepted.stream().map(Message::id).distinct().count() == n);
+        assertThat(c.accepted).extracting(Message::id).doesNotHaveDuplicates();
+    }
+}
