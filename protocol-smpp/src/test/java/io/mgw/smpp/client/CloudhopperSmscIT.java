@@ -12,11 +12,13 @@ import com.cloudhopper.smpp.impl.DefaultSmppServer;
 import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
 import com.cloudhopper.smpp.pdu.BaseBind;
 import com.cloudhopper.smpp.pdu.BaseBindResp;
+import com.cloudhopper.smpp.pdu.DataSm;
 import com.cloudhopper.smpp.pdu.DeliverSm;
 import com.cloudhopper.smpp.pdu.PduRequest;
 import com.cloudhopper.smpp.pdu.PduResponse;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
+import com.cloudhopper.smpp.tlv.Tlv;
 import com.cloudhopper.smpp.type.Address;
 import com.cloudhopper.smpp.type.SmppProcessingException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -194,6 +196,43 @@ class CloudhopperSmscIT {
         assertThat(ingress.messages).hasSize(1);
         assertThat(ingress.messages.getFirst().content()).isEqualTo(new Content.Text("INFO"));
         assertThat(ingress.messages.getFirst().source().value()).isEqualTo("4917600000009");
+    }
+
+    @Test
+    void dataSmReceiptWithOnlyTlvsIsTaken() throws Exception {
+        SmppClientConnector c = connector("pw");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.isAvailable() && session.get() != null);
+        DataSm d = new DataSm();
+        d.setEsmClass((byte) 0x04);
+        d.setSourceAddress(new Address((byte) 1, (byte) 1, "4917600000002"));
+        d.setDestAddress(new Address((byte) 1, (byte) 1, "4915100000001"));
+        d.addOptionalParameter(new Tlv(SmppConstants.TAG_RECEIPTED_MSG_ID,
+                "0000BEEF\0".getBytes(StandardCharsets.US_ASCII)));
+        d.addOptionalParameter(new Tlv(SmppConstants.TAG_MSG_STATE, new byte[] {3}));
+        d.addOptionalParameter(new Tlv((short) 0x0423, new byte[] {3, 0x00, 0x1B}));
+
+        var future = session.get().sendRequestPdu(d, 10_000, true);
+
+        assertThat(future.await(10_000)).isTrue();
+        assertThat(future.getResponse().getCommandStatus()).isZero();
+        SouthReceipt r = receipts.receipts.getFirst();
+        assertThat(r.remoteId()).isEqualTo(Integer.toString(0xBEEF));
+        assertThat(r.status()).isEqualTo(MessageStatus.EXPIRED);
+        assertThat(r.errorCode()).isEqualTo(0x1B);
+    }
+
+    @Test
+    void receiptWithoutAnyIdIsRefusedPermanently() throws Exception {
+        SmppClientConnector c = connector("pw");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.isAvailable() && session.get() != null);
+        DeliverSm d = new DeliverSm();
+        d.setEsmClass((byte) 0x04);
+        d.setSourceAddress(new Address((byte) 1, (byte) 1, "4917600000002"));
+        d.setDestAddress(new Address((byte) 1, (byte) 1, "4915100000001"));
+        d.setShortMessage("sub:001 dlvrd:001 stat:DELIVRD".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(deliver(session.get(), d)).isEqualTo(0x65);
+        assertThat(receipts.receipts).isEmpty();
     }
 
     @Test
