@@ -1,0 +1,207 @@
+package io.mgw.store;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.mgw.core.spi.TemporaryFailureException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One writer thread with its bounded queue: takes whatever is queued (up to {@code maxBatch} ops), applies it in one
+ * transaction with one JDBC batch per statement type ({@link BatchApplier}), commits, then completes the ops' stages
+ * on the completer executor. A failed batch is rolled back and retried op by op, so one bad op fails alone and the
+ * others still commit; every op that cannot be written completes exceptionally with a
+ * {@link TemporaryFailureException}.
+ *
+ * <pre>
+ *  callers ──offer──▶ [ bounded queue ] ──drain ≤ maxBatch──▶ BEGIN; batches...; COMMIT ──▶ complete stages
+ *           full? ──▶ TemporaryFailureException (back-pressure)
+ * </pre>
+ */
+final class GroupCommitWriter implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    private final String name;
+    private final DataSource dataSource;
+    private final ArrayBlockingQueue<WriteOp<?>> queue;
+    private final int maxBatch;
+    private final Executor completer;
+    private final DistributionSummary batchSizes;
+    private final Timer flushTimer;
+    private final Counter failed;
+
+    private volatile boolean stopping;
+    private Thread thread;
+    private Connection connection;
+    private BatchApplier applier;
+
+    GroupCommitWriter(String name, DataSource dataSource, int queueCapacity, int maxBatch,
+            Executor completer, DistributionSummary batchSizes, Timer flushTimer, Counter failed) {
+        this.name = name;
+        this.dataSource = dataSource;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxBatch = maxBatch;
+        this.completer = completer;
+        this.batchSizes = batchSizes;
+        this.flushTimer = flushTimer;
+        this.failed = failed;
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().name(name).daemon(true).start(this);
+    }
+
+    /** Queues an op; false when the queue is full. */
+    boolean offer(WriteOp<?> op) {
+        return queue.offer(op);
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    /** Lets the thread write what is queued, then end; waits for it. */
+    void stopAndJoin() throws InterruptedException {
+        stopping = true;
+        thread.join();
+    }
+
+    /** Ops still queued (after the thread ended: those offered in a race with close). */
+    List<WriteOp<?>> leftovers() {
+        List<WriteOp<?>> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        return rest;
+    }
+
+    @Override
+    public void run() {
+        List<WriteOp<?>> batch = new ArrayList<>(maxBatch);
+        try {
+            while (true) {
+                WriteOp<?> first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (stopping) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                flush(batch);
+                batch = new ArrayList<>(maxBatch); // the completer owns the previous list now
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeConnection();
+        }
+    }
+
+    private void flush(List<WriteOp<?>> batch) {
+        long start = System.nanoTime();
+        batchSizes.record(batch.size());
+        try {
+            applyAndCommit(batch);
+            completeAll(batch);
+        } catch (SQLException | RuntimeException e) {
+            rollback(e);
+            if (batch.size() == 1) {
+                fail(batch.get(0), e);
+            } else {
+                log.debug("store: batch of {} failed, retrying one by one", batch.size(), e);
+                retryOneByOne(batch);
+            }
+        }
+        flushTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    private void retryOneByOne(List<WriteOp<?>> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            WriteOp<?> op = batch.get(i);
+            try {
+                applyAndCommit(List.of(op));
+                completeAll(List.of(op));
+            } catch (SQLException | RuntimeException e) {
+                rollback(e);
+                fail(op, e);
+                if (connection == null) {
+                    // the database is gone, not this op: fail the rest at once instead of waiting on each
+                    for (WriteOp<?> rest : batch.subList(i + 1, batch.size())) {
+                        fail(rest, e);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    private void applyAndCommit(List<WriteOp<?>> ops) throws SQLException {
+        if (connection == null) {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(false);
+            applier = new BatchApplier(connection);
+        }
+        applier.apply(ops);
+        connection.commit();
+    }
+
+    private void completeAll(List<WriteOp<?>> ops) {
+        completer.execute(() -> {
+            for (WriteOp<?> op : ops) {
+                op.complete();
+            }
+        });
+    }
+
+    private void fail(WriteOp<?> op, Exception cause) {
+        failed.increment();
+        var failure = new TemporaryFailureException("store: write failed: " + cause.getMessage(), cause);
+        completer.execute(() -> op.future.completeExceptionally(failure));
+    }
+
+    /** Rolls back; drops the connection when it is broken (or the rollback fails) so the next flush takes a new one. */
+    private void rollback(Exception cause) {
+        if (connection == null) {
+            return;
+        }
+        boolean broken = cause instanceof SQLException sql && sql.getSQLState() != null
+                && sql.getSQLState().startsWith("08");
+        try {
+            connection.rollback();
+            if (!broken && !connection.isValid(2)) {
+                broken = true;
+            }
+        } catch (SQLException e) {
+            broken = true;
+        }
+        if (broken) {
+            log.warn("store: writer connection broken, reconnecting: {}", cause.toString());
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            applier.close();
+            connection.rollback();
+            connection.close();
+        } catch (SQLException e) {
+            log.debug("store: closing writer connection", e);
+        }
+        connection = null;
+        applier = null;
+    }
+}

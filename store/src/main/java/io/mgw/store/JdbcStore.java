@@ -1,0 +1,609 @@
+package io.mgw.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.mgw.core.config.StoreConfig;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.spi.TemporaryFailureException;
+import io.mgw.core.store.Correlation;
+import io.mgw.core.store.Fragment;
+import io.mgw.core.store.MessageRecord;
+import io.mgw.core.store.ParkedReceipt;
+import io.mgw.core.store.PartTally;
+import io.mgw.core.store.Store;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Store} on a relational database through JDBC: H2 (embedded file database, the default) or PostgreSQL.
+ * The schema is created and upgraded by Flyway when the store opens ({@code db/migration}, portable SQL; H2 runs in
+ * {@code MODE=PostgreSQL}).
+ *
+ * <p><b>Writes are group-committed.</b> Every write goes into a bounded queue; writer threads take up to
+ * {@link WriteSettings#maxBatch()} queued writes at a time, apply them in one transaction with one JDBC batch per
+ * statement type, commit, and only then complete the writes' stages (on a separate completer thread, so callers'
+ * callbacks never hold up the writer). A failed batch is retried write by write so one bad write fails alone; a
+ * write that cannot be done completes exceptionally with {@link TemporaryFailureException} (retry later). When the
+ * queue is full a write fails at once with {@link TemporaryFailureException}: back-pressure, never unbounded memory.
+ * Writes on the same key (message id, correlation key, fragment key) always go to the same writer, in call order.
+ * Reads go straight to the connection pool and see every write whose stage completed.
+ *
+ * <p>Details of the mapping:
+ * <ul>
+ *   <li>Instants are kept to the microsecond (truncated).
+ *   <li>A message's status, update time and error code are not stored but folded from its history when read, in
+ *       history order (event time, then arrival): each event sets the status unless the status so far is final and
+ *       the event's is not. So events appended before the message was recorded, or arriving out of order, count
+ *       where their time puts them, and an event costs one INSERT and no UPDATE.
+ *   <li>A message's error code is taken from its events: an {@code err:NNN} / {@code err=NNN} token (decimal or
+ *       0x-hex, as in SMPP receipt text) in the detail of an event that set the status; events without one leave
+ *       it unchanged.
+ *   <li>Age for {@link #purgeOlderThan} is the creation time inside the message id (the accepting node's clock at
+ *       acceptance) for messages, history, marks and part outcomes, and the creation time for correlations.
+ *   <li>A correlation put twice under the same (connector, remote id) keeps the newer one (peers reuse ids).
+ *   <li>Part outcomes: {@link PartTally#worst()} orders failures REJECTED &gt; UNDELIVERABLE &gt; EXPIRED &gt;
+ *       DELETED; the first outcome recorded for a part wins.
+ * </ul>
+ *
+ * <p>Metrics: {@code gateway.store.write.batch} (writes per transaction), {@code gateway.store.write.queue} (writes
+ * waiting), {@code gateway.store.write.flush} (time per transaction, including retries), {@code
+ * gateway.store.write.failed} (writes completed exceptionally), {@code gateway.store.write.rejected} (writes refused
+ * because the queue was full or the store closed).
+ */
+public final class JdbcStore implements Store {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
+
+    /**
+     * Options for H2, appended to an H2 URL that does not set MODE itself. MODE=PostgreSQL for our SQL;
+     * WRITE_DELAY=0 so a commit is in the file before the write's stage completes (H2's default of 500 ms lost the
+     * last commits when the process was killed, tried here); a 64 MB page cache (the default 16 MB made the writer
+     * re-read index pages).
+     */
+    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+            + ";WRITE_DELAY=0;CACHE_SIZE=65536";
+
+    /**
+     * How writes are queued and batched.
+     *
+     * @param writers       writer threads (each with its own connection and queue); 1 suits H2, whose commits are
+     *                      serialised anyway
+     * @param queueCapacity writes that may wait, over all writers, before new ones are refused
+     * @param maxBatch      most writes applied in one transaction
+     */
+    public record WriteSettings(int writers, int queueCapacity, int maxBatch) {
+
+        public WriteSettings {
+            if (writers < 1) {
+                throw new IllegalArgumentException("writers: " + writers + " (expected: > 0)");
+            }
+            if (queueCapacity < writers) {
+                throw new IllegalArgumentException(
+                        "queueCapacity: " + queueCapacity + " (expected: >= writers " + writers + ")");
+            }
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("maxBatch: " + maxBatch + " (expected: > 0)");
+            }
+        }
+
+        /** 1 writer for H2, 2 for PostgreSQL; 50,000 queued writes (about 5 s at the target rate); 1,000 per batch. */
+        public static WriteSettings defaults(String dialect) {
+            return new WriteSettings(Dialect.of(dialect) == Dialect.H2 ? 1 : 2, 50_000, 1_000);
+        }
+    }
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final InstantSource clock;
+    private final GroupCommitWriter[] writers;
+    private final ExecutorService completer;
+    private final Counter rejected;
+    private volatile boolean closed;
+
+    private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, MeterRegistry meters,
+            InstantSource clock, WriteSettings settings) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.clock = clock;
+        this.completer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
+                .name("mgw-store-complete").daemon(true).unstarted(r));
+        DistributionSummary batchSizes = DistributionSummary.builder("gateway.store.write.batch")
+                .description("writes applied per store transaction").baseUnit("writes").register(meters);
+        Timer flushTimer = Timer.builder("gateway.store.write.flush")
+                .description("time to apply and commit one batch of store writes").register(meters);
+        Counter failed = Counter.builder("gateway.store.write.failed")
+                .description("store writes completed exceptionally").register(meters);
+        this.rejected = Counter.builder("gateway.store.write.rejected")
+                .description("store writes refused: queue full or store closed").register(meters);
+        this.writers = new GroupCommitWriter[settings.writers()];
+        int perWriter = settings.queueCapacity() / settings.writers();
+        for (int i = 0; i < writers.length; i++) {
+            writers[i] = new GroupCommitWriter("mgw-store-writer-" + i, dataSource, perWriter,
+                    settings.maxBatch(), completer, batchSizes, flushTimer, failed);
+        }
+        Gauge.builder("gateway.store.write.queue", this, JdbcStore::queued)
+                .description("store writes waiting to be written").register(meters);
+        for (GroupCommitWriter w : writers) {
+            w.start();
+        }
+    }
+
+    /**
+     * Opens the store described by the node's config: {@code type} "h2" uses {@code config.url()} or, when empty,
+     * an embedded H2 file database under {@code dataDir/store}; "postgresql" uses the URL, user and password given.
+     * Creates a HikariCP pool of {@code poolSize} connections and runs the migrations.
+     *
+     * @throws IllegalArgumentException for an unknown type, or "postgresql" without a URL
+     * @throws TemporaryFailureException when the database cannot be reached or migrated
+     */
+    public static JdbcStore open(StoreConfig config, Path dataDir, MeterRegistry meters, InstantSource clock) {
+        requireNonNull(config, "config");
+        requireNonNull(dataDir, "dataDir");
+        Dialect dialect = Dialect.of(config.type());
+        String url = jdbcUrl(config, dataDir, dialect);
+        if (config.poolSize() < 2) {
+            throw new IllegalArgumentException("store poolSize: " + config.poolSize() + " (expected: >= 2)");
+        }
+        WriteSettings settings = WriteSettings.defaults(config.type());
+        int writers = Math.max(1, Math.min(settings.writers(), config.poolSize() - 1)); // leave one for reads
+        settings = new WriteSettings(writers, settings.queueCapacity(), settings.maxBatch());
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("mgw-store");
+        hc.setJdbcUrl(url);
+        hc.setUsername(config.user());
+        hc.setPassword(config.password());
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setConnectionTimeout(5_000);
+        hc.setInitializationFailTimeout(-1); // let migrate() report an unreachable database
+        HikariDataSource pool = new HikariDataSource(hc);
+        try {
+            migrate(pool);
+            return new JdbcStore(pool, pool, meters, clock, settings);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a store on a data source the caller owns (and closes): for tests and embedding. Runs the migrations.
+     * An H2 database must be in {@code MODE=PostgreSQL}.
+     *
+     * @param dialect "h2" or "postgresql"
+     */
+    public static JdbcStore open(DataSource dataSource, String dialect, MeterRegistry meters, InstantSource clock) {
+        return open(dataSource, dialect, meters, clock, WriteSettings.defaults(dialect));
+    }
+
+    /** As {@link #open(DataSource, String, MeterRegistry, InstantSource)}, with explicit write settings. */
+    public static JdbcStore open(DataSource dataSource, String dialect, MeterRegistry meters, InstantSource clock,
+            WriteSettings settings) {
+        requireNonNull(dataSource, "dataSource");
+        requireNonNull(meters, "meters");
+        requireNonNull(clock, "clock");
+        requireNonNull(settings, "settings");
+        Dialect.of(dialect); // validates the name
+        migrate(dataSource);
+        return new JdbcStore(dataSource, null, meters, clock, settings);
+    }
+
+    static String jdbcUrl(StoreConfig config, Path dataDir, Dialect dialect) {
+        Optional<String> url = config.url().filter(u -> !u.isBlank());
+        if (dialect == Dialect.POSTGRESQL) {
+            return url.orElseThrow(() -> new IllegalArgumentException("store url: empty (expected: a jdbc:postgresql:"
+                    + " URL when type is postgresql)"));
+        }
+        if (url.isPresent()) {
+            String u = url.get();
+            return u.toUpperCase(java.util.Locale.ROOT).contains(";MODE=") ? u : u + H2_OPTIONS;
+        }
+        Path file = dataDir.resolve("store").resolve("mgw").toAbsolutePath();
+        return "jdbc:h2:file:" + file + H2_OPTIONS;
+    }
+
+    private static void migrate(DataSource dataSource) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            throw new TemporaryFailureException("store: migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- writes ----
+
+    @Override
+    public CompletionStage<Void> recordMessage(Message message, MessageEvent first) {
+        requireNonNull(message, "message");
+        requireNonNull(first, "first");
+        return enqueue(new WriteOp.RecordMessage(message, first));
+    }
+
+    @Override
+    public CompletionStage<Void> appendEvent(MessageId id, MessageEvent event) {
+        requireNonNull(id, "id");
+        requireNonNull(event, "event");
+        return enqueue(new WriteOp.AppendEvent(id, event));
+    }
+
+    @Override
+    public CompletionStage<Boolean> markSubmitted(MessageId id, String connector, int part) {
+        requireNonNull(id, "id");
+        requireNonNull(connector, "connector");
+        return enqueue(new WriteOp.MarkSubmitted(id, connector, part));
+    }
+
+    @Override
+    public CompletionStage<Void> putCorrelation(String connector, String remoteId, MessageId id, int part,
+            int parts) {
+        requireNonNull(connector, "connector");
+        requireNonNull(remoteId, "remoteId");
+        requireNonNull(id, "id");
+        checkParts(part, parts);
+        return enqueue(new WriteOp.PutCorrelation(connector, remoteId, id, part, parts, clock.instant()));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code status} is not final, or part is not in 1..parts
+     */
+    @Override
+    public CompletionStage<PartTally> recordPartOutcome(MessageId id, int part, int parts, MessageStatus status) {
+        requireNonNull(id, "id");
+        requireNonNull(status, "status");
+        checkParts(part, parts);
+        if (!status.isFinal()) {
+            throw new IllegalArgumentException("status: " + status + " (expected: a final status)");
+        }
+        return enqueue(new WriteOp.PartOutcome(id, part, parts, status));
+    }
+
+    @Override
+    public CompletionStage<Void> parkReceipt(ParkedReceipt receipt) {
+        requireNonNull(receipt, "receipt");
+        return enqueue(new WriteOp.Park(receipt));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteParkedReceipt(long parkId) {
+        return enqueue(new WriteOp.Unpark(parkId));
+    }
+
+    @Override
+    public CompletionStage<Void> saveFragment(Fragment fragment) {
+        requireNonNull(fragment, "fragment");
+        return enqueue(new WriteOp.SaveFragment(fragment));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteFragments(String key) {
+        requireNonNull(key, "key");
+        return enqueue(new WriteOp.DeleteFragments(key));
+    }
+
+    private static void checkParts(int part, int parts) {
+        if (parts < 1 || part < 1 || part > parts) {
+            throw new IllegalArgumentException("part: " + part + " of " + parts + " (expected: 1 <= part <= parts)");
+        }
+    }
+
+    private <T> CompletionStage<T> enqueue(WriteOp<T> op) {
+        if (closed) {
+            rejected.increment();
+            return CompletableFuture.failedFuture(new TemporaryFailureException("store: closed"));
+        }
+        GroupCommitWriter w = writers[Math.floorMod(op.shardKey(), writers.length)];
+        if (!w.offer(op)) {
+            rejected.increment();
+            return CompletableFuture.failedFuture(new TemporaryFailureException(
+                    "store: write queue full (" + w.queued() + " waiting)"));
+        }
+        return op.future;
+    }
+
+    private double queued() {
+        long n = 0;
+        for (GroupCommitWriter w : writers) {
+            n += w.queued();
+        }
+        return n;
+    }
+
+    // ---- reads ----
+
+    private static final String SELECT_MESSAGE = "SELECT account, protocol, kind, direction, source, source_ton,"
+            + " source_npi, destination, dest_ton, dest_npi, text_preview, report_request, received_at, valid_until"
+            + " FROM messages WHERE id_hi = ? AND id_lo = ?";
+    private static final String SELECT_HISTORY = "SELECT event_at, event_type, status, connector, detail"
+            + " FROM message_events WHERE id_hi = ? AND id_lo = ? ORDER BY event_at, event_id";
+    private static final String SELECT_MARK = "SELECT 1 FROM submitted_marks"
+            + " WHERE id_hi = ? AND id_lo = ? AND connector = ? AND part = ?";
+    private static final String SELECT_CORRELATION = "SELECT id_hi, id_lo, part, parts, created_at"
+            + " FROM correlations WHERE connector = ? AND remote_id = ?";
+    private static final String SELECT_PARKED = "SELECT park_id, connector, remote_id, payload, parked_at"
+            + " FROM parked_receipts WHERE connector = ? ORDER BY parked_at, park_id LIMIT ?";
+    private static final String SELECT_PARKED_BEFORE = "SELECT park_id, connector, remote_id, payload, parked_at"
+            + " FROM parked_receipts WHERE parked_at < ? ORDER BY parked_at, park_id LIMIT ?";
+    private static final String SELECT_FRAGMENTS = "SELECT seq, total, payload, expires_at FROM fragments"
+            + " WHERE frag_key = ? ORDER BY seq";
+    private static final String SELECT_EXPIRED_KEYS = "SELECT frag_key FROM fragments WHERE expires_at < ?"
+            + " GROUP BY frag_key ORDER BY MIN(expires_at), frag_key LIMIT ?";
+
+    @Override
+    public Optional<MessageRecord> find(MessageId id) {
+        requireNonNull(id, "id");
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement message = c.prepareStatement(SELECT_MESSAGE);
+                PreparedStatement events = c.prepareStatement(SELECT_HISTORY)) {
+            message.setLong(1, id.hi());
+            message.setLong(2, id.lo());
+            try (ResultSet rs = message.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                events.setLong(1, id.hi());
+                events.setLong(2, id.lo());
+                List<MessageEvent> history = new ArrayList<>();
+                try (ResultSet e = events.executeQuery()) {
+                    while (e.next()) {
+                        history.add(new MessageEvent(Sql.getInstant(e, 1), EventType.valueOf(e.getString(2)),
+                                MessageStatus.valueOf(e.getString(3)), e.getString(4), e.getString(5)));
+                    }
+                }
+                StatusFold status = StatusFold.of(history);
+                return Optional.of(new MessageRecord(id, rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getInt(9),
+                        rs.getInt(10), rs.getString(11), rs.getString(12), Sql.getInstant(rs, 13),
+                        Sql.getInstant(rs, 14), status.status(), status.updatedAt(), status.errorCode(), history));
+            }
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    @Override
+    public boolean isSubmitted(MessageId id, String connector, int part) {
+        requireNonNull(id, "id");
+        requireNonNull(connector, "connector");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_MARK)) {
+            ps.setLong(1, id.hi());
+            ps.setLong(2, id.lo());
+            ps.setString(3, connector);
+            ps.setInt(4, part);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    @Override
+    public Optional<Correlation> findCorrelation(String connector, String remoteId) {
+        requireNonNull(connector, "connector");
+        requireNonNull(remoteId, "remoteId");
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SELECT_CORRELATION)) {
+            ps.setString(1, connector);
+            ps.setString(2, remoteId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Correlation(connector, remoteId, new MessageId(rs.getLong(1), rs.getLong(2)),
+                        rs.getInt(3), rs.getInt(4), Sql.getInstant(rs, 5)));
+            }
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    @Override
+    public List<ParkedReceipt> parkedReceipts(String connector, int limit) {
+        requireNonNull(connector, "connector");
+        checkLimit(limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_PARKED)) {
+            ps.setString(1, connector);
+            ps.setInt(2, limit);
+            return parked(ps);
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    @Override
+    public List<ParkedReceipt> parkedReceiptsBefore(Instant before, int limit) {
+        requireNonNull(before, "before");
+        checkLimit(limit);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SELECT_PARKED_BEFORE)) {
+            Sql.setInstant(ps, 1, before);
+            ps.setInt(2, limit);
+            return parked(ps);
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    private static List<ParkedReceipt> parked(PreparedStatement ps) throws SQLException {
+        List<ParkedReceipt> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new ParkedReceipt(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                        Sql.getInstant(rs, 5)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Fragment> fragments(String key) {
+        requireNonNull(key, "key");
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SELECT_FRAGMENTS)) {
+            ps.setString(1, key);
+            List<Fragment> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Fragment(key, rs.getInt(1), rs.getInt(2), rs.getBytes(3), Sql.getInstant(rs, 4)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    @Override
+    public List<String> expiredFragmentKeys(Instant now, int limit) {
+        requireNonNull(now, "now");
+        checkLimit(limit);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SELECT_EXPIRED_KEYS)) {
+            Sql.setInstant(ps, 1, now);
+            ps.setInt(2, limit);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
+        }
+    }
+
+    private static TemporaryFailureException readFailed(SQLException e) {
+        return new TemporaryFailureException("store: read failed: " + e.getMessage(), e);
+    }
+
+    // ---- housekeeping ----
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Age is the time inside the message id for messages, their history, marks and part outcomes, and the
+     * creation time for correlations. Each table is purged in its own statement.
+     *
+     * @throws TemporaryFailureException when the database fails
+     */
+    @Override
+    public long purgeOlderThan(Instant before) {
+        requireNonNull(before, "before");
+        // ids made before `before` have hi < (millis << 16): hi's top 48 bits are the creation time
+        long idBound = before.toEpochMilli() << 16;
+        long removed = 0;
+        try (Connection c = dataSource.getConnection()) {
+            for (String table : List.of("messages", "message_events", "submitted_marks", "part_outcomes")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM " + table + " WHERE id_hi >= 0 AND id_hi < ?")) {
+                    ps.setLong(1, idBound);
+                    removed += ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM correlations WHERE created_at < ?")) {
+                Sql.setInstant(ps, 1, before);
+                removed += ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new TemporaryFailureException("store: purge failed: " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    /** Whether a connection answers {@code SELECT 1} within about two seconds. */
+    @Override
+    public boolean isHealthy() {
+        if (closed) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(2);
+            try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                return rs.next();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("store: health check failed", e);
+            return false;
+        }
+    }
+
+    /**
+     * Refuses new writes, writes everything already queued, completes its stages, then closes the connection pool
+     * (when the store made it). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean interrupted = false;
+        for (GroupCommitWriter w : writers) {
+            try {
+                w.stopAndJoin();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        for (GroupCommitWriter w : writers) {
+            for (WriteOp<?> op : w.leftovers()) {
+                op.future.completeExceptionally(new TemporaryFailureException("store: closed"));
+            }
+        }
+        completer.shutdown();
+        try {
+            if (!completer.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("store: write completions still running after 10 s");
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

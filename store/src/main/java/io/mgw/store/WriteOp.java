@@ -1,0 +1,170 @@
+package io.mgw.store;
+
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.store.Fragment;
+import io.mgw.core.store.ParkedReceipt;
+import io.mgw.core.store.PartTally;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One queued write. The writer computes {@link #result} while applying the batch and completes {@link #future} only
+ * after the batch's transaction committed.
+ */
+abstract sealed class WriteOp<T> {
+
+    final CompletableFuture<T> future = new CompletableFuture<>();
+    T result;
+
+    /** Which writer takes this op: ops on the same key go to the same writer, so their order holds. */
+    abstract int shardKey();
+
+    final void complete() {
+        future.complete(result);
+    }
+
+    static final class RecordMessage extends WriteOp<Void> {
+        final Message message;
+        final MessageEvent first;
+        boolean inserted;
+
+        RecordMessage(Message message, MessageEvent first) {
+            this.message = message;
+            this.first = first;
+        }
+
+        @Override
+        int shardKey() {
+            return message.id().hashCode();
+        }
+    }
+
+    static final class AppendEvent extends WriteOp<Void> {
+        final MessageId id;
+        final MessageEvent event;
+
+        AppendEvent(MessageId id, MessageEvent event) {
+            this.id = id;
+            this.event = event;
+        }
+
+        @Override
+        int shardKey() {
+            return id.hashCode();
+        }
+    }
+
+    static final class MarkSubmitted extends WriteOp<Boolean> {
+        final MessageId id;
+        final String connector;
+        final int part;
+
+        MarkSubmitted(MessageId id, String connector, int part) {
+            this.id = id;
+            this.connector = connector;
+            this.part = part;
+        }
+
+        @Override
+        int shardKey() {
+            return id.hashCode();
+        }
+    }
+
+    static final class PutCorrelation extends WriteOp<Void> {
+        final String connector;
+        final String remoteId;
+        final MessageId id;
+        final int part;
+        final int parts;
+        final Instant createdAt;
+
+        PutCorrelation(String connector, String remoteId, MessageId id, int part, int parts, Instant createdAt) {
+            this.connector = connector;
+            this.remoteId = remoteId;
+            this.id = id;
+            this.part = part;
+            this.parts = parts;
+            this.createdAt = createdAt;
+        }
+
+        @Override
+        int shardKey() {
+            return 31 * connector.hashCode() + remoteId.hashCode();
+        }
+    }
+
+    static final class PartOutcome extends WriteOp<PartTally> {
+        final MessageId id;
+        final int part;
+        final int parts;
+        final MessageStatus status;
+
+        PartOutcome(MessageId id, int part, int parts, MessageStatus status) {
+            this.id = id;
+            this.part = part;
+            this.parts = parts;
+            this.status = status;
+        }
+
+        @Override
+        int shardKey() {
+            return id.hashCode();
+        }
+    }
+
+    static final class Park extends WriteOp<Void> {
+        final ParkedReceipt receipt;
+
+        Park(ParkedReceipt receipt) {
+            this.receipt = receipt;
+        }
+
+        @Override
+        int shardKey() {
+            return receipt.connector().hashCode();
+        }
+    }
+
+    static final class Unpark extends WriteOp<Void> {
+        final long parkId;
+
+        Unpark(long parkId) {
+            this.parkId = parkId;
+        }
+
+        @Override
+        int shardKey() {
+            return Long.hashCode(parkId);
+        }
+    }
+
+    static final class SaveFragment extends WriteOp<Void> {
+        final Fragment fragment;
+
+        SaveFragment(Fragment fragment) {
+            this.fragment = fragment;
+        }
+
+        @Override
+        int shardKey() {
+            return fragment.key().hashCode();
+        }
+    }
+
+    static final class DeleteFragments extends WriteOp<Void> {
+        final String key;
+
+        DeleteFragments(String key) {
+            this.key = key;
+        }
+
+        @Override
+        int shardKey() {
+            return key.hashCode();
+        }
+    }
+}

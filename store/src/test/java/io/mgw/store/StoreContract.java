@@ -1,0 +1,702 @@
+package io.mgw.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mgw.core.model.Address;
+import io.mgw.core.model.AddressType;
+import io.mgw.core.model.Content;
+import io.mgw.core.model.Direction;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.Kind;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.model.MessageIdGenerator;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.model.Origin;
+import io.mgw.core.model.ReportRequest;
+import io.mgw.core.spi.TemporaryFailureException;
+import io.mgw.core.store.Correlation;
+import io.mgw.core.store.Fragment;
+import io.mgw.core.store.MessageRecord;
+import io.mgw.core.store.ParkedReceipt;
+import io.mgw.core.store.PartTally;
+import io.mgw.core.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} implementation must do, method by method, with the SPI's edge cases. An implementation's
+ * test extends this class and opens a fresh, empty store in {@link #open(InstantSource)}.
+ */
+abstract class StoreContract {
+
+    /** A microsecond-aligned start so instants survive any store's precision. */
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00.123456Z");
+
+    final AtomicReference<Instant> now = new AtomicReference<>(T0);
+    final InstantSource clock = now::get;
+    final MessageIdGenerator ids = new MessageIdGenerator(3, 7, clock);
+    Store store;
+
+    /** Opens a fresh, empty store whose own time (e.g. correlation creation) comes from {@code clock}. */
+    protected abstract Store open(InstantSource clock) throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = open(clock);
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("stage failed", e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    Message message(MessageId id, String text) {
+        return Message.builder()
+                .id(id)
+                .kind(Kind.SMS_TEXT)
+                .direction(Direction.MT)
+                .origin(new Origin("smpp", "acme", "node-1", "42"))
+                .source(new Address(AddressType.ALPHANUMERIC, "ACME", 5, 0))
+                .destination(Address.msisdn("447900123456"))
+                .text(text)
+                .receivedAt(now.get())
+                .validUntil(now.get().plus(Duration.ofHours(48)))
+                .reportRequest(ReportRequest.FINAL)
+                .build();
+    }
+
+    MessageEvent event(EventType type, MessageStatus status, Duration after) {
+        return new MessageEvent(now.get().plus(after), type, status, "", "");
+    }
+
+    MessageEvent accepted() {
+        return new MessageEvent(now.get(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "");
+    }
+
+    MessageId recorded() {
+        MessageId id = ids.next();
+        join(store.recordMessage(message(id, "hello"), accepted()));
+        return id;
+    }
+
+    MessageRecord found(MessageId id) {
+        return store.find(id).orElseThrow(() -> new AssertionError("not found: " + id));
+    }
+
+    // ---- messages and history ----
+
+    @Test
+    void recordMessageKeepsEveryField() {
+        MessageId id = ids.next();
+        Message m = message(id, "hello world");
+        MessageEvent first = new MessageEvent(T0, EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "seq 42");
+
+        join(store.recordMessage(m, first));
+
+        MessageRecord r = found(id);
+        assertThat(r.id()).isEqualTo(id);
+        assertThat(r.account()).isEqualTo("acme");
+        assertThat(r.protocol()).isEqualTo("smpp");
+        assertThat(r.kind()).isEqualTo("SMS_TEXT");
+        assertThat(r.direction()).isEqualTo("MT");
+        assertThat(r.source()).isEqualTo("ACME");
+        assertThat(r.sourceTon()).isEqualTo(5);
+        assertThat(r.sourceNpi()).isEqualTo(0);
+        assertThat(r.destination()).isEqualTo("447900123456");
+        assertThat(r.destTon()).isEqualTo(1);
+        assertThat(r.destNpi()).isEqualTo(1);
+        assertThat(r.textPreview()).isEqualTo("hello world");
+        assertThat(r.reportRequest()).isEqualTo("FINAL");
+        assertThat(r.receivedAt()).isEqualTo(T0);
+        assertThat(r.validUntil()).isEqualTo(T0.plus(Duration.ofHours(48)));
+        assertThat(r.status()).isEqualTo(MessageStatus.ACCEPTED);
+        assertThat(r.updatedAt()).isEqualTo(T0);
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.history()).containsExactly(first);
+    }
+
+    @Test
+    void findUnknownIsEmpty() {
+        assertThat(store.find(ids.next())).isEmpty();
+    }
+
+    @Test
+    void textPreviewIsTheFirstTwentyCharacters() {
+        MessageId id = ids.next();
+        join(store.recordMessage(message(id, "abcdefghijklmnopqrstuvwxyz"), accepted()));
+
+        assertThat(found(id).textPreview()).isEqualTo("abcdefghijklmnopqrst");
+    }
+
+    @Test
+    void textPreviewOfBinaryIsEmpty() {
+        MessageId id = ids.next();
+        Message m = message(id, "x").withContent(new Content.Binary(new byte[0], new byte[] {1, 2, 3}, 4),
+                java.util.Optional.empty());
+        join(store.recordMessage(m, accepted()));
+
+        assertThat(found(id).textPreview()).isEmpty();
+    }
+
+    @Test
+    void recordMessageIsIdempotent() {
+        MessageId id = ids.next();
+        join(store.recordMessage(message(id, "first"), accepted()));
+
+        MessageEvent again = event(EventType.ACCEPTED, MessageStatus.ACCEPTED, Duration.ofSeconds(5));
+        join(store.recordMessage(message(id, "second"), again));
+
+        MessageRecord r = found(id);
+        assertThat(r.textPreview()).isEqualTo("first");
+        assertThat(r.history()).hasSize(1);
+        assertThat(r.updatedAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void recordMessageTwiceWithoutWaitingKeepsOne() {
+        MessageId id = ids.next();
+        var a = store.recordMessage(message(id, "one"), accepted());
+        var b = store.recordMessage(message(id, "two"), accepted());
+        join(a);
+        join(b);
+
+        MessageRecord r = found(id);
+        assertThat(r.textPreview()).isEqualTo("one");
+        assertThat(r.history()).hasSize(1);
+    }
+
+    @Test
+    void appendEventSetsStatusAndGrowsHistory() {
+        MessageId id = recorded();
+        MessageEvent submitted = new MessageEvent(T0.plusSeconds(1), EventType.SUBMITTED, MessageStatus.ENROUTE,
+                "smsc-a", "remote 1f2e");
+        MessageEvent report = new MessageEvent(T0.plusSeconds(2), EventType.REPORT, MessageStatus.DELIVERED,
+                "smsc-a", "stat:DELIVRD err:000");
+
+        join(store.appendEvent(id, submitted));
+        assertThat(found(id).status()).isEqualTo(MessageStatus.ENROUTE);
+        join(store.appendEvent(id, report));
+
+        MessageRecord r = found(id);
+        assertThat(r.status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(r.updatedAt()).isEqualTo(T0.plusSeconds(2));
+        assertThat(r.history()).extracting(MessageEvent::type)
+                .containsExactly(EventType.ACCEPTED, EventType.SUBMITTED, EventType.REPORT);
+        assertThat(r.history().get(1)).isEqualTo(submitted);
+    }
+
+    @Test
+    void finalStatusIsNotUndoneByALaterNonFinalEvent() {
+        MessageId id = recorded();
+        join(store.appendEvent(id, event(EventType.REPORT, MessageStatus.DELIVERED, Duration.ofSeconds(2))));
+
+        join(store.appendEvent(id, event(EventType.RETRY, MessageStatus.ENROUTE, Duration.ofSeconds(3))));
+
+        MessageRecord r = found(id);
+        assertThat(r.status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(r.updatedAt()).isEqualTo(T0.plusSeconds(2));
+        assertThat(r.history()).hasSize(3); // the late event is still kept in the history
+    }
+
+    @Test
+    void finalStatusIsNotUndoneWhenBothArriveTogether() {
+        MessageId id = recorded();
+        var a = store.appendEvent(id, event(EventType.REPORT, MessageStatus.UNDELIVERABLE, Duration.ofSeconds(2)));
+        var b = store.appendEvent(id, event(EventType.RETRY, MessageStatus.ENROUTE, Duration.ofSeconds(3)));
+        join(a);
+        join(b);
+
+        assertThat(found(id).status()).isEqualTo(MessageStatus.UNDELIVERABLE);
+    }
+
+    @Test
+    void aFinalStatusMayFollowAnotherFinalOne() {
+        MessageId id = recorded();
+        join(store.appendEvent(id, event(EventType.REPORT, MessageStatus.DELIVERED, Duration.ofSeconds(2))));
+        join(store.appendEvent(id, event(EventType.EXPIRED, MessageStatus.EXPIRED, Duration.ofSeconds(3))));
+
+        assertThat(found(id).status()).isEqualTo(MessageStatus.EXPIRED);
+    }
+
+    @Test
+    void errorCodeComesFromTheEventDetail() {
+        MessageId id = recorded();
+        join(store.appendEvent(id, new MessageEvent(T0.plusSeconds(1), EventType.REPORT,
+                MessageStatus.UNDELIVERABLE, "smsc-a", "stat:UNDELIV err:011")));
+
+        assertThat(found(id).errorCode()).isEqualTo(11);
+    }
+
+    @Test
+    void eventWithoutErrorCodeKeepsTheLastOne() {
+        MessageId id = recorded();
+        join(store.appendEvent(id, new MessageEvent(T0.plusSeconds(1), EventType.RETRY, MessageStatus.ENROUTE,
+                "smsc-a", "err=0x58 throttled")));
+        join(store.appendEvent(id, event(EventType.SUBMITTED, MessageStatus.ENROUTE, Duration.ofSeconds(2))));
+
+        assertThat(found(id).errorCode()).isEqualTo(0x58);
+    }
+
+    @Test
+    void eventForAnUnknownMessageCompletesAndShowsOnceRecorded() {
+        MessageId id = ids.next();
+        MessageEvent submitted = event(EventType.SUBMITTED, MessageStatus.ENROUTE, Duration.ofSeconds(1));
+
+        join(store.appendEvent(id, submitted));
+        assertThat(store.find(id)).isEmpty();
+
+        join(store.recordMessage(message(id, "late"), accepted()));
+
+        MessageRecord r = found(id);
+        assertThat(r.history()).extracting(MessageEvent::type)
+                .containsExactly(EventType.ACCEPTED, EventType.SUBMITTED);
+        assertThat(r.status()).isEqualTo(MessageStatus.ENROUTE);
+        assertThat(r.updatedAt()).isEqualTo(T0.plusSeconds(1));
+    }
+
+    @Test
+    void finalEventBeforeRecordKeepsTheFinalStatus() {
+        MessageId id = ids.next();
+        join(store.appendEvent(id, new MessageEvent(T0.plusSeconds(2), EventType.REPORT, MessageStatus.DELIVERED,
+                "smsc-a", "err:000")));
+
+        join(store.recordMessage(message(id, "late"), accepted()));
+
+        MessageRecord r = found(id);
+        assertThat(r.status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(r.history()).hasSize(2);
+    }
+
+    @Test
+    void eventQueuedJustBeforeTheRecordLandsOnIt() {
+        MessageId id = ids.next();
+        var a = store.appendEvent(id, event(EventType.SUBMITTED, MessageStatus.ENROUTE, Duration.ofSeconds(1)));
+        var b = store.recordMessage(message(id, "x"), accepted());
+        join(a);
+        join(b);
+
+        MessageRecord r = found(id);
+        assertThat(r.status()).isEqualTo(MessageStatus.ENROUTE);
+        assertThat(r.history()).hasSize(2);
+    }
+
+    // ---- duplicate suppression ----
+
+    @Test
+    void markSubmittedIsTrueOnlyTheFirstTime() {
+        MessageId id = recorded();
+        assertThat(store.isSubmitted(id, "smsc-a", 1)).isFalse();
+
+        assertThat(join(store.markSubmitted(id, "smsc-a", 1))).isTrue();
+        assertThat(join(store.markSubmitted(id, "smsc-a", 1))).isFalse();
+
+        assertThat(store.isSubmitted(id, "smsc-a", 1)).isTrue();
+    }
+
+    @Test
+    void marksAreKeptPerConnectorAndPart() {
+        MessageId id = recorded();
+        assertThat(join(store.markSubmitted(id, "smsc-a", 1))).isTrue();
+
+        assertThat(store.isSubmitted(id, "smsc-a", 2)).isFalse();
+        assertThat(store.isSubmitted(id, "smsc-b", 1)).isFalse();
+        assertThat(join(store.markSubmitted(id, "smsc-a", 2))).isTrue();
+        assertThat(join(store.markSubmitted(id, "smsc-b", 1))).isTrue();
+    }
+
+    @Test
+    void twoMarksQueuedTogetherYieldOneTrue() {
+        MessageId id = ids.next();
+        List<CompletionStage<Boolean>> marks = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            marks.add(store.markSubmitted(id, "smsc-a", 1));
+        }
+
+        assertThat(marks.stream().map(StoreContract::join)).containsExactly(true, false, false, false, false);
+    }
+
+    // ---- DLR correlation ----
+
+    @Test
+    void correlationIsFoundByConnectorAndRemoteId() {
+        MessageId id = recorded();
+        now.set(T0.plusSeconds(10));
+
+        join(store.putCorrelation("smsc-a", "1F2E", id, 2, 3));
+
+        assertThat(store.findCorrelation("smsc-a", "1F2E"))
+                .contains(new Correlation("smsc-a", "1F2E", id, 2, 3, T0.plusSeconds(10)));
+    }
+
+    @Test
+    void correlationRemoteIdIsExactAndPerConnector() {
+        MessageId id = recorded();
+        join(store.putCorrelation("smsc-a", "1F2E", id, 1, 1));
+
+        assertThat(store.findCorrelation("smsc-a", "1f2e")).isEmpty();
+        assertThat(store.findCorrelation("smsc-b", "1F2E")).isEmpty();
+        assertThat(store.findCorrelation("smsc-a", "unknown")).isEmpty();
+    }
+
+    @Test
+    void aReusedRemoteIdPointsAtTheNewerMessage() {
+        MessageId older = recorded();
+        MessageId newer = recorded();
+        join(store.putCorrelation("smsc-a", "77", older, 1, 1));
+
+        join(store.putCorrelation("smsc-a", "77", newer, 1, 2));
+
+        Correlation c = store.findCorrelation("smsc-a", "77").orElseThrow();
+        assertThat(c.messageId()).isEqualTo(newer);
+        assertThat(c.parts()).isEqualTo(2);
+    }
+
+    @Test
+    void singlePartDeliveredIsComplete() {
+        MessageId id = recorded();
+
+        PartTally t = join(store.recordPartOutcome(id, 1, 1, MessageStatus.DELIVERED));
+
+        assertThat(t).isEqualTo(new PartTally(1, 1, 0, MessageStatus.DELIVERED));
+        assertThat(t.complete()).isTrue();
+        assertThat(t.overall()).isEqualTo(MessageStatus.DELIVERED);
+    }
+
+    @Test
+    void partTallyCountsEachPartOnceAndKeepsTheWorstFailure() {
+        MessageId id = recorded();
+
+        PartTally t1 = join(store.recordPartOutcome(id, 1, 3, MessageStatus.DELIVERED));
+        PartTally dup = join(store.recordPartOutcome(id, 1, 3, MessageStatus.DELIVERED));
+        PartTally t2 = join(store.recordPartOutcome(id, 2, 3, MessageStatus.UNDELIVERABLE));
+        PartTally t3 = join(store.recordPartOutcome(id, 3, 3, MessageStatus.REJECTED));
+
+        assertThat(t1).isEqualTo(new PartTally(3, 1, 0, MessageStatus.DELIVERED));
+        assertThat(t1.complete()).isFalse();
+        assertThat(dup).isEqualTo(t1);
+        assertThat(t2).isEqualTo(new PartTally(3, 1, 1, MessageStatus.UNDELIVERABLE));
+        assertThat(t3).isEqualTo(new PartTally(3, 1, 2, MessageStatus.REJECTED));
+        assertThat(t3.complete()).isTrue();
+        assertThat(t3.overall()).isEqualTo(MessageStatus.REJECTED);
+    }
+
+    @Test
+    void aRepeatedPartKeepsItsFirstOutcome() {
+        MessageId id = recorded();
+        join(store.recordPartOutcome(id, 1, 2, MessageStatus.EXPIRED));
+
+        PartTally t = join(store.recordPartOutcome(id, 1, 2, MessageStatus.DELIVERED));
+
+        assertThat(t).isEqualTo(new PartTally(2, 0, 1, MessageStatus.EXPIRED));
+    }
+
+    @Test
+    void worstFailureOrdersRejectedUndeliverableExpiredDeleted() {
+        assertWorst(MessageStatus.REJECTED, MessageStatus.DELETED, MessageStatus.REJECTED, MessageStatus.EXPIRED);
+        assertWorst(MessageStatus.UNDELIVERABLE, MessageStatus.EXPIRED, MessageStatus.UNDELIVERABLE);
+        assertWorst(MessageStatus.EXPIRED, MessageStatus.DELETED, MessageStatus.EXPIRED, MessageStatus.DELIVERED);
+        assertWorst(MessageStatus.DELETED, MessageStatus.DELIVERED, MessageStatus.DELETED);
+    }
+
+    private void assertWorst(MessageStatus expected, MessageStatus... outcomes) {
+        MessageId id = recorded();
+        PartTally last = null;
+        for (int i = 0; i < outcomes.length; i++) {
+            last = join(store.recordPartOutcome(id, i + 1, outcomes.length, outcomes[i]));
+        }
+        assertThat(last.worst()).isEqualTo(expected);
+        assertThat(last.complete()).isTrue();
+    }
+
+    @Test
+    void outcomesQueuedTogetherCompleteExactlyOnce() {
+        MessageId id = recorded();
+        int parts = 6;
+        List<CompletionStage<PartTally>> tallies = new ArrayList<>();
+        for (int part = 1; part <= parts; part++) {
+            tallies.add(store.recordPartOutcome(id, part, parts, MessageStatus.DELIVERED));
+            tallies.add(store.recordPartOutcome(id, part, parts, MessageStatus.DELIVERED)); // duplicate receipt
+        }
+
+        List<PartTally> results = tallies.stream().map(StoreContract::join).toList();
+
+        assertThat(results.stream().filter(PartTally::complete)).hasSize(2); // the last part and its duplicate
+        assertThat(results).extracting(PartTally::delivered)
+                .containsExactly(1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6);
+    }
+
+    @Test
+    void partOutcomeMustBeFinal() {
+        MessageId id = recorded();
+        assertThatThrownBy(() -> store.recordPartOutcome(id, 1, 1, MessageStatus.ENROUTE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void partOutcomeMustBeWithinParts() {
+        MessageId id = recorded();
+        assertThatThrownBy(() -> store.recordPartOutcome(id, 3, 2, MessageStatus.DELIVERED))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---- parked receipts ----
+
+    ParkedReceipt receipt(String connector, String remoteId, Instant at) {
+        return new ParkedReceipt(0, connector, remoteId, ("id:" + remoteId).getBytes(StandardCharsets.US_ASCII), at);
+    }
+
+    @Test
+    void parkedReceiptsComeOldestFirstPerConnector() {
+        join(store.parkReceipt(receipt("smsc-a", "2", T0.plusSeconds(2))));
+        join(store.parkReceipt(receipt("smsc-a", "1", T0.plusSeconds(1))));
+        join(store.parkReceipt(receipt("smsc-b", "9", T0)));
+        join(store.parkReceipt(receipt("smsc-a", "3", T0.plusSeconds(3))));
+
+        List<ParkedReceipt> a = store.parkedReceipts("smsc-a", 10);
+
+        assertThat(a).extracting(ParkedReceipt::remoteId).containsExactly("1", "2", "3");
+        assertThat(a).allSatisfy(r -> assertThat(r.parkId()).isPositive());
+        assertThat(a.get(0).payload()).isEqualTo("id:1".getBytes(StandardCharsets.US_ASCII));
+        assertThat(a.get(0).parkedAt()).isEqualTo(T0.plusSeconds(1));
+        assertThat(a.get(0).connector()).isEqualTo("smsc-a");
+        assertThat(store.parkedReceipts("smsc-a", 2)).extracting(ParkedReceipt::remoteId).containsExactly("1", "2");
+        assertThat(store.parkedReceipts("smsc-c", 10)).isEmpty();
+    }
+
+    @Test
+    void parkedReceiptsBeforeSpanConnectors() {
+        join(store.parkReceipt(receipt("smsc-a", "1", T0.plusSeconds(1))));
+        join(store.parkReceipt(receipt("smsc-b", "2", T0.plusSeconds(2))));
+        join(store.parkReceipt(receipt("smsc-a", "3", T0.plusSeconds(3))));
+
+        assertThat(store.parkedReceiptsBefore(T0.plusSeconds(3), 10)).extracting(ParkedReceipt::remoteId)
+                .containsExactly("1", "2");
+        assertThat(store.parkedReceiptsBefore(T0.plusSeconds(9), 1)).extracting(ParkedReceipt::remoteId)
+                .containsExactly("1");
+        assertThat(store.parkedReceiptsBefore(T0, 10)).isEmpty();
+    }
+
+    @Test
+    void deletedParkedReceiptIsGone() {
+        join(store.parkReceipt(receipt("smsc-a", "1", T0)));
+        join(store.parkReceipt(receipt("smsc-a", "2", T0.plusSeconds(1))));
+        long first = store.parkedReceipts("smsc-a", 10).get(0).parkId();
+
+        join(store.deleteParkedReceipt(first));
+
+        assertThat(store.parkedReceipts("smsc-a", 10)).extracting(ParkedReceipt::remoteId).containsExactly("2");
+    }
+
+    @Test
+    void deletingAnUnknownParkedReceiptCompletes() {
+        join(store.deleteParkedReceipt(123_456_789L));
+    }
+
+    @Test
+    void parkedReceiptLimitMustBePositive() {
+        assertThatThrownBy(() -> store.parkedReceipts("smsc-a", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---- MO reassembly ----
+
+    Fragment fragment(String key, int seq, int total, String payload, Instant expiresAt) {
+        return new Fragment(key, seq, total, payload.getBytes(StandardCharsets.UTF_8), expiresAt);
+    }
+
+    @Test
+    void fragmentsComeOrderedBySequence() {
+        Instant exp = T0.plusSeconds(60);
+        join(store.saveFragment(fragment("k1", 3, 3, "c", exp)));
+        join(store.saveFragment(fragment("k1", 1, 3, "a", exp)));
+        join(store.saveFragment(fragment("k2", 1, 2, "other", exp)));
+        join(store.saveFragment(fragment("k1", 2, 3, "b", exp)));
+
+        List<Fragment> f = store.fragments("k1");
+
+        assertThat(f).extracting(Fragment::sequence).containsExactly(1, 2, 3);
+        assertThat(f).extracting(x -> new String(x.payload(), StandardCharsets.UTF_8)).containsExactly("a", "b", "c");
+        assertThat(f.get(0).total()).isEqualTo(3);
+        assertThat(f.get(0).expiresAt()).isEqualTo(exp);
+        assertThat(f.get(0).key()).isEqualTo("k1");
+        assertThat(store.fragments("none")).isEmpty();
+    }
+
+    @Test
+    void aDuplicateFragmentReplacesNothing() {
+        join(store.saveFragment(fragment("k1", 1, 2, "first", T0.plusSeconds(60))));
+
+        join(store.saveFragment(fragment("k1", 1, 2, "second", T0.plusSeconds(99))));
+
+        List<Fragment> f = store.fragments("k1");
+        assertThat(f).hasSize(1);
+        assertThat(new String(f.get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("first");
+    }
+
+    @Test
+    void deletedFragmentsAreGoneAndTheKeyCanBeReused() {
+        join(store.saveFragment(fragment("k1", 1, 2, "a", T0.plusSeconds(60))));
+        join(store.saveFragment(fragment("k2", 1, 2, "keep", T0.plusSeconds(60))));
+
+        join(store.deleteFragments("k1"));
+        assertThat(store.fragments("k1")).isEmpty();
+        assertThat(store.fragments("k2")).hasSize(1);
+
+        var save = store.saveFragment(fragment("k1", 1, 2, "again", T0.plusSeconds(60)));
+        var delete = store.deleteFragments("k1");
+        var saveAgain = store.saveFragment(fragment("k1", 2, 2, "new", T0.plusSeconds(60)));
+        join(save);
+        join(delete);
+        join(saveAgain);
+        assertThat(store.fragments("k1")).extracting(Fragment::sequence).containsExactly(2);
+    }
+
+    @Test
+    void expiredFragmentKeysAreThoseWithAFragmentPastItsTime() {
+        join(store.saveFragment(fragment("old", 1, 2, "a", T0.plusSeconds(10))));
+        join(store.saveFragment(fragment("old", 2, 2, "b", T0.plusSeconds(70))));
+        join(store.saveFragment(fragment("older", 1, 2, "a", T0.plusSeconds(5))));
+        join(store.saveFragment(fragment("fresh", 1, 2, "a", T0.plusSeconds(60))));
+
+        assertThat(store.expiredFragmentKeys(T0.plusSeconds(30), 10)).containsExactly("older", "old");
+        assertThat(store.expiredFragmentKeys(T0.plusSeconds(30), 1)).containsExactly("older");
+        assertThat(store.expiredFragmentKeys(T0, 10)).isEmpty();
+    }
+
+    // ---- housekeeping ----
+
+    @Test
+    void purgeRemovesOldStateAndKeepsNew() {
+        MessageId old = recorded();
+        join(store.appendEvent(old, event(EventType.SUBMITTED, MessageStatus.ENROUTE, Duration.ofSeconds(1))));
+        join(store.markSubmitted(old, "smsc-a", 1));
+        join(store.putCorrelation("smsc-a", "old-remote", old, 1, 1));
+        join(store.recordPartOutcome(old, 1, 1, MessageStatus.DELIVERED));
+
+        now.set(T0.plus(Duration.ofDays(3)));
+        MessageId fresh = recorded();
+        join(store.markSubmitted(fresh, "smsc-a", 1));
+        join(store.putCorrelation("smsc-a", "new-remote", fresh, 1, 1));
+
+        long removed = store.purgeOlderThan(T0.plus(Duration.ofDays(1)));
+
+        assertThat(removed).isGreaterThanOrEqualTo(6); // message, 2 events, mark, correlation, outcome
+        assertThat(store.find(old)).isEmpty();
+        assertThat(store.isSubmitted(old, "smsc-a", 1)).isFalse();
+        assertThat(store.findCorrelation("smsc-a", "old-remote")).isEmpty();
+        assertThat(found(fresh).history()).hasSize(1);
+        assertThat(store.isSubmitted(fresh, "smsc-a", 1)).isTrue();
+        assertThat(store.findCorrelation("smsc-a", "new-remote")).isPresent();
+        // the old part outcome is gone too: recording it again counts afresh
+        assertThat(join(store.recordPartOutcome(old, 1, 1, MessageStatus.REJECTED)).worst())
+                .isEqualTo(MessageStatus.REJECTED);
+    }
+
+    @Test
+    void purgeOfNothingRemovesNothing() {
+        recorded();
+        assertThat(store.purgeOlderThan(T0.minusSeconds(1))).isZero();
+    }
+
+    @Test
+    void healthyWhileOpen() {
+        assertThat(store.isHealthy()).isTrue();
+    }
+
+    @Test
+    void closeWritesWhatIsQueuedThenRefusesWrites() {
+        List<CompletableFuture<Boolean>> marks = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            marks.add(store.markSubmitted(ids.next(), "smsc-a", 1).toCompletableFuture());
+        }
+
+        store.close();
+
+        assertThat(marks).allSatisfy(f -> assertThat(f).isCompletedWithValue(true));
+        assertThat(store.markSubmitted(ids.next(), "smsc-a", 1).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TemporaryFailureException.class);
+        assertThat(store.isHealthy()).isFalse();
+        store.close(); // idempotent
+    }
+
+    // ---- concurrency ----
+
+    @Test
+    void manyThreadsWritingInParallelAreAllVisible() throws Exception {
+        int threads = 8;
+        int perThread = 250;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<MessageId>>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    List<MessageId> mine = new ArrayList<>();
+                    List<CompletableFuture<?>> pending = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        MessageId id = ids.next();
+                        mine.add(id);
+                        String remote = thread + "-" + i;
+                        pending.add(store.recordMessage(message(id, "m" + i), accepted()).toCompletableFuture());
+                        pending.add(store.appendEvent(id, event(EventType.SUBMITTED, MessageStatus.ENROUTE,
+                                Duration.ofSeconds(1))).toCompletableFuture());
+                        pending.add(store.markSubmitted(id, "smsc-a", 1).toCompletableFuture());
+                        pending.add(store.putCorrelation("smsc-a", remote, id, 1, 1).toCompletableFuture());
+                        pending.add(store.recordPartOutcome(id, 1, 1, MessageStatus.DELIVERED).toCompletableFuture());
+                        pending.add(store.appendEvent(id, event(EventType.REPORT, MessageStatus.DELIVERED,
+                                Duration.ofSeconds(2))).toCompletableFuture());
+                    }
+                    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                    return mine;
+                }));
+            }
+            for (int t = 0; t < threads; t++) {
+                List<MessageId> mine = work.get(t).get(90, TimeUnit.SECONDS);
+                for (int i = 0; i < mine.size(); i++) {
+                    MessageId id = mine.get(i);
+                    MessageRecord r = found(id);
+                    assertThat(r.status()).isEqualTo(MessageStatus.DELIVERED);
+                    assertThat(r.history()).hasSize(3);
+                    assertThat(store.isSubmitted(id, "smsc-a", 1)).isTrue();
+                    assertThat(store.findCorrelation("smsc-a", t + "-" + i)).map(Correlation::messageId)
+                            .contains(id);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
