@@ -169,8 +169,8 @@ public final class SmppClientConnector implements OutboundConnector {
                 .description("submit_sm sent (segments)").register(m);
         this.ok = Counter.builder("gateway.smpp.client.submit.ok").tag("connector", id)
                 .description("submit_sm answered ROK (segments)").register(m);
-        this.rebinds = Counter.builder("gateway.smpp.client.binds.lost").tag("connector", id)
-                .description("binds lost (each followed by a rebind)").register(m);
+        this.rebinds = Counter.builder("gateway.smpp.client.rebinds").tag("connector", id)
+                .description("rebind attempts after a lost bind or a failed bind").register(m);
         this.latency = Timer.builder("gateway.smpp.client.submit.latency").tag("connector", id)
                 .description("submit_sm to submit_sm_resp").register(m);
         Gauge.builder("gateway.smpp.client.binds.up", this, SmppClientConnector::bindsUp).tag("connector", id)
@@ -623,6 +623,7 @@ public final class SmppClientConnector implements OutboundConnector {
                 } catch (IOException | RuntimeException e) {
                     s.close();
                     attempt++;
+                    rebinds.increment();
                     rebindCount.incrementAndGet();
                     long pause = backoff.apply(attempt);
                     log.warn("connector {} {}: bind to {}:{} as {} failed ({}); retry in {} ms", config.id(), name(),

@@ -310,6 +310,7 @@ class SmppClientConnectorIT {
         }
 
         await().atMost(WAIT).until(() -> c.windowInUse() == 2);
+        assertThat(meters.get("gateway.smpp.client.window.used").tag("connector", "sim").gauge().value()).isEqualTo(2);
         assertThat(sim.receivedSubmits()).hasSizeLessThanOrEqualTo(2);
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
         assertThat(c.windowInUse()).isZero();
@@ -329,6 +330,7 @@ class SmppClientConnectorIT {
         await().atMost(WAIT).until(c::isAvailable);
         assertThat(acceptedIds(outcome(c, TestMessages.text("back again")))).hasSize(1);
         assertThat(c.rebindCount()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.counter("gateway.smpp.client.rebinds", "connector", "sim").count()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -376,6 +378,7 @@ class SmppClientConnectorIT {
         SmppClientConnector c = connector(Map.of("bindsPerNode", "3"));
 
         await().atMost(WAIT).until(() -> sim.boundSessions() == 3 && c.bindsUp() == 3);
+        assertThat(meters.get("gateway.smpp.client.binds.up").tag("connector", "sim").gauge().value()).isEqualTo(3);
     }
 
     @Test

@@ -159,4 +159,19 @@ class SmppServerBindIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> h.deliveries.open("esme").isEmpty());
         }
     }
+
+    @Test
+    void idleLinkGetsEnquireLinkAndASilentClientIsDropped() throws Exception {
+        h.close();
+        var cfg = new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofSeconds(10), Duration.ofMillis(300),
+                Duration.ofMillis(500), Duration.ofMillis(300), 2, 1024);
+        h = new ServerHarness(cfg, ServerHarness.account("esme"));
+        try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34)) {
+            RawClient.Pdu el = c.read();
+            assertThat(el.commandId()).isEqualTo(SmppCommand.ENQUIRE_LINK);
+            c.send(PduWriter.header(0x80000015, 0, el.sequence()));
+            assertThat(c.read().commandId()).isEqualTo(SmppCommand.ENQUIRE_LINK); // idle again: asked again
+            assertThat(c.closedByPeer()).isTrue(); // that one unanswered: session closed
+        }
+    }
 }

@@ -177,6 +177,16 @@ public final class SmscSimulator implements AutoCloseable {
             }
         }
 
+        /**
+         * The settings of the node's built-in simulator ({@code simulator:} in the node config): any credentials,
+         * decimal ids, nothing recorded.
+         */
+        public static Settings of(io.mgw.core.config.SimulatorConfig c) {
+            return defaults().withHost(c.host()).withPort(c.port())
+                    .withReceiptDelay(Duration.ofMillis(c.receiptDelayMs())).withFailureRatio(c.failureRatio())
+                    .withMaxTps(c.maxTps()).withRecordLimit(0);
+        }
+
         /** Loopback, a free port, any credentials, receipts after 100 ms, no failures, no limit, decimal ids. */
         public static Settings defaults() {
             return new Settings("127.0.0.1", 0, "", "", Duration.ofMillis(100), 0, 0, IdFormat.DECIMAL, 42L, 10_000,
