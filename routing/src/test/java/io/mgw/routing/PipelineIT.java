@@ -276,6 +276,30 @@ class PipelineIT {
     }
 
     @Test
+    void permanentFailureEndsUndeliverableAndUnknownOutcomeIsNeverResubmitted() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        TestConnector c = connectors.get(conn);
+        c.behaviour = m -> CompletableFuture.completedFuture(m.destination().value().equals("4966")
+                ? new SubmitOutcome.PermanentFailure(0x0B, "invalid destination")
+                : new SubmitOutcome.Unknown("response timeout", List.of()));
+        Message refused = mt(acct, "4966", "x", ReportRequest.FINAL);
+        Message unknown = mt(acct, "4977", "y", ReportRequest.FINAL);
+        accept(e, refused);
+        accept(e, unknown);
+        awaitTrue(() -> target.reports().size() == 1 && hasEvent(unknown, EventType.SUBMIT_UNKNOWN));
+        assertThat(target.reports().get(0).report().status()).isEqualTo(MessageStatus.UNDELIVERABLE);
+        assertThat(target.reports().get(0).report().errorCode()).isEqualTo(0x0B);
+        assertThat(status(refused)).isEqualTo(MessageStatus.UNDELIVERABLE);
+        assertThat(store.isSubmitted(unknown.id(), conn, 1)).isTrue();
+        assertThat(c.submits).extracting(Message::id).containsExactlyInAnyOrder(refused.id(), unknown.id());
+        assertThat(meters.counter("gateway.egress.unknown", "connector", conn).count()).isEqualTo(1);
+        assertThat(meters.find("gateway.egress.lag").tag("connector", conn).gauge()).isNotNull();
+    }
+
+    @Test
     void redeliveredMessageAlreadySubmittedIsSkippedAndCounted() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
