@@ -434,7 +434,7 @@ public final class SmppClientConnector implements OutboundConnector {
         if (message.reportRequest() == ReportRequest.INTERMEDIATE) {
             registered |= 0x10;
         }
-        String validity = SMPP_TIME.format(message.validUntil()) + "000+";
+        String validity = settings.sendValidity() ? SMPP_TIME.format(message.validUntil()) + "000+" : null;
         String schedule = message.scheduleAt().filter(t -> t.isAfter(ctx.clock().instant()))
                 .map(t -> SMPP_TIME.format(t) + "000+").orElse(null);
         List<OptionalParameter> tlvs = new ArrayList<>(3);
