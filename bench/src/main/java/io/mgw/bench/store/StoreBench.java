@@ -1,5 +1,7 @@
 package io.mgw.bench.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -73,7 +75,24 @@ public final class StoreBench {
                     + dir.resolve("store/mgw").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
                     + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=65536" + extra);
             var config = new StoreConfig("h2", url, "sa", "", 4, 7);
-            try (Store store = JdbcStore.open(config, dir, meters, Clock.systemUTC())) {
+            // -Dbench.writers=N -Dbench.batch=M: open on our own pool with explicit write settings
+            int writers = Integer.getInteger("bench.writers", 0);
+            HikariDataSource pool = null;
+            Store opened;
+            if (writers > 0) {
+                HikariConfig hc = new HikariConfig();
+                hc.setJdbcUrl(url.orElse("jdbc:h2:file:" + dir.resolve("store/mgw").toAbsolutePath()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0"
+                        + ";CACHE_SIZE=65536"));
+                hc.setUsername("sa");
+                hc.setMaximumPoolSize(writers + 2);
+                pool = new HikariDataSource(hc);
+                opened = JdbcStore.open(pool, "h2", meters, Clock.systemUTC(), new JdbcStore.WriteSettings(writers,
+                        50_000, Integer.getInteger("bench.batch", 1_000)));
+            } else {
+                opened = JdbcStore.open(config, dir, meters, Clock.systemUTC());
+            }
+            try (Store store = opened; HikariDataSource ignored = pool) {
                 MessageIdGenerator ids = new MessageIdGenerator(1, 1, Clock.systemUTC());
                 System.out.printf("warm-up: %d messages%n", Math.min(messages / 5, 50_000));
                 run(store, ids, Math.min(messages / 5, 50_000), threads, inflight);

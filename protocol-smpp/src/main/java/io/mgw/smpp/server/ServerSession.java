@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsmpp.DefaultPDUSender;
 import org.jsmpp.SynchronizedPDUSender;
@@ -90,7 +91,7 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
     private volatile BindType bindType;
     private volatile int interfaceVersion = 0x34;
     private volatile boolean bindSeen;
-    private volatile boolean bindReserved;
+    private final AtomicBoolean bindReserved = new AtomicBoolean();
     private volatile boolean draining;
     private volatile boolean ended;
     private volatile DeliveryRegistry.Registration registration;
@@ -129,6 +130,22 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
         return outstanding.get();
     }
 
+    SmppSessionInfo info() {
+        AccountConfig acc = account;
+        BindType t = bindType;
+        String type = t == null ? "" : switch (t) {
+            case BIND_TX -> "TX";
+            case BIND_RX -> "RX";
+            case BIND_TRX -> "TRX";
+        };
+        return new SmppSessionInfo(jsmpp.getSessionId(), acc == null ? "" : acc.id(), remote, type, interfaceVersion,
+                outstanding.get(), deliveriesInFlight.get());
+    }
+
+    String id() {
+        return jsmpp.getSessionId();
+    }
+
     // ---- bind ----
 
     private void awaitBind() {
@@ -147,8 +164,12 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
         try {
             authenticate(request);
         } catch (Exception e) {
-            log.warn("{}: bind handling failed", remote, e);
+            log.warn("{}: bind handling failed: {}", remote, e.toString());
             close();
+            AccountConfig acc = account;
+            if (acc != null) {
+                releaseBindSlot(acc);
+            }
         }
     }
 
@@ -179,7 +200,11 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             refuse(request, ESME_RBINDFAIL, "max_binds", systemId);
             return;
         }
-        bindReserved = true;
+        bindReserved.set(true);
+        if (ended) {
+            releaseBindSlot(acc); // the client went away while we checked its password
+            return;
+        }
         account = acc;
         bindType = request.getBindType();
         InterfaceVersion answer = switch (interfaceVersion) {
@@ -736,14 +761,20 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             }
         }
         if (newState == SessionState.CLOSED) {
-            if (bindReserved) {
-                bindReserved = false;
-                server.releaseBind(account);
+            AccountConfig acc = account;
+            if (acc != null) {
+                releaseBindSlot(acc);
             }
             server.removed(this);
             synchronized (idle) {
                 idle.notifyAll();
             }
+        }
+    }
+
+    private void releaseBindSlot(AccountConfig acc) {
+        if (bindReserved.compareAndSet(true, false)) {
+            server.releaseBind(acc);
         }
     }
 
