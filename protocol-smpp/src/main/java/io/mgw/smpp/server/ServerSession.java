@@ -130,6 +130,22 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
         return outstanding.get();
     }
 
+    SmppSessionInfo info() {
+        AccountConfig acc = account;
+        BindType t = bindType;
+        String type = t == null ? "" : switch (t) {
+            case BIND_TX -> "TX";
+            case BIND_RX -> "RX";
+            case BIND_TRX -> "TRX";
+        };
+        return new SmppSessionInfo(jsmpp.getSessionId(), acc == null ? "" : acc.id(), remote, type, interfaceVersion,
+                outstanding.get(), deliveriesInFlight.get());
+    }
+
+    String id() {
+        return jsmpp.getSessionId();
+    }
+
     // ---- bind ----
 
     private void awaitBind() {

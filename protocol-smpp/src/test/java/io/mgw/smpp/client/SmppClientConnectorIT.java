@@ -112,6 +112,7 @@ class SmppClientConnectorIT {
         assertThat(s.source()).isEqualTo("4915100000001");
         assertThat(s.destination()).isEqualTo("4917600000002");
         assertThat(s.sourceTon()).isEqualTo(1);
+        assertThat(s.validityPeriod()).hasSize(16).endsWith("000+");
         await().atMost(WAIT).until(() -> receipts.receipts.size() == 1);
         SouthReceipt r = receipts.receipts.getFirst();
         assertThat(r.connector()).isEqualTo("sim");
@@ -213,6 +214,34 @@ class SmppClientConnectorIT {
         assertThat(p.udhi()).isTrue();
         assertThat(Arrays.copyOfRange(p.shortMessage(), 0, 7)).containsExactly(0x06, 0x08, 0x04, 0x12, 0x34, 3, 2);
         assertThat(c.segmentsFor(part)).isEqualTo(1);
+    }
+
+    @Test
+    void validityCanBeLeftToTheSmsc() throws Exception {
+        SmppClientConnector c = bound(Map.of("validity", "none", "receipts", "when-asked"));
+
+        acceptedIds(outcome(c, TestMessages.text("no validity").withContent(new Content.Text("x"),
+                Optional.empty())));
+
+        ReceivedSubmit s = sim.receivedSubmits().getFirst();
+        assertThat(s.validityPeriod()).isEmpty();
+        assertThat(s.registeredDelivery()).isEqualTo(1); // the message asks for a report
+    }
+
+    @Test
+    void noReceiptRequestedWhenOnlyAskedForAndNotWanted() throws Exception {
+        SmppClientConnector c = bound(Map.of("receipts", "when-asked"));
+        Message m = Message.builder().id(TestMessages.IDS.next())
+                .origin(new io.mgw.core.model.Origin("smpp", "acct", "n", ""))
+                .source(io.mgw.core.model.Address.msisdn("491510000001"))
+                .destination(io.mgw.core.model.Address.msisdn("491760000002"))
+                .text("fire and forget").priority(2).build();
+
+        acceptedIds(outcome(c, m));
+
+        ReceivedSubmit s = sim.receivedSubmits().getFirst();
+        assertThat(s.registeredDelivery()).isZero();
+        assertThat(s.priority()).isEqualTo(2);
     }
 
     @Test

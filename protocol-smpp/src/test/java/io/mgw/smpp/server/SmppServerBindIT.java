@@ -174,4 +174,23 @@ class SmppServerBindIT {
             assertThat(c.closedByPeer()).isTrue(); // that one unanswered: session closed
         }
     }
+
+    @Test
+    void sessionsAreListedAndAnOperatorCanKickOne() throws Exception {
+        try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x50)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !h.server.sessions().isEmpty());
+            SmppSessionInfo info = h.server.sessions().get(0);
+            assertThat(info.account()).isEqualTo("esme");
+            assertThat(info.bindType()).isEqualTo("TRX");
+            assertThat(info.interfaceVersion()).isEqualTo(0x50);
+            assertThat(info.remote()).startsWith("127.0.0.1:");
+            assertThat(h.server.kick("no-such-session")).isFalse();
+            assertThat(h.server.kick(info.id())).isTrue();
+            RawClient.Pdu unbind = c.read();
+            assertThat(unbind.commandId()).isEqualTo(SmppCommand.UNBIND);
+            c.send(PduWriter.header(0x80000006, 0, unbind.sequence()));
+            assertThat(c.closedByPeer()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.server.sessions().isEmpty());
+        }
+    }
 }

@@ -608,7 +608,8 @@ public final class SmscSimulator implements AutoCloseable {
                 s.getSourceAddrTon(), s.getSourceAddrNpi(), nullToEmpty(s.getSourceAddr()), s.getDestAddrTon(),
                 s.getDestAddrNpi(), nullToEmpty(s.getDestAddress()), s.getEsmClass() & 0xFF,
                 s.getRegisteredDelivery() & 0xFF, s.getDataCoding() & 0xFF,
-                s.getShortMessage() == null ? new byte[0] : s.getShortMessage(), tlvs, id);
+                s.getShortMessage() == null ? new byte[0] : s.getShortMessage(), tlvs, id,
+                nullToEmpty(s.getValidityPeriod()), s.getPriorityFlag());
         synchronized (recorded) {
             if (recorded.size() >= settings.recordLimit()) {
                 recorded.pollFirst();
