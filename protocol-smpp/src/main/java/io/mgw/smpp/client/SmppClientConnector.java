@@ -102,6 +102,9 @@ public final class SmppClientConnector implements OutboundConnector {
     private static final DateTimeFormatter SMPP_TIME =
             DateTimeFormatter.ofPattern("yyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final int SEGMENT_RETRIES = 3;
+    private static final short TAG_CONGESTION_STATE = 0x0428;
+    /** congestion_state from which we slow down. */
+    static final int CONGESTED = 90;
 
     private final ConnectorConfig config;
     private final SmppClientSettings settings;
@@ -386,6 +389,7 @@ public final class SmppClientConnector implements OutboundConnector {
             sent.increment();
             SubmitSmResult r = submitSm(session, message, pdu);
             ok.increment();
+            slowDownIfCongested(r);
             latency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             return new SegmentResult.Ok(r.getMessageId());
         } catch (NegativeResponseException e) {
@@ -410,6 +414,27 @@ public final class SmppClientConnector implements OutboundConnector {
             return new SegmentResult.Temporary(0, "bind lost: " + e.getMessage());
         } finally {
             releaseLink(link);
+        }
+    }
+
+    /**
+     * SMPP 5.0 congestion_state (TLV 0x0428, 0..100) in a response: at {@value #CONGESTED} or more the SMSC is asking
+     * for less traffic, which is treated like a throttling answer for the rate (RELIABILITY.md B.4 item 4).
+     */
+    private void slowDownIfCongested(SubmitSmResult r) {
+        OptionalParameter[] tlvs = r.getOptionalParameters();
+        if (tlvs == null) {
+            return;
+        }
+        for (OptionalParameter p : tlvs) {
+            if (p.tag == TAG_CONGESTION_STATE) {
+                byte[] all = p.serialize();
+                if (all.length == 5 && (all[4] & 0xFF) >= CONGESTED) {
+                    limiter.onThrottled();
+                    Counter.builder("gateway.smpp.client.congestion.reported").tag("connector", config.id())
+                            .register(ctx.meters()).increment();
+                }
+            }
         }
     }
 

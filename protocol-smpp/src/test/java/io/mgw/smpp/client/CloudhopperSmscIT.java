@@ -54,6 +54,7 @@ class CloudhopperSmscIT {
     private final List<Integer> deliverStatuses = new CopyOnWriteArrayList<>();
     private final AtomicReference<SmppServerSession> session = new AtomicReference<>();
     private final AtomicInteger nextId = new AtomicInteger(0xA1B2);
+    private final java.util.concurrent.atomic.AtomicBoolean congested = new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService receiptSender = Executors.newSingleThreadExecutor();
     private DefaultSmppServer server;
     private SmppClientConnector connector;
@@ -105,6 +106,9 @@ class CloudhopperSmscIT {
                         submits.add(sm);
                         int n = nextId.getAndIncrement();
                         ((SubmitSmResp) response).setMessageId(String.format("%08X", n));
+                        if (congested.get()) {
+                            response.addOptionalParameter(new Tlv((short) 0x0428, new byte[] {95}));
+                        }
                         receiptSender.execute(() -> sendReceipt(s, sm, n));
                     }
                     return response;
@@ -143,7 +147,11 @@ class CloudhopperSmscIT {
     }
 
     private SmppClientConnector connector(String password) {
-        connector = new SmppClientConnector(new ConnectorConfig("ch", "smpp", 0, 1, Map.of(
+        return connector(password, 0);
+    }
+
+    private SmppClientConnector connector(String password, int tps) {
+        connector = new SmppClientConnector(new ConnectorConfig("ch", "smpp", tps, 1, Map.of(
                 "host", "127.0.0.1",
                 "port", Integer.toString(port),
                 "systemId", "gw",
@@ -179,6 +187,21 @@ class CloudhopperSmscIT {
         assertThat(r.status()).isEqualTo(MessageStatus.DELIVERED);
         await().atMost(10, TimeUnit.SECONDS).until(() -> deliverStatuses.size() == 1);
         assertThat(deliverStatuses).containsExactly(0);
+    }
+
+    @Test
+    void congestionStateInTheResponseSlowsTheRate() throws Exception {
+        SmppClientConnector c = connector("pw", 100);
+        await().atMost(10, TimeUnit.SECONDS).until(c::isAvailable);
+        assertThat(c.submit(TestMessages.text("calm")).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(SubmitOutcome.Accepted.class);
+        assertThat(c.effectiveRate()).isEqualTo(100.0);
+        congested.set(true);
+
+        assertThat(c.submit(TestMessages.text("busy")).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(SubmitOutcome.Accepted.class);
+
+        assertThat(c.effectiveRate()).isLessThan(100.0);
     }
 
     @Test
