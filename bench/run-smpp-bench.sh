@@ -7,6 +7,7 @@
 # Every argument goes to SmppLoad (--help lists the flags and defaults). Exit code: 0 when every accepted
 # submit got its receipt, 1 when not, 2 on bad flags or a failed bind.
 # Environment: SKIP_BUILD=1 reuses the last build; SMPP_LOAD_JAVA_OPTS replaces the JVM options.
+# What it measures and what the tool itself can drive: bench/SMPP-LOAD.md.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -180,7 +180,9 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         } catch (IllegalArgumentException e) {
             wants = ReportRequest.NONE;
         }
-        if (!wants.wants(status) || accounts.get().find(m.account()).isEmpty()) {
+        // ReportRequest.wants speaks of final reports: a non-final status goes only to INTERMEDIATE senders
+        boolean wanted = status.isFinal() ? wants.wants(status) : wants == ReportRequest.INTERMEDIATE;
+        if (!wanted || accounts.get().find(m.account()).isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         Instant done = r.doneDate().orElse(r.receivedAt());

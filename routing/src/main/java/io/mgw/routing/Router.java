@@ -229,7 +229,14 @@ public final class Router implements AutoCloseable {
             }
             batchRetries.increment();
             log.warn("Ingress batch of {} failed, reading it again: {}", records.count(), e.toString());
-            first.forEach(c::seek);
+            // read the batch again from its first offsets; partitions moved to another member meanwhile are read
+            // again there from the last commit
+            java.util.Set<TopicPartition> assigned = c.assignment();
+            first.forEach((tp, offset) -> {
+                if (assigned.contains(tp)) {
+                    c.seek(tp, offset);
+                }
+            });
             pause(Duration.ofSeconds(1));
         }
     }

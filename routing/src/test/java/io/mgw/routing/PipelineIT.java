@@ -168,7 +168,7 @@ class PipelineIT {
         e.receiptSink().onReceipt(new SouthReceipt(conn, remoteId, MessageStatus.DELIVERED, 0, Optional.empty(),
                 Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        awaitTrue(() -> target.reports().size() == 1);
+        awaitTrue(() -> target.reports().size() >= 1);
         ClientDelivery.Report r = target.reports().get(0);
         assertThat(r.report().messageId()).isEqualTo(m.id());
         assertThat(r.report().status()).isEqualTo(MessageStatus.DELIVERED);
@@ -196,7 +196,7 @@ class PipelineIT {
         accept(e, forbidden);
         accept(e, quiet);
 
-        awaitTrue(() -> t1.reports().size() == 1 && t2.reports().size() == 1);
+        awaitTrue(() -> t1.reports().size() >= 1 && t2.reports().size() >= 1);
         assertThat(t1.reports().get(0).report().status()).isEqualTo(MessageStatus.REJECTED);
         assertThat(t1.reports().get(0).report().reason()).isEqualTo("no route for destination 3312345");
         assertThat(t2.reports().get(0).report().reason()).contains("not allowed");
@@ -204,7 +204,7 @@ class PipelineIT {
         assertThat(status(noRoute)).isEqualTo(MessageStatus.REJECTED);
         assertThat(status(forbidden)).isEqualTo(MessageStatus.REJECTED);
         assertThat(connectors.get(conn).submits).isEmpty();
-        assertThat(t1.reports()).hasSize(1);
+        assertThat(reportIds(t1)).doesNotContain(quiet.id());
     }
 
     @Test
@@ -276,6 +276,30 @@ class PipelineIT {
     }
 
     @Test
+    void permanentFailureEndsUndeliverableAndUnknownOutcomeIsNeverResubmitted() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        TestConnector c = connectors.get(conn);
+        c.behaviour = m -> CompletableFuture.completedFuture(m.destination().value().equals("4966")
+                ? new SubmitOutcome.PermanentFailure(0x0B, "invalid destination")
+                : new SubmitOutcome.Unknown("response timeout", List.of()));
+        Message refused = mt(acct, "4966", "x", ReportRequest.FINAL);
+        Message unknown = mt(acct, "4977", "y", ReportRequest.FINAL);
+        accept(e, refused);
+        accept(e, unknown);
+        awaitTrue(() -> target.reports().size() >= 1 && hasEvent(unknown, EventType.SUBMIT_UNKNOWN));
+        assertThat(target.reports().get(0).report().status()).isEqualTo(MessageStatus.UNDELIVERABLE);
+        assertThat(target.reports().get(0).report().errorCode()).isEqualTo(0x0B);
+        assertThat(status(refused)).isEqualTo(MessageStatus.UNDELIVERABLE);
+        assertThat(store.isSubmitted(unknown.id(), conn, 1)).isTrue();
+        assertThat(c.submits).extracting(Message::id).containsExactlyInAnyOrder(refused.id(), unknown.id());
+        assertThat(meters.counter("gateway.egress.unknown", "connector", conn).count()).isEqualTo(1);
+        assertThat(meters.find("gateway.egress.lag").tag("connector", conn).gauge()).isNotNull();
+    }
+
+    @Test
     void redeliveredMessageAlreadySubmittedIsSkippedAndCounted() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
@@ -307,7 +331,7 @@ class PipelineIT {
         assertThat(target.reports()).isEmpty();
 
         store.putCorrelation(conn, "R-77", m.id(), 1, 1);
-        awaitTrue(() -> target.reports().size() == 1);
+        awaitTrue(() -> target.reports().size() >= 1);
         assertThat(target.reports().get(0).report().status()).isEqualTo(MessageStatus.UNDELIVERABLE);
         assertThat(target.reports().get(0).report().errorCode()).isEqualTo(11);
         awaitTrue(() -> store.parkedCount() == 0);
@@ -331,7 +355,7 @@ class PipelineIT {
         assertThat(target.reports()).isEmpty();
         e.receiptSink().onReceipt(new SouthReceipt(conn, "p2", MessageStatus.DELIVERED, 0, Optional.empty(),
                 Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        awaitTrue(() -> target.reports().size() == 1);
+        awaitTrue(() -> target.reports().size() >= 1);
         assertThat(target.reports().get(0).report().partsDelivered()).isEqualTo(2);
         assertThat(target.reports().get(0).report().partsTotal()).isEqualTo(2);
     }
@@ -355,7 +379,7 @@ class PipelineIT {
                 .validUntil(CLOCK.instant().plusSeconds(2)).reportRequest(ReportRequest.FINAL).build();
         accept(e, waiting);
 
-        awaitTrue(() -> target.reports().size() == 2);
+        awaitTrue(() -> reportIds(target).stream().distinct().count() == 2);
         assertThat(target.reports()).extracting(r -> r.report().status())
                 .containsOnly(MessageStatus.EXPIRED);
         assertThat(status(old)).isEqualTo(MessageStatus.EXPIRED);
@@ -405,6 +429,29 @@ class PipelineIT {
     }
 
     @Test
+    void moPartsArrivingOutOfOrderAreJoinedBeforeDelivery() throws Exception {
+        String acct = unique("app");
+        String conn = unique("smsc");
+        RouteConfig mo = new RouteConfig("keyword", "MO", Optional.of("7777"), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.of(acct));
+        RoutingEngine e = engine(List.of(mo), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message.Builder b = Message.builder().direction(Direction.MO).origin(new Origin("smpp", conn, "n1", ""))
+                .source(Address.msisdn("491701")).destination(Address.of("7777"));
+        Message part2 = b.id(IDS.next()).text(" world").concat(Optional.of(new io.mgw.core.model.Concat(9, 2, 2, false)))
+                .build();
+        Message part1 = b.id(IDS.next()).text("hello").concat(Optional.of(new io.mgw.core.model.Concat(9, 2, 1, false)))
+                .build();
+        accept(e, part2);
+        accept(e, part1);
+        awaitTrue(() -> target.delivered.size() == 1);
+        assertThat(target.delivered.get(0)).isInstanceOfSatisfying(ClientDelivery.MobileOriginated.class, d -> {
+            assertThat(d.message().content()).isEqualTo(new io.mgw.core.model.Content.Text("hello world"));
+            assertThat(d.message().id()).isEqualTo(part1.id());
+        });
+    }
+
+    @Test
     void hungTargetKeepsBoundedInFlightAndItsDeliveriesGoToAnotherTarget() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
@@ -438,16 +485,21 @@ class PipelineIT {
         DeliveryRegistry.Registration regA = nodeA.deliveryRegistry().register(acct, onA);
         Message m1 = mt(acct, "0001", "x", ReportRequest.FINAL);
         accept(nodeA, m1);
-        awaitTrue(() -> onA.reports().size() == 1);
+        // two routers share gw.ingress here: a commit lost to a rebalance re-reads the batch, so a report may come
+        // twice (at-least-once); what matters is who gets what
+        awaitTrue(() -> reportIds(onA).contains(m1.id()));
         regA.close();
         awaitTrue(() -> !((ClientDeliveryDispatcher) nodeA.deliveryRegistry()).isConsuming(acct));
 
         Message m2 = mt(acct, "0002", "x", ReportRequest.FINAL);
         accept(nodeA, m2);
         TestTarget onB = target(nodeB, acct);
-        awaitTrue(() -> onB.reports().size() == 1);
-        assertThat(onB.reports().get(0).report().messageId()).isEqualTo(m2.id());
-        assertThat(onA.reports()).hasSize(1);
+        awaitTrue(() -> reportIds(onB).contains(m2.id()));
+        assertThat(reportIds(onA)).doesNotContain(m2.id());
+    }
+
+    static List<io.mgw.core.model.MessageId> reportIds(TestTarget t) {
+        return t.reports().stream().map(r -> r.report().messageId()).toList();
     }
 
     @Test

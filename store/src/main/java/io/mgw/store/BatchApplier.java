@@ -19,58 +19,37 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Applies a batch of writes on one connection, inside the caller's transaction, with one JDBC batch per statement
  * type. The result must equal applying the ops one by one in queue order; statement types run in a fixed order
- * (message inserts, events, status updates, marks, correlations, part outcomes, parked receipts, fragments), which
+ * (message inserts, events, marks, correlations, part outcomes, parked receipts, fragments), which
  * is equivalent except where an op depends on an earlier op of a type that runs later. Those cases start a new
  * segment (executed before the op is added, in the same transaction):
  * <ul>
  *   <li>a fragment saved under a key deleted earlier in the segment (saves run before deletes);
  *   <li>a second part outcome for the same message (its tally must not include outcomes queued after it).
  * </ul>
- * An event appended before its message is recorded within one segment simply lands on the recorded row (updates
- * run after inserts), which is what the SPI asks for anyway.
+ * A message's status is not written here at all: readers fold it from the history.
  */
 final class BatchApplier implements AutoCloseable {
 
-    private static final String FINAL_STATUSES = Arrays.stream(MessageStatus.values())
-            .filter(MessageStatus::isFinal)
-            .map(s -> "'" + s.name() + "'")
-            .collect(Collectors.joining(", "));
-
     static final String INSERT_MESSAGE = "INSERT INTO messages (id_hi, id_lo, account, protocol, kind, direction,"
             + " source, source_ton, source_npi, destination, dest_ton, dest_npi, text_preview, report_request,"
-            + " received_at, valid_until, status, updated_at, error_code)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-    static final String INSERT_EVENT = "INSERT INTO message_events (id_hi, id_lo, event_at, event_type, status,"
-            + " connector, detail) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    static final String UPDATE_STATUS = "UPDATE messages SET status = ?, updated_at = ?,"
-            + " error_code = COALESCE(?, error_code) WHERE id_hi = ? AND id_lo = ?"
-            + " AND (? OR status NOT IN (" + FINAL_STATUSES + "))";
-    static final String INSERT_ORPHAN = "INSERT INTO orphan_events (id_hi, id_lo)"
-            + " SELECT CAST(? AS BIGINT), CAST(? AS BIGINT) WHERE NOT EXISTS"
-            + " (SELECT 1 FROM messages WHERE id_hi = ? AND id_lo = ?) AND NOT EXISTS"
-            + " (SELECT 1 FROM orphan_events WHERE id_hi = ? AND id_lo = ?)";
-    static final String ANY_ORPHAN = "SELECT 1 FROM orphan_events LIMIT 1";
-    static final String IS_ORPHAN = "SELECT 1 FROM orphan_events WHERE id_hi = ? AND id_lo = ?";
-    static final String EVENTS_TO_FOLD = "SELECT event_at, status, detail FROM message_events"
-            + " WHERE id_hi = ? AND id_lo = ? ORDER BY event_at, event_id";
-    static final String SET_STATUS = "UPDATE messages SET status = ?, updated_at = ?, error_code = ?"
-            + " WHERE id_hi = ? AND id_lo = ?";
-    static final String DELETE_ORPHAN = "DELETE FROM orphan_events WHERE id_hi = ? AND id_lo = ?";
+            + " received_at, valid_until)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    static final String INSERT_EVENT = "INSERT INTO message_events (id_hi, id_lo, seq, event_at, event_type,"
+            + " status, connector, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     static final String INSERT_MARK = "INSERT INTO submitted_marks (id_hi, id_lo, connector, part)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    static final String INSERT_CORRELATION = "INSERT INTO correlations (connector, remote_id, id_hi, id_lo, part,"
+            + " parts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    static final String REPLACE_CORRELATION = "UPDATE correlations SET id_hi = ?, id_lo = ?, part = ?, parts = ?,"
+            + " created_at = ? WHERE connector = ? AND remote_id = ?";
     static final String INSERT_OUTCOME = "INSERT INTO part_outcomes (id_hi, id_lo, part, status)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
     static final String SELECT_OUTCOMES = "SELECT status FROM part_outcomes WHERE id_hi = ? AND id_lo = ?";
@@ -82,19 +61,16 @@ final class BatchApplier implements AutoCloseable {
     static final String DELETE_FRAGMENTS = "DELETE FROM fragments WHERE frag_key = ?";
 
     private final Connection connection;
-    private final Dialect dialect;
     private final List<PreparedStatement> prepared = new ArrayList<>();
     private PreparedStatement insertMessage;
     private PreparedStatement insertEvent;
-    private PreparedStatement updateStatus;
     private PreparedStatement insertMark;
-    private PreparedStatement upsertCorrelation;
+    private PreparedStatement insertCorrelation;
     private PreparedStatement insertOutcome;
     private PreparedStatement selectOutcomes;
 
-    BatchApplier(Connection connection, Dialect dialect) {
+    BatchApplier(Connection connection) {
         this.connection = connection;
-        this.dialect = dialect;
     }
 
     /** Applies the ops in order; sets each op's result. Does not commit. */
@@ -188,12 +164,6 @@ final class BatchApplier implements AutoCloseable {
             if (!messageOps.isEmpty()) {
                 insertEvents();
             }
-            if (!appends.isEmpty()) {
-                updateStatuses();
-            }
-            if (!records.isEmpty()) {
-                reconcileOrphans();
-            }
             if (!marks.isEmpty()) {
                 insertMarks();
             }
@@ -231,9 +201,6 @@ final class BatchApplier implements AutoCloseable {
                 ps.setString(14, m.reportRequest().name());
                 Sql.setInstant(ps, 15, m.receivedAt());
                 Sql.setInstant(ps, 16, m.validUntil());
-                ps.setString(17, r.first.status().name());
-                Sql.setInstant(ps, 18, r.first.at());
-                ps.setInt(19, Sql.errorCode(r.first.detail()).orElse(0));
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
@@ -247,10 +214,10 @@ final class BatchApplier implements AutoCloseable {
             int n = 0;
             for (WriteOp<?> op : messageOps) {
                 if (op instanceof RecordMessage r && r.inserted) {
-                    addEvent(ps, r.message.id(), r.first);
+                    addEvent(ps, r.message.id(), r.seq, r.first);
                     n++;
                 } else if (op instanceof AppendEvent a) {
-                    addEvent(ps, a.id, a.event);
+                    addEvent(ps, a.id, a.seq, a.event);
                     n++;
                 }
             }
@@ -259,107 +226,17 @@ final class BatchApplier implements AutoCloseable {
             }
         }
 
-        private static void addEvent(PreparedStatement ps, MessageId id, MessageEvent e) throws SQLException {
+        private static void addEvent(PreparedStatement ps, MessageId id, long seq, MessageEvent e)
+                throws SQLException {
             ps.setLong(1, id.hi());
             ps.setLong(2, id.lo());
-            Sql.setInstant(ps, 3, e.at());
-            ps.setString(4, e.type().name());
-            ps.setString(5, e.status().name());
-            ps.setString(6, e.connector());
-            ps.setString(7, e.detail());
+            ps.setLong(3, seq);
+            Sql.setInstant(ps, 4, e.at());
+            ps.setString(5, e.type().name());
+            ps.setString(6, e.status().name());
+            ps.setString(7, e.connector());
+            ps.setString(8, e.detail());
             ps.addBatch();
-        }
-
-        private void updateStatuses() throws SQLException {
-            PreparedStatement ps = updateStatus = hot(updateStatus, UPDATE_STATUS);
-            for (AppendEvent a : appends) {
-                ps.setString(1, a.event.status().name());
-                Sql.setInstant(ps, 2, a.event.at());
-                OptionalInt code = Sql.errorCode(a.event.detail());
-                if (code.isPresent()) {
-                    ps.setInt(3, code.getAsInt());
-                } else {
-                    ps.setNull(3, Types.INTEGER);
-                }
-                ps.setLong(4, a.id.hi());
-                ps.setLong(5, a.id.lo());
-                ps.setBoolean(6, a.event.status().isFinal());
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            List<MessageId> missed = new ArrayList<>();
-            for (int i = 0; i < counts.length; i++) {
-                if (!counted(counts[i])) {
-                    missed.add(appends.get(i).id); // unknown message, or a final status kept
-                }
-            }
-            if (missed.isEmpty()) {
-                return;
-            }
-            try (PreparedStatement orphan = connection.prepareStatement(INSERT_ORPHAN)) {
-                for (MessageId id : missed) {
-                    for (int p = 0; p < 3; p++) {
-                        orphan.setLong(1 + 2 * p, id.hi());
-                        orphan.setLong(2 + 2 * p, id.lo());
-                    }
-                    orphan.addBatch();
-                }
-                orphan.executeBatch();
-            }
-        }
-
-        /**
-         * Messages recorded now that had events appended before: recompute their status by folding their history in
-         * order, as if the events had come after the record.
-         */
-        private void reconcileOrphans() throws SQLException {
-            try (Statement st = connection.createStatement(); ResultSet any = st.executeQuery(ANY_ORPHAN)) {
-                if (!any.next()) {
-                    return; // the usual case: one cheap query per batch
-                }
-            }
-            try (PreparedStatement isOrphan = connection.prepareStatement(IS_ORPHAN);
-                    PreparedStatement events = connection.prepareStatement(EVENTS_TO_FOLD);
-                    PreparedStatement set = connection.prepareStatement(SET_STATUS);
-                    PreparedStatement delete = connection.prepareStatement(DELETE_ORPHAN)) {
-                for (RecordMessage r : records) {
-                    if (!r.inserted) {
-                        continue;
-                    }
-                    MessageId id = r.message.id();
-                    isOrphan.setLong(1, id.hi());
-                    isOrphan.setLong(2, id.lo());
-                    try (ResultSet rs = isOrphan.executeQuery()) {
-                        if (!rs.next()) {
-                            continue;
-                        }
-                    }
-                    MessageStatus status = null;
-                    Instant updatedAt = null;
-                    int errorCode = 0;
-                    events.setLong(1, id.hi());
-                    events.setLong(2, id.lo());
-                    try (ResultSet rs = events.executeQuery()) {
-                        while (rs.next()) {
-                            MessageStatus next = MessageStatus.valueOf(rs.getString(2));
-                            if (status == null || !(status.isFinal() && !next.isFinal())) {
-                                status = next;
-                                updatedAt = Sql.getInstant(rs, 1);
-                                errorCode = Sql.errorCode(rs.getString(3)).orElse(errorCode);
-                            }
-                        }
-                    }
-                    set.setString(1, status.name());
-                    Sql.setInstant(set, 2, updatedAt);
-                    set.setInt(3, errorCode);
-                    set.setLong(4, id.hi());
-                    set.setLong(5, id.lo());
-                    set.executeUpdate();
-                    delete.setLong(1, id.hi());
-                    delete.setLong(2, id.lo());
-                    delete.executeUpdate();
-                }
-            }
         }
 
         private void insertMarks() throws SQLException {
@@ -377,8 +254,9 @@ final class BatchApplier implements AutoCloseable {
             }
         }
 
+        /** Insert; where the peer reused a remote id, replace the old mapping (rare, so a second batch). */
         private void upsertCorrelations() throws SQLException {
-            PreparedStatement ps = upsertCorrelation = hot(upsertCorrelation, dialect.upsertCorrelation);
+            PreparedStatement ps = insertCorrelation = hot(insertCorrelation, INSERT_CORRELATION);
             for (PutCorrelation c : correlations) {
                 ps.setString(1, c.connector);
                 ps.setString(2, c.remoteId);
@@ -389,7 +267,29 @@ final class BatchApplier implements AutoCloseable {
                 Sql.setInstant(ps, 7, c.createdAt);
                 ps.addBatch();
             }
-            ps.executeBatch();
+            int[] counts = ps.executeBatch();
+            List<PutCorrelation> reused = new ArrayList<>();
+            for (int i = 0; i < counts.length; i++) {
+                if (!counted(counts[i])) {
+                    reused.add(correlations.get(i));
+                }
+            }
+            if (reused.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement replace = connection.prepareStatement(REPLACE_CORRELATION)) {
+                for (PutCorrelation c : reused) {
+                    replace.setLong(1, c.id.hi());
+                    replace.setLong(2, c.id.lo());
+                    replace.setInt(3, c.part);
+                    replace.setInt(4, c.parts);
+                    Sql.setInstant(replace, 5, c.createdAt);
+                    replace.setString(6, c.connector);
+                    replace.setString(7, c.remoteId);
+                    replace.addBatch();
+                }
+                replace.executeBatch();
+            }
         }
 
         private void recordOutcomes() throws SQLException {
@@ -401,29 +301,25 @@ final class BatchApplier implements AutoCloseable {
                 ps.setString(4, p.status.name());
                 ps.addBatch();
             }
-            ps.executeBatch();
+            int[] counts = ps.executeBatch();
             // each message appears once per segment, so what is stored now is exactly the tally after this op
-            PreparedStatement select = selectOutcomes = hot(selectOutcomes, SELECT_OUTCOMES);
-            for (PartOutcome p : outcomes) {
+            PreparedStatement select = null;
+            for (int i = 0; i < counts.length; i++) {
+                PartOutcome p = outcomes.get(i);
+                if (p.parts == 1 && counted(counts[i])) {
+                    p.result = tally(1, List.of(p.status)); // the usual single part: nothing else to read
+                    continue;
+                }
+                select = selectOutcomes = hot(selectOutcomes, SELECT_OUTCOMES);
                 select.setLong(1, p.id.hi());
                 select.setLong(2, p.id.lo());
-                int delivered = 0;
-                int failed = 0;
-                MessageStatus worst = MessageStatus.DELIVERED;
+                List<MessageStatus> stored = new ArrayList<>();
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        MessageStatus s = MessageStatus.valueOf(rs.getString(1));
-                        if (s == MessageStatus.DELIVERED) {
-                            delivered++;
-                        } else {
-                            failed++;
-                            if (Severity.of(s) > Severity.of(worst)) {
-                                worst = s;
-                            }
-                        }
+                        stored.add(MessageStatus.valueOf(rs.getString(1)));
                     }
                 }
-                p.result = new PartTally(p.parts, delivered, failed, worst);
+                p.result = tally(p.parts, stored);
             }
         }
 
@@ -484,6 +380,23 @@ final class BatchApplier implements AutoCloseable {
                     + " (PostgreSQL: do not set reWriteBatchedInserts)");
         }
         return count > 0;
+    }
+
+    static PartTally tally(int parts, List<MessageStatus> outcomes) {
+        int delivered = 0;
+        int failed = 0;
+        MessageStatus worst = MessageStatus.DELIVERED;
+        for (MessageStatus s : outcomes) {
+            if (s == MessageStatus.DELIVERED) {
+                delivered++;
+            } else {
+                failed++;
+                if (Severity.of(s) > Severity.of(worst)) {
+                    worst = s;
+                }
+            }
+        }
+        return new PartTally(parts, delivered, failed, worst);
     }
 
     /** How bad a failed part's final status is, for {@link PartTally#worst()}. */

@@ -3,25 +3,12 @@ package io.mgw.store;
 import java.util.Locale;
 
 /**
- * The SQL that differs between the databases we support. Everything else is portable between PostgreSQL and H2 in
- * {@code MODE=PostgreSQL}.
+ * The databases we support. The SQL itself is the same for both (H2 runs in {@code MODE=PostgreSQL}); what differs
+ * is how the store is opened and how many writers pay off.
  */
 enum Dialect {
-    H2(
-            "MERGE INTO correlations (connector, remote_id, id_hi, id_lo, part, parts, created_at)"
-                    + " KEY (connector, remote_id) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-    POSTGRESQL(
-            "INSERT INTO correlations (connector, remote_id, id_hi, id_lo, part, parts, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, remote_id) DO UPDATE SET"
-                    + " id_hi = EXCLUDED.id_hi, id_lo = EXCLUDED.id_lo, part = EXCLUDED.part,"
-                    + " parts = EXCLUDED.parts, created_at = EXCLUDED.created_at");
-
-    /** Insert or replace a correlation (a remote id reused by the peer points at the newest message). */
-    final String upsertCorrelation;
-
-    Dialect(String upsertCorrelation) {
-        this.upsertCorrelation = upsertCorrelation;
-    }
+    H2,
+    POSTGRESQL;
 
     /**
      * Parses a dialect name as used in the store config.

@@ -33,7 +33,6 @@ final class GroupCommitWriter implements Runnable {
 
     private final String name;
     private final DataSource dataSource;
-    private final Dialect dialect;
     private final ArrayBlockingQueue<WriteOp<?>> queue;
     private final int maxBatch;
     private final Executor completer;
@@ -46,11 +45,10 @@ final class GroupCommitWriter implements Runnable {
     private Connection connection;
     private BatchApplier applier;
 
-    GroupCommitWriter(String name, DataSource dataSource, Dialect dialect, int queueCapacity, int maxBatch,
+    GroupCommitWriter(String name, DataSource dataSource, int queueCapacity, int maxBatch,
             Executor completer, DistributionSummary batchSizes, Timer flushTimer, Counter failed) {
         this.name = name;
         this.dataSource = dataSource;
-        this.dialect = dialect;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxBatch = maxBatch;
         this.completer = completer;
@@ -151,7 +149,7 @@ final class GroupCommitWriter implements Runnable {
         if (connection == null) {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false);
-            applier = new BatchApplier(connection, dialect);
+            applier = new BatchApplier(connection);
         }
         applier.apply(ops);
         connection.commit();

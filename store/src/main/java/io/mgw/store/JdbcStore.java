@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -60,8 +61,13 @@ import org.slf4j.LoggerFactory;
  * <p>Details of the mapping:
  * <ul>
  *   <li>Instants are kept to the microsecond (truncated).
+ *   <li>A message's status, update time and error code are not stored but folded from its history when read, in
+ *       history order (event time, then arrival): each event sets the status unless the status so far is final and
+ *       the event's is not. So events appended before the message was recorded, or arriving out of order, count
+ *       where their time puts them, and an event costs one INSERT and no UPDATE.
  *   <li>A message's error code is taken from its events: an {@code err:NNN} / {@code err=NNN} token (decimal or
- *       0x-hex, as in SMPP receipt text) in an event's detail sets it; events without one leave it unchanged.
+ *       0x-hex, as in SMPP receipt text) in the detail of an event that set the status; events without one leave
+ *       it unchanged.
  *   <li>Age for {@link #purgeOlderThan} is the creation time inside the message id (the accepting node's clock at
  *       acceptance) for messages, history, marks and part outcomes, and the creation time for correlations.
  *   <li>A correlation put twice under the same (connector, remote id) keeps the newer one (peers reuse ids).
@@ -78,8 +84,14 @@ public final class JdbcStore implements Store {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
 
-    /** Options H2 needs for our SQL; appended to an H2 URL that does not set MODE itself. */
-    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    /**
+     * Options for H2, appended to an H2 URL that does not set MODE itself. MODE=PostgreSQL for our SQL;
+     * WRITE_DELAY=0 so a commit is in the file before the write's stage completes (H2's default of 500 ms lost the
+     * last commits when the process was killed, tried here); a 64 MB page cache (the default 16 MB made the writer
+     * re-read index pages).
+     */
+    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+            + ";WRITE_DELAY=0;CACHE_SIZE=65536";
 
     /**
      * How writes are queued and batched.
@@ -116,9 +128,10 @@ public final class JdbcStore implements Store {
     private final GroupCommitWriter[] writers;
     private final ExecutorService completer;
     private final Counter rejected;
+    private final AtomicLong eventSeq = new AtomicLong();
     private volatile boolean closed;
 
-    private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, MeterRegistry meters,
+    private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, MeterRegistry meters,
             InstantSource clock, WriteSettings settings) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
@@ -136,7 +149,7 @@ public final class JdbcStore implements Store {
         this.writers = new GroupCommitWriter[settings.writers()];
         int perWriter = settings.queueCapacity() / settings.writers();
         for (int i = 0; i < writers.length; i++) {
-            writers[i] = new GroupCommitWriter("mgw-store-writer-" + i, dataSource, dialect, perWriter,
+            writers[i] = new GroupCommitWriter("mgw-store-writer-" + i, dataSource, perWriter,
                     settings.maxBatch(), completer, batchSizes, flushTimer, failed);
         }
         Gauge.builder("gateway.store.write.queue", this, JdbcStore::queued)
@@ -176,7 +189,7 @@ public final class JdbcStore implements Store {
         HikariDataSource pool = new HikariDataSource(hc);
         try {
             migrate(pool);
-            return new JdbcStore(pool, pool, dialect, meters, clock, settings);
+            return new JdbcStore(pool, pool, meters, clock, settings);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -200,9 +213,9 @@ public final class JdbcStore implements Store {
         requireNonNull(meters, "meters");
         requireNonNull(clock, "clock");
         requireNonNull(settings, "settings");
-        Dialect d = Dialect.of(dialect);
+        Dialect.of(dialect); // validates the name
         migrate(dataSource);
-        return new JdbcStore(dataSource, null, d, meters, clock, settings);
+        return new JdbcStore(dataSource, null, meters, clock, settings);
     }
 
     static String jdbcUrl(StoreConfig config, Path dataDir, Dialect dialect) {
@@ -237,14 +250,14 @@ public final class JdbcStore implements Store {
     public CompletionStage<Void> recordMessage(Message message, MessageEvent first) {
         requireNonNull(message, "message");
         requireNonNull(first, "first");
-        return enqueue(new WriteOp.RecordMessage(message, first));
+        return enqueue(new WriteOp.RecordMessage(message, first, nextEventSeq()));
     }
 
     @Override
     public CompletionStage<Void> appendEvent(MessageId id, MessageEvent event) {
         requireNonNull(id, "id");
         requireNonNull(event, "event");
-        return enqueue(new WriteOp.AppendEvent(id, event));
+        return enqueue(new WriteOp.AppendEvent(id, event, nextEventSeq()));
     }
 
     @Override
@@ -303,6 +316,15 @@ public final class JdbcStore implements Store {
         return enqueue(new WriteOp.DeleteFragments(key));
     }
 
+    /**
+     * The arrival order of events, which breaks ties between events of the same time: increasing within this node,
+     * and at least the clock in microseconds, so it keeps increasing across restarts.
+     */
+    private long nextEventSeq() {
+        long floor = clock.millis() * 1000;
+        return eventSeq.updateAndGet(prev -> Math.max(prev + 1, floor));
+    }
+
     private static void checkParts(int part, int parts) {
         if (parts < 1 || part < 1 || part > parts) {
             throw new IllegalArgumentException("part: " + part + " of " + parts + " (expected: 1 <= part <= parts)");
@@ -334,10 +356,10 @@ public final class JdbcStore implements Store {
     // ---- reads ----
 
     private static final String SELECT_MESSAGE = "SELECT account, protocol, kind, direction, source, source_ton,"
-            + " source_npi, destination, dest_ton, dest_npi, text_preview, report_request, received_at, valid_until,"
-            + " status, updated_at, error_code FROM messages WHERE id_hi = ? AND id_lo = ?";
+            + " source_npi, destination, dest_ton, dest_npi, text_preview, report_request, received_at, valid_until"
+            + " FROM messages WHERE id_hi = ? AND id_lo = ?";
     private static final String SELECT_HISTORY = "SELECT event_at, event_type, status, connector, detail"
-            + " FROM message_events WHERE id_hi = ? AND id_lo = ? ORDER BY event_at, event_id";
+            + " FROM message_events WHERE id_hi = ? AND id_lo = ? ORDER BY event_at, seq";
     private static final String SELECT_MARK = "SELECT 1 FROM submitted_marks"
             + " WHERE id_hi = ? AND id_lo = ? AND connector = ? AND part = ?";
     private static final String SELECT_CORRELATION = "SELECT id_hi, id_lo, part, parts, created_at"
@@ -354,38 +376,30 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<MessageRecord> find(MessageId id) {
         requireNonNull(id, "id");
-        try (Connection c = dataSource.getConnection()) {
-            MessageRecord summary;
-            try (PreparedStatement ps = c.prepareStatement(SELECT_MESSAGE)) {
-                ps.setLong(1, id.hi());
-                ps.setLong(2, id.lo());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    summary = new MessageRecord(id, rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8),
-                            rs.getInt(9), rs.getInt(10), rs.getString(11), rs.getString(12), Sql.getInstant(rs, 13),
-                            Sql.getInstant(rs, 14), MessageStatus.valueOf(rs.getString(15)), Sql.getInstant(rs, 16),
-                            rs.getInt(17), List.of());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement message = c.prepareStatement(SELECT_MESSAGE);
+                PreparedStatement events = c.prepareStatement(SELECT_HISTORY)) {
+            message.setLong(1, id.hi());
+            message.setLong(2, id.lo());
+            try (ResultSet rs = message.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
                 }
-            }
-            List<MessageEvent> history = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(SELECT_HISTORY)) {
-                ps.setLong(1, id.hi());
-                ps.setLong(2, id.lo());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        history.add(new MessageEvent(Sql.getInstant(rs, 1), EventType.valueOf(rs.getString(2)),
-                                MessageStatus.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5)));
+                events.setLong(1, id.hi());
+                events.setLong(2, id.lo());
+                List<MessageEvent> history = new ArrayList<>();
+                try (ResultSet e = events.executeQuery()) {
+                    while (e.next()) {
+                        history.add(new MessageEvent(Sql.getInstant(e, 1), EventType.valueOf(e.getString(2)),
+                                MessageStatus.valueOf(e.getString(3)), e.getString(4), e.getString(5)));
                     }
                 }
+                StatusFold status = StatusFold.of(history);
+                return Optional.of(new MessageRecord(id, rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getInt(9),
+                        rs.getInt(10), rs.getString(11), rs.getString(12), Sql.getInstant(rs, 13),
+                        Sql.getInstant(rs, 14), status.status(), status.updatedAt(), status.errorCode(), history));
             }
-            MessageRecord s = summary;
-            return Optional.of(new MessageRecord(id, s.account(), s.protocol(), s.kind(), s.direction(), s.source(),
-                    s.sourceTon(), s.sourceNpi(), s.destination(), s.destTon(), s.destNpi(), s.textPreview(),
-                    s.reportRequest(), s.receivedAt(), s.validUntil(), s.status(), s.updatedAt(), s.errorCode(),
-                    history));
         } catch (SQLException e) {
             throw readFailed(e);
         }
@@ -519,8 +533,8 @@ public final class JdbcStore implements Store {
     /**
      * {@inheritDoc}
      *
-     * <p>Age is the time inside the message id for messages, their history, marks, part outcomes and pending
-     * orphan-event marks, and the creation time for correlations. Each table is purged in its own transaction.
+     * <p>Age is the time inside the message id for messages, their history, marks and part outcomes, and the
+     * creation time for correlations. Each table is purged in its own statement.
      *
      * @throws TemporaryFailureException when the database fails
      */
@@ -531,8 +545,7 @@ public final class JdbcStore implements Store {
         long idBound = before.toEpochMilli() << 16;
         long removed = 0;
         try (Connection c = dataSource.getConnection()) {
-            for (String table : List.of("messages", "message_events", "submitted_marks", "part_outcomes",
-                    "orphan_events")) {
+            for (String table : List.of("messages", "message_events", "submitted_marks", "part_outcomes")) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "DELETE FROM " + table + " WHERE id_hi >= 0 AND id_hi < ?")) {
                     ps.setLong(1, idBound);

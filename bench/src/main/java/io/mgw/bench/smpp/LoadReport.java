@@ -189,7 +189,7 @@ public record LoadReport(
     root.put("throughput", tp);
     root.put("submitLatencyMs", json(submitLatency));
     root.put("serviceTimeMs", json(serviceTime));
-    root.put("dispatchLagMs", json(dispatchLag));
+    root.put("sendLagMs", json(dispatchLag));
     root.put("windowWaits", windowWaits);
     root.put("toolCpuCores", toolCpuCores);
     receipts.ifPresent(r -> {

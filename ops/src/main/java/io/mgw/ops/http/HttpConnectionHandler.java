@@ -105,7 +105,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean headRequest;
     private int generation;
     private ScheduledFuture<?> timeout;
-    private boolean readWhenWritable;
+    private boolean drainWhenWritable;
     /** HTTP objects that arrived while a handler ran (pipelining): handled in order once it has answered. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
@@ -140,9 +140,17 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         readIfWanted(ctx);
     }
 
-    /** Handles what arrived while the last handler ran, until a new handler runs or nothing is left. */
+    /**
+     * Handles what arrived while the last handler ran, until a new handler runs or nothing is left, then asks for
+     * more. Waits instead while the client has not taken our earlier answers (the channel is not writable), so a
+     * client that pipelines without reading cannot make us pile up answers.
+     */
     private void drain(ChannelHandlerContext ctx) {
-        while (!pending.isEmpty() && state != State.IN_FLIGHT) {
+        if (!ctx.channel().isWritable()) {
+            drainWhenWritable = true;
+            return;
+        }
+        while (!pending.isEmpty() && state != State.IN_FLIGHT && state != State.CLOSING) {
             handle(ctx, pending.poll());
         }
         readIfWanted(ctx);
@@ -151,7 +159,11 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Asks for more input when nothing is queued and the state wants some (a request, body, or skipped body). */
     private void readIfWanted(ChannelHandlerContext ctx) {
         if (pending.isEmpty() && (state == State.IDLE || state == State.READING || state == State.DISCARDING)) {
-            readNext(ctx);
+            if (ctx.channel().isWritable()) {
+                ctx.read();
+            } else {
+                drainWhenWritable = true;
+            }
         }
     }
 
@@ -379,20 +391,11 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Asks for the next HTTP object, or waits until the client has taken what we wrote. */
-    private void readNext(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            ctx.read();
-        } else {
-            readWhenWritable = true;
-        }
-    }
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (readWhenWritable && ctx.channel().isWritable()) {
-            readWhenWritable = false;
-            ctx.read();
+        if (drainWhenWritable && ctx.channel().isWritable()) {
+            drainWhenWritable = false;
+            drain(ctx);
         }
         super.channelWritabilityChanged(ctx);
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -476,6 +477,30 @@ class HttpListenerIT {
             assertThat(raw.read().body()).isEqualTo("/p/2");
             assertThat(raw.read().body()).isEqualTo("/p/3");
         }
+    }
+
+    @Test
+    void clientThatPipelinesWithoutReadingIsNotAnsweredWithoutBound() throws Exception {
+        int n = 40;
+        AtomicInteger calls = new AtomicInteger();
+        byte[] big = new byte[1 << 20];
+        HttpListener l = start(TestEndpoint.sync("/big", 0, r -> {
+            calls.incrementAndGet();
+            return new HttpResponse(200, "application/octet-stream", Map.of(), big);
+        }));
+        try (RawHttp raw = new RawHttp(l.port(), 16 * 1024)) {
+            raw.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".repeat(n));
+
+            // Not reading: the server must stop after a few answers instead of queueing 40 MiB of them.
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> calls.get() < n / 2);
+
+            for (int i = 0; i < n; i++) {
+                var r = raw.read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body()).hasSize(big.length);
+            }
+        }
+        assertThat(calls).hasValue(n);
     }
 
     @Test

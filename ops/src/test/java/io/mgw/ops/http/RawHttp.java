@@ -24,7 +24,15 @@ final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     RawHttp(int port) throws IOException {
+        this(port, 0);
+    }
+
+    /** @param receiveBuffer the socket's receive buffer size in bytes, 0 for the system default */
+    RawHttp(int port, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();

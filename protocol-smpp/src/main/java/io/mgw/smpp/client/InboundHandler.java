@@ -116,15 +116,32 @@ final class InboundHandler {
     }
 
     private void answerWhenDone(DeferringPduSender sender, int sequence, CompletionStage<Void> stage) {
-        stage.toCompletableFuture()
-                .orTimeout(settings.receiptAckTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenCompleteAsync((v, err) -> {
-                    if (err != null) {
-                        inboundFailed.increment();
-                        log.debug("connector {}: inbound seq {} not taken: {}", connectorId, sequence, err.toString());
-                    }
-                    sender.complete(sequence, err == null ? SMPPConstant.STAT_ESME_ROK : CommandStatuses.ESME_RX_T_APPN);
-                }, executor);
+        CompletableFuture<Void> f = stage.toCompletableFuture();
+        if (f.isDone()) {
+            // already durable (or failed): answer from this pool thread, no hop, no timer
+            answer(sender, sequence, f.isCompletedExceptionally() ? failure(f) : null);
+            return;
+        }
+        // later: answer from a virtual thread, never from the thread that completed the stage (a Kafka callback)
+        f.orTimeout(settings.receiptAckTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((v, err) -> answer(sender, sequence, err), executor);
+    }
+
+    private void answer(DeferringPduSender sender, int sequence, Throwable err) {
+        if (err != null) {
+            inboundFailed.increment();
+            log.debug("connector {}: inbound seq {} not taken: {}", connectorId, sequence, err.toString());
+        }
+        sender.complete(sequence, err == null ? SMPPConstant.STAT_ESME_ROK : CommandStatuses.ESME_RX_T_APPN);
+    }
+
+    private static Throwable failure(CompletableFuture<Void> f) {
+        try {
+            f.join();
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     /** Hands the PDU to the right sink; throws for input that no retry can fix. */

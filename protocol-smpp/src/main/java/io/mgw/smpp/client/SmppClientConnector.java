@@ -95,6 +95,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Inbound.</b> Receipts and MO are answered only once the {@link io.mgw.core.spi.ReceiptSink} or
  * {@link io.mgw.core.spi.IngressSink} stage completes, without blocking jSMPP's threads: see
  * {@link DeferringPduSender}.
+ *
+ * <p><b>Rate.</b> {@code config.tps()} is the cluster-wide contract in segments per second (0 = none); this node uses
+ * all of it until {@link #setRateShare} gives its share. Multi-part messages pay per segment (PAYLOAD: per SMS the
+ * SMSC will make). Throttling answers and congestion_state >= 90 halve the rate for a while.
+ *
+ * <p><b>Metrics</b> (tag {@code connector}): {@code gateway.smpp.client.submit.sent}, {@code .submit.ok} (segments),
+ * {@code .submit.failed} (tag {@code status}: 0xNN, timeout, invalid, encoding, io), {@code .submit.latency},
+ * {@code .binds.up}, {@code .window.used}, {@code .rate.factor}, {@code .rebinds}, {@code .receipts.received},
+ * {@code .receipts.unparsable}, {@code .mo.received}, {@code .inbound.retried}, {@code .congestion.reported}.
  */
 public final class SmppClientConnector implements OutboundConnector {
 
@@ -102,6 +111,9 @@ public final class SmppClientConnector implements OutboundConnector {
     private static final DateTimeFormatter SMPP_TIME =
             DateTimeFormatter.ofPattern("yyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final int SEGMENT_RETRIES = 3;
+    private static final short TAG_CONGESTION_STATE = 0x0428;
+    /** congestion_state from which we slow down. */
+    static final int CONGESTED = 90;
 
     private final ConnectorConfig config;
     private final SmppClientSettings settings;
@@ -113,6 +125,7 @@ public final class SmppClientConnector implements OutboundConnector {
     private final InboundHandler inbound;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Link> links = new ArrayList<>();
+    private final Slots slots = new Slots();
     private final AtomicInteger nextReference = new AtomicInteger();
     private final AtomicInteger nextLink = new AtomicInteger();
     private final AtomicLong rebindCount = new AtomicLong();
@@ -168,8 +181,8 @@ public final class SmppClientConnector implements OutboundConnector {
                 .description("submit_sm sent (segments)").register(m);
         this.ok = Counter.builder("gateway.smpp.client.submit.ok").tag("connector", id)
                 .description("submit_sm answered ROK (segments)").register(m);
-        this.rebinds = Counter.builder("gateway.smpp.client.binds.lost").tag("connector", id)
-                .description("binds lost (each followed by a rebind)").register(m);
+        this.rebinds = Counter.builder("gateway.smpp.client.rebinds").tag("connector", id)
+                .description("rebind attempts after a lost bind or a failed bind").register(m);
         this.latency = Timer.builder("gateway.smpp.client.submit.latency").tag("connector", id)
                 .description("submit_sm to submit_sm_resp").register(m);
         Gauge.builder("gateway.smpp.client.binds.up", this, SmppClientConnector::bindsUp).tag("connector", id)
@@ -385,6 +398,7 @@ public final class SmppClientConnector implements OutboundConnector {
             sent.increment();
             SubmitSmResult r = submitSm(session, message, pdu);
             ok.increment();
+            slowDownIfCongested(r);
             latency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             return new SegmentResult.Ok(r.getMessageId());
         } catch (NegativeResponseException e) {
@@ -408,7 +422,28 @@ public final class SmppClientConnector implements OutboundConnector {
             failed("io");
             return new SegmentResult.Temporary(0, "bind lost: " + e.getMessage());
         } finally {
-            link.window.release();
+            releaseLink(link);
+        }
+    }
+
+    /**
+     * SMPP 5.0 congestion_state (TLV 0x0428, 0..100) in a response: at {@value #CONGESTED} or more the SMSC is asking
+     * for less traffic, which is treated like a throttling answer for the rate (RELIABILITY.md B.4 item 4).
+     */
+    private void slowDownIfCongested(SubmitSmResult r) {
+        OptionalParameter[] tlvs = r.getOptionalParameters();
+        if (tlvs == null) {
+            return;
+        }
+        for (OptionalParameter p : tlvs) {
+            if (p.tag == TAG_CONGESTION_STATE) {
+                byte[] all = p.serialize();
+                if (all.length == 5 && (all[4] & 0xFF) >= CONGESTED) {
+                    limiter.onThrottled();
+                    Counter.builder("gateway.smpp.client.congestion.reported").tag("connector", config.id())
+                            .register(ctx.meters()).increment();
+                }
+            }
         }
     }
 
@@ -433,7 +468,7 @@ public final class SmppClientConnector implements OutboundConnector {
         if (message.reportRequest() == ReportRequest.INTERMEDIATE) {
             registered |= 0x10;
         }
-        String validity = SMPP_TIME.format(message.validUntil()) + "000+";
+        String validity = settings.sendValidity() ? SMPP_TIME.format(message.validUntil()) + "000+" : null;
         String schedule = message.scheduleAt().filter(t -> t.isAfter(ctx.clock().instant()))
                 .map(t -> SMPP_TIME.format(t) + "000+").orElse(null);
         List<OptionalParameter> tlvs = new ArrayList<>(3);
@@ -451,36 +486,53 @@ public final class SmppClientConnector implements OutboundConnector {
                 (byte) 0, pdu.shortMessage(), tlvs.toArray(new OptionalParameter[0]));
     }
 
-    /** A transmitting bind with a free window slot, waiting (on this virtual thread) until the deadline. */
+    /**
+     * A transmitting bind with a free window slot, waiting (on this virtual thread) until the deadline. Waiters queue
+     * in arrival order on {@link #slots} (no polling, which at thousands of waiting messages costs a core); a slot
+     * then nearly always has a bind with a free window behind it.
+     */
     private Link acquireLink(long deadlineNanos) {
-        List<Link> tx = links.stream().filter(Link::canTransmit).toList();
-        while (!tx.isEmpty()) {
-            int first = Math.floorMod(nextLink.getAndIncrement(), tx.size());
-            for (int k = 0; k < tx.size(); k++) {
-                Link l = tx.get((first + k) % tx.size());
-                if (l.window.tryAcquire()) {
-                    return l;
-                }
-            }
+        while (true) {
             long left = deadlineNanos - System.nanoTime();
-            if (left <= 0 || closed) {
-                return null;
-            }
-            Link l = tx.get(first);
             try {
-                if (l.window.tryAcquire(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS)) {
-                    if (l.canTransmit()) {
-                        return l;
-                    }
-                    l.window.release();
+                if (left <= 0 || closed || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    return null;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
             }
-            tx = links.stream().filter(Link::canTransmit).toList();
+            int first = nextLink.getAndIncrement();
+            int n = links.size();
+            for (int k = 0; k < n; k++) {
+                Link l = links.get(Math.floorMod(first + k, n));
+                if (l.canTransmit() && l.window.tryAcquire()) {
+                    return l;
+                }
+            }
+            // a bind went down or still has answers of its old session outstanding: give the slot back, look again
+            slots.release();
+            if (!sleep(Duration.ofMillis(1))) {
+                return null;
+            }
         }
-        return null;
+    }
+
+    /** Gives back a segment's window slot on {@code link}. */
+    private void releaseLink(Link link) {
+        link.window.release();
+        slots.release();
+    }
+
+    /** Window slots over all bound transmitters, fair (FIFO) so that waiting messages go in arrival order. */
+    private static final class Slots extends Semaphore {
+        Slots() {
+            super(0, true);
+        }
+
+        void shrink(int n) {
+            reducePermits(n);
+        }
     }
 
     private boolean sleep(Duration d) {
@@ -605,6 +657,7 @@ public final class SmppClientConnector implements OutboundConnector {
                 } catch (IOException | RuntimeException e) {
                     s.close();
                     attempt++;
+                    rebinds.increment();
                     rebindCount.incrementAndGet();
                     long pause = backoff.apply(attempt);
                     log.warn("connector {} {}: bind to {}:{} as {} failed ({}); retry in {} ms", config.id(), name(),
@@ -616,6 +669,9 @@ public final class SmppClientConnector implements OutboundConnector {
                 }
                 attempt = 0;
                 session = s;
+                if (bindType != BindType.BIND_RX) {
+                    slots.release(settings.window());
+                }
                 log.info("connector {} {}: bound to {}:{} as {}", config.id(), name(), settings.host(),
                         settings.port(), settings.systemId());
                 if (closed) {
@@ -628,6 +684,9 @@ public final class SmppClientConnector implements OutboundConnector {
                     return; // closing: close() unbinds the session
                 }
                 session = null;
+                if (bindType != BindType.BIND_RX) {
+                    slots.shrink(settings.window());
+                }
                 if (closed) {
                     return;
                 }

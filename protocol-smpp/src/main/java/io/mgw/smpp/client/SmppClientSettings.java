@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
  *   <tr><td>destTon / destNpi</td><td>from the address</td><td>override dest_addr_ton / _npi</td></tr>
  *   <tr><td>receipts</td><td>always</td><td>always: registered_delivery 1 on every submit (so every message reaches a
  *       final state); when-asked: only when the message asks for a report</td></tr>
+ *   <tr><td>validity</td><td>message</td><td>message: validity_period = the message's validity (absolute);
+ *       none: leave it to the SMSC's default (for SMSCs that refuse long validities with ESME_RINVEXPIRY)</td></tr>
  *   <tr><td>reconnectBackoffMin / Max</td><td>1s / 60s</td><td>rebind backoff: exponential, jittered, capped</td></tr>
  *   <tr><td>throttleRetryAfter</td><td>1s</td><td>pause asked for when the SMSC throttles</td></tr>
  *   <tr><td>circuitFailureRate</td><td>50</td><td>percent of failed calls that opens the circuit</td></tr>
@@ -75,6 +77,7 @@ public record SmppClientSettings(
         OptionalInt destTon,
         OptionalInt destNpi,
         boolean receiptsAlways,
+        boolean sendValidity,
         Duration reconnectBackoffMin,
         Duration reconnectBackoffMax,
         Duration throttleRetryAfter,
@@ -96,7 +99,7 @@ public record SmppClientSettings(
     public static final Set<String> KEYS = Set.of("host", "port", "systemId", "password", "systemType",
             "addressRange", "bindType", "bindsPerNode", "window", "enquireLinkInterval", "responseTimeout",
             "bindTimeout", "interfaceVersion", "encoding", "segmentation", "packGsm7", "maxSegments",
-            "remoteIdFormat", "sourceTon", "sourceNpi", "destTon", "destNpi", "receipts", "reconnectBackoffMin",
+            "remoteIdFormat", "sourceTon", "sourceNpi", "destTon", "destNpi", "receipts", "validity", "reconnectBackoffMin",
             "reconnectBackoffMax", "throttleRetryAfter", "circuitFailureRate", "circuitMinimumCalls",
             "circuitOpenDuration", "receiptAckTimeout", "closeTimeout");
 
@@ -182,6 +185,11 @@ public record SmppClientSettings(
             case "when-asked" -> false;
             default -> throw r.bad("receipts", config.setting("receipts", ""), "always or when-asked");
         };
+        boolean sendValidity = switch (config.setting("validity", "message").strip().toLowerCase(Locale.ROOT)) {
+            case "message" -> true;
+            case "none" -> false;
+            default -> throw r.bad("validity", config.setting("validity", ""), "message or none");
+        };
         Duration backoffMin = r.duration("reconnectBackoffMin", Duration.ofSeconds(1), Duration.ofMillis(10));
         Duration backoffMax = r.duration("reconnectBackoffMax", Duration.ofSeconds(60), Duration.ofMillis(10));
         if (backoffMax.compareTo(backoffMin) < 0) {
@@ -192,7 +200,7 @@ public record SmppClientSettings(
                 window, enquire, responseTimeout, bindTimeout, ifVersion,
                 new SegmentationPolicy(encoding, mode, maxSegments, pack), idFormat,
                 r.optionalIntIn("sourceTon", 0, 6), r.optionalIntIn("sourceNpi", 0, 18),
-                r.optionalIntIn("destTon", 0, 6), r.optionalIntIn("destNpi", 0, 18), receiptsAlways,
+                r.optionalIntIn("destTon", 0, 6), r.optionalIntIn("destNpi", 0, 18), receiptsAlways, sendValidity,
                 backoffMin, backoffMax,
                 r.duration("throttleRetryAfter", Duration.ofSeconds(1), Duration.ofMillis(1)),
                 r.intIn("circuitFailureRate", 50, 1, 100),

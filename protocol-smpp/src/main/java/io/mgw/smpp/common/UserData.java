@@ -4,6 +4,7 @@ import static io.mgw.smpp.common.SmppStatus.*;
 
 import io.mgw.core.model.Concat;
 import io.mgw.core.model.Content;
+import io.mgw.core.segment.UserDataHeader;
 import io.mgw.core.text.DataCoding;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -62,9 +63,9 @@ public final class UserData {
         byte[] udh = new byte[0];
         Optional<Concat> concat = Optional.empty();
         if ((esmClass & 0x40) != 0) {
-            Udh header;
+            UserDataHeader header;
             try {
-                header = Udh.parse(octets);
+                header = UserDataHeader.parse(octets);
             } catch (IllegalArgumentException e) {
                 throw new SmppDecodeException(ESME_RINVESMCLASS, "UDHI set but no valid user data header: "
                         + e.getMessage());

@@ -6,6 +6,11 @@ import io.mgw.core.model.Content;
 import io.mgw.core.model.DeliveryReport;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageStatus;
+import io.mgw.core.segment.Segment;
+import io.mgw.core.segment.SegmentationMode;
+import io.mgw.core.segment.SegmentationPolicy;
+import io.mgw.core.segment.Segmenter;
+import io.mgw.core.segment.UserDataHeader;
 import io.mgw.core.spi.ClientDelivery;
 import io.mgw.core.text.DataCoding;
 import io.mgw.core.text.EncodingPreference;
@@ -27,7 +32,8 @@ import java.util.function.IntSupplier;
  * Builds the deliver_sm PDUs (SMPP 3.4 §4.6.1) that carry a {@link ClientDelivery} to an ESME.
  *
  * <p><b>Receipts</b>: esm_class 0x04 (0x20 for a non-final, intermediate status), source and destination swapped
- * relative to the original message, the de-facto text of SMPP 3.4 Appendix B
+ * relative to the original message, data_coding 0 with text whose octets read the same as ASCII
+ * ({@link #receiptSafe}), the de-facto text of SMPP 3.4 Appendix B
  * <pre>id:&lt;id&gt; sub:001 dlvrd:001 submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:DELIVRD err:000 text:&lt;20 chars&gt;</pre>
  * with the id as the account sees it, dates in UTC, and (3.4 and 5.0 binds) TLVs receipted_message_id, message_state
  * and, when err is not 0, network_error_code (type 3 = GSM, then the code in two octets).
@@ -40,6 +46,8 @@ import java.util.function.IntSupplier;
 final class DeliverSmFactory {
 
     private static final int MAX_SM = 254;
+    private static final SegmentationPolicy SPLIT_33 =
+            new SegmentationPolicy(EncodingPreference.GSM7_OR_UCS2, SegmentationMode.UDH8, 255, false);
 
     private DeliverSmFactory() {}
 
@@ -52,7 +60,7 @@ final class DeliverSmFactory {
     }
 
     static String receiptText(DeliveryReport r, String id, String preview) {
-        String text = preview.length() > 20 ? preview.substring(0, 20) : preview;
+        String text = receiptSafe(preview.length() > 20 ? preview.substring(0, 20) : preview);
         int sub = Math.max(1, r.partsTotal());
         int dlvrd = r.status() == MessageStatus.DELIVERED ? Math.max(r.partsDelivered(), sub) : r.partsDelivered();
         return String.format("id:%s sub:%03d dlvrd:%03d submit date:%s done date:%s stat:%s err:%03d text:%s", id,
@@ -60,17 +68,26 @@ final class DeliverSmFactory {
                 r.status().receiptStat(), r.errorCode(), text);
     }
 
+    /**
+     * Receipt parsers read the text as ASCII; GSM 7-bit (data_coding 0) and ASCII agree on letters, digits, space and
+     * most punctuation. Anything else in the preview (accents, '@', '$', '_', brackets, other scripts) becomes '?', so
+     * the octets mean the same under either reading and never contain a NUL.
+     */
+    static String receiptSafe(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean same = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || " !\"#%&'()*+,-./:;<=>?".indexOf(c) >= 0;
+            b.append(same ? c : '?');
+        }
+        return b.toString();
+    }
+
     private static byte[] receipt(ClientDelivery.Report r, AccountConfig account, int version, int seq) {
         DeliveryReport report = r.report();
         String id = MessageIds.render(report.messageId(), account);
-        String text = receiptText(report, id, r.textPreview());
-        SmsEncoding enc = DataCoding.choose(text, EncodingPreference.GSM7_OR_UCS2);
-        byte[] sm = DataCoding.encode(text, enc);
-        if (sm.length > MAX_SM) {
-            text = receiptText(report, id, "");
-            enc = DataCoding.choose(text, EncodingPreference.GSM7_OR_UCS2);
-            sm = DataCoding.encode(text, enc);
-        }
+        byte[] sm = DataCoding.encode(receiptText(report, id, r.textPreview()), SmsEncoding.GSM7);
         List<Tlv> tlvs = new ArrayList<>(3);
         if (version >= 0x34) {
             tlvs.add(Tlv.ofCString(Tlv.RECEIPTED_MESSAGE_ID, id));
@@ -82,7 +99,7 @@ final class DeliverSmFactory {
         }
         int esm = report.status().isFinal() ? 0x04 : 0x20;
         return deliver(seq, SmppAddress.fromCanonical(r.destination()),
-                SmppAddress.fromCanonical(r.source()), esm, 0, DataCoding.dataCodingFor(enc), sm, tlvs);
+                SmppAddress.fromCanonical(r.source()), esm, 0, DataCoding.SMSC_DEFAULT, sm, tlvs);
     }
 
     private static List<byte[]> mo(Message m, int version, IntSupplier sequences, IntSupplier concatRefs) {
@@ -101,7 +118,7 @@ final class DeliverSmFactory {
                 udh = m.concat().map(DeliverSmFactory::concatUdh).orElse(new byte[0]);
                 body = DataCoding.encode(t.text(), enc);
                 if (udh.length + body.length > MAX_SM && version < 0x34) {
-                    return splitText(t.text(), enc, src, dst, pid, sequences, concatRefs.getAsInt() & 0xFF);
+                    return splitText(t.text(), src, dst, pid, sequences, concatRefs.getAsInt() & 0xFF);
                 }
             }
             case Content.Binary b -> {
@@ -127,43 +144,19 @@ final class DeliverSmFactory {
     }
 
     /** Splits text into UDH-concatenated parts (8-bit reference) for binds without message_payload. */
-    private static List<byte[]> splitText(String text, SmsEncoding enc, SmppAddress src, SmppAddress dst, int pid,
+    private static List<byte[]> splitText(String text, SmppAddress src, SmppAddress dst, int pid,
             IntSupplier sequences, int ref) {
-        int max = enc == SmsEncoding.UCS2 ? 134 : 153;
-        List<byte[]> parts = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            int end = i;
-            int size = 0;
-            while (end < text.length()) {
-                int cp = text.codePointAt(end);
-                int n = Character.charCount(cp);
-                int cost = DataCoding.encode(text.substring(end, end + n), enc).length;
-                if (size + cost > max) {
-                    break;
-                }
-                size += cost;
-                end += n;
-            }
-            parts.add(DataCoding.encode(text.substring(i, end), enc));
-            i = end;
-        }
-        List<byte[]> pdus = new ArrayList<>(parts.size());
-        int dc = DataCoding.dataCodingFor(enc);
-        for (int k = 0; k < parts.size(); k++) {
-            byte[] udh = concatUdh(new Concat(ref, parts.size(), k + 1, false));
-            pdus.add(deliver(sequences.getAsInt(), src, dst, 0x40, pid, dc,
-                    concat(udh, parts.get(k)), List.of()));
+        List<byte[]> pdus = new ArrayList<>();
+        for (Segment seg : Segmenter.split(new Content.Text(text), SPLIT_33, ref)) {
+            pdus.add(deliver(sequences.getAsInt(), src, dst, seg.udhi() ? 0x40 : 0, pid, seg.dataCoding(),
+                    seg.shortMessage(), List.of()));
         }
         return pdus;
     }
 
     static byte[] concatUdh(Concat c) {
-        if (c.wide()) {
-            return new byte[] {6, 8, 4, (byte) (c.reference() >>> 8), (byte) c.reference(), (byte) c.total(),
-                (byte) c.sequence()};
-        }
-        return new byte[] {5, 0, 3, (byte) c.reference(), (byte) c.total(), (byte) c.sequence()};
+        return c.wide() ? UserDataHeader.concat16(c.reference(), c.total(), c.sequence())
+                : UserDataHeader.concat8(c.reference(), c.total(), c.sequence());
     }
 
     private static List<Tlv> tlvsFromAttributes(Map<String, String> attrs) {

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -37,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsmpp.DefaultPDUSender;
 import org.jsmpp.SynchronizedPDUSender;
@@ -70,6 +72,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
     /** Our deliver_sm sequence numbers live above jSMPP's own (enquire_link, unbind), which start at 1. */
     private static final int FIRST_OWN_SEQUENCE = 0x10000000;
+    /** NPI values jSMPP 3.0.2 has constants for (SMPP 3.4 §5.2.6). */
+    private static final Set<Integer> KNOWN_NPI = Set.of(0, 1, 3, 4, 6, 8, 9, 10, 14, 18);
 
     private final SmppServer server;
     private final AdapterContext ctx;
@@ -90,7 +94,7 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
     private volatile BindType bindType;
     private volatile int interfaceVersion = 0x34;
     private volatile boolean bindSeen;
-    private volatile boolean bindReserved;
+    private final AtomicBoolean bindReserved = new AtomicBoolean();
     private volatile boolean draining;
     private volatile boolean ended;
     private volatile DeliveryRegistry.Registration registration;
@@ -129,6 +133,22 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
         return outstanding.get();
     }
 
+    SmppSessionInfo info() {
+        AccountConfig acc = account;
+        BindType t = bindType;
+        String type = t == null ? "" : switch (t) {
+            case BIND_TX -> "TX";
+            case BIND_RX -> "RX";
+            case BIND_TRX -> "TRX";
+        };
+        return new SmppSessionInfo(jsmpp.getSessionId(), acc == null ? "" : acc.id(), remote, type, interfaceVersion,
+                outstanding.get(), deliveriesInFlight.get());
+    }
+
+    String id() {
+        return jsmpp.getSessionId();
+    }
+
     // ---- bind ----
 
     private void awaitBind() {
@@ -147,8 +167,12 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
         try {
             authenticate(request);
         } catch (Exception e) {
-            log.warn("{}: bind handling failed", remote, e);
+            log.warn("{}: bind handling failed: {}", remote, e.toString());
             close();
+            AccountConfig acc = account;
+            if (acc != null) {
+                releaseBindSlot(acc);
+            }
         }
     }
 
@@ -179,7 +203,11 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             refuse(request, ESME_RBINDFAIL, "max_binds", systemId);
             return;
         }
-        bindReserved = true;
+        bindReserved.set(true);
+        if (ended) {
+            releaseBindSlot(acc); // the client went away while we checked its password
+            return;
+        }
         account = acc;
         bindType = request.getBindType();
         InterfaceVersion answer = switch (interfaceVersion) {
@@ -278,8 +306,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
 
     /**
      * Checks a bind body before jSMPP decodes it (its decoder throws on a truncated one), refuses a second bind,
-     * and maps interface versions jSMPP cannot represent: below 0x33 and 0x35-0x4F are taken as 3.4 (0x34), above
-     * 0x50 as 5.0, and logged.
+     * and maps values jSMPP cannot represent: interface versions below 0x33 and 0x35-0x4F are taken as 3.4 (0x34),
+     * above 0x50 as 5.0, and logged; unknown addr_ton/addr_npi become 0.
      */
     private boolean screenBind(int commandId, int sequence, byte[] pdu, SessionState state) throws IOException {
         if (state.isBound() || bindSeen) {
@@ -293,9 +321,18 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             r.cString("system_type", 13, ESME_RINVSYSTYP);
             int versionAt = r.position();
             int version = r.u8("interface_version");
-            r.u8("addr_ton");
-            r.u8("addr_npi");
+            int tonAt = r.position();
+            int ton = r.u8("addr_ton");
+            int npi = r.u8("addr_npi");
             r.cString("address_range", 41, ESME_RBINDFAIL);
+            // jSMPP's BindRequest maps addr_ton/addr_npi to enums and fails the bind on values it lacks; we do not use
+            // address_range, so unknown values become 0 (unknown) rather than a refused bind.
+            if (ton > 6) {
+                pdu[tonAt] = 0;
+            }
+            if (!KNOWN_NPI.contains(npi)) {
+                pdu[tonAt + 1] = 0;
+            }
             int effective = version == 0x33 || version == 0x34 || version == 0x50 ? version
                     : version > 0x50 ? 0x50 : 0x34;
             if (effective != version) {
@@ -736,14 +773,20 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             }
         }
         if (newState == SessionState.CLOSED) {
-            if (bindReserved) {
-                bindReserved = false;
-                server.releaseBind(account);
+            AccountConfig acc = account;
+            if (acc != null) {
+                releaseBindSlot(acc);
             }
             server.removed(this);
             synchronized (idle) {
                 idle.notifyAll();
             }
+        }
+    }
+
+    private void releaseBindSlot(AccountConfig acc) {
+        if (bindReserved.compareAndSet(true, false)) {
+            server.releaseBind(acc);
         }
     }
 

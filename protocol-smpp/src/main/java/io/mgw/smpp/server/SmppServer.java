@@ -112,6 +112,31 @@ public final class SmppServer implements AutoCloseable {
         return sessions.size();
     }
 
+    /** A snapshot of the open sessions (for the dashboard). */
+    public List<SmppSessionInfo> sessions() {
+        return sessions.stream().map(ServerSession::info).toList();
+    }
+
+    /**
+     * Unbinds and closes one session (an operator's "kick"), on a virtual thread.
+     *
+     * @return false if no session has that id
+     */
+    public boolean kick(String sessionId) {
+        for (ServerSession s : sessions) {
+            if (s.id().equals(sessionId)) {
+                virtualThreads.execute(s::unbindAndClose);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True once {@link #drain} or {@link #close} began (readiness should then be false). */
+    public boolean isDraining() {
+        return draining;
+    }
+
     /**
      * Graceful stop for an in-service upgrade (RELIABILITY.md B.4 item 7): stop accepting binds, answer new submits
      * with ESME_RTHROTTLED, wait up to {@code timeout} for outstanding submits and deliveries to be answered, then
@@ -224,10 +249,6 @@ public final class SmppServer implements AutoCloseable {
 
     ScheduledExecutorService timer() {
         return timer;
-    }
-
-    boolean isDraining() {
-        return draining;
     }
 
     void removed(ServerSession s) {

@@ -10,7 +10,10 @@ import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageId;
 import io.mgw.core.model.Origin;
 import io.mgw.core.model.ReportRequest;
-import io.mgw.core.text.Gsm7;
+import io.mgw.core.segment.SegmentationMode;
+import io.mgw.core.segment.SegmentationPolicy;
+import io.mgw.core.segment.Segmenter;
+import io.mgw.core.text.EncodingPreference;
 import io.mgw.smpp.common.ShortMessagePdu;
 import io.mgw.smpp.common.SmppAddress;
 import io.mgw.smpp.common.SmppCommand;
@@ -138,24 +141,24 @@ final class SubmitMapper {
         return (registeredDelivery & 0x10) != 0 ? ReportRequest.INTERMEDIATE : base;
     }
 
+    /** The split an SMSC connector typically uses; only for counting segments against the account's rate. */
+    private static final SegmentationPolicy COUNTING =
+            new SegmentationPolicy(EncodingPreference.GSM7_OR_UCS2, SegmentationMode.UDH8, 255, false);
+
     /**
      * Segments the message will take toward an SMSC, for the account's rate limit: a part the client split itself is
-     * one; otherwise GSM 7-bit 160/153 septets, UCS-2 70/67 units, binary 140/134 octets per segment.
+     * one; otherwise what {@link Segmenter#count} says for GSM 7-bit/UCS-2 with UDH (160/153 septets, 70/67 UCS-2
+     * characters, 140/134 octets).
      */
     static int segments(UserData.Decoded d) {
         if (d.concat().isPresent()) {
             return 1;
         }
-        if (d.content() instanceof Content.Text t) {
-            String s = t.text();
-            if (Gsm7.canEncode(s)) {
-                int septets = Gsm7.septetLength(s);
-                return septets <= 160 ? 1 : (septets + 152) / 153;
-            }
-            int units = s.length();
-            return units <= 70 ? 1 : (units + 66) / 67;
+        try {
+            return Segmenter.count(d.content(), COUNTING);
+        } catch (IllegalArgumentException e) {
+            int octets = d.octets();
+            return octets <= 140 ? 1 : (octets + 133) / 134;
         }
-        int octets = d.octets();
-        return octets <= 140 ? 1 : (octets + 133) / 134;
     }
 }

@@ -12,11 +12,13 @@ import com.cloudhopper.smpp.impl.DefaultSmppServer;
 import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
 import com.cloudhopper.smpp.pdu.BaseBind;
 import com.cloudhopper.smpp.pdu.BaseBindResp;
+import com.cloudhopper.smpp.pdu.DataSm;
 import com.cloudhopper.smpp.pdu.DeliverSm;
 import com.cloudhopper.smpp.pdu.PduRequest;
 import com.cloudhopper.smpp.pdu.PduResponse;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
+import com.cloudhopper.smpp.tlv.Tlv;
 import com.cloudhopper.smpp.type.Address;
 import com.cloudhopper.smpp.type.SmppProcessingException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -52,6 +54,7 @@ class CloudhopperSmscIT {
     private final List<Integer> deliverStatuses = new CopyOnWriteArrayList<>();
     private final AtomicReference<SmppServerSession> session = new AtomicReference<>();
     private final AtomicInteger nextId = new AtomicInteger(0xA1B2);
+    private final java.util.concurrent.atomic.AtomicBoolean congested = new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService receiptSender = Executors.newSingleThreadExecutor();
     private DefaultSmppServer server;
     private SmppClientConnector connector;
@@ -103,6 +106,9 @@ class CloudhopperSmscIT {
                         submits.add(sm);
                         int n = nextId.getAndIncrement();
                         ((SubmitSmResp) response).setMessageId(String.format("%08X", n));
+                        if (congested.get()) {
+                            response.addOptionalParameter(new Tlv((short) 0x0428, new byte[] {95}));
+                        }
                         receiptSender.execute(() -> sendReceipt(s, sm, n));
                     }
                     return response;
@@ -141,7 +147,11 @@ class CloudhopperSmscIT {
     }
 
     private SmppClientConnector connector(String password) {
-        connector = new SmppClientConnector(new ConnectorConfig("ch", "smpp", 0, 1, Map.of(
+        return connector(password, 0);
+    }
+
+    private SmppClientConnector connector(String password, int tps) {
+        connector = new SmppClientConnector(new ConnectorConfig("ch", "smpp", tps, 1, Map.of(
                 "host", "127.0.0.1",
                 "port", Integer.toString(port),
                 "systemId", "gw",
@@ -180,6 +190,21 @@ class CloudhopperSmscIT {
     }
 
     @Test
+    void congestionStateInTheResponseSlowsTheRate() throws Exception {
+        SmppClientConnector c = connector("pw", 100);
+        await().atMost(10, TimeUnit.SECONDS).until(c::isAvailable);
+        assertThat(c.submit(TestMessages.text("calm")).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(SubmitOutcome.Accepted.class);
+        assertThat(c.effectiveRate()).isEqualTo(100.0);
+        congested.set(true);
+
+        assertThat(c.submit(TestMessages.text("busy")).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(SubmitOutcome.Accepted.class);
+
+        assertThat(c.effectiveRate()).isLessThan(100.0);
+    }
+
+    @Test
     void moFromCloudhopperReachesTheIngress() throws Exception {
         SmppClientConnector c = connector("pw");
         await().atMost(10, TimeUnit.SECONDS).until(() -> c.isAvailable() && session.get() != null);
@@ -194,6 +219,43 @@ class CloudhopperSmscIT {
         assertThat(ingress.messages).hasSize(1);
         assertThat(ingress.messages.getFirst().content()).isEqualTo(new Content.Text("INFO"));
         assertThat(ingress.messages.getFirst().source().value()).isEqualTo("4917600000009");
+    }
+
+    @Test
+    void dataSmReceiptWithOnlyTlvsIsTaken() throws Exception {
+        SmppClientConnector c = connector("pw");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.isAvailable() && session.get() != null);
+        DataSm d = new DataSm();
+        d.setEsmClass((byte) 0x04);
+        d.setSourceAddress(new Address((byte) 1, (byte) 1, "4917600000002"));
+        d.setDestAddress(new Address((byte) 1, (byte) 1, "4915100000001"));
+        d.addOptionalParameter(new Tlv(SmppConstants.TAG_RECEIPTED_MSG_ID,
+                "0000BEEF\0".getBytes(StandardCharsets.US_ASCII)));
+        d.addOptionalParameter(new Tlv(SmppConstants.TAG_MSG_STATE, new byte[] {3}));
+        d.addOptionalParameter(new Tlv((short) 0x0423, new byte[] {3, 0x00, 0x1B}));
+
+        var future = session.get().sendRequestPdu(d, 10_000, true);
+
+        assertThat(future.await(10_000)).isTrue();
+        assertThat(future.getResponse().getCommandStatus()).isZero();
+        SouthReceipt r = receipts.receipts.getFirst();
+        assertThat(r.remoteId()).isEqualTo(Integer.toString(0xBEEF));
+        assertThat(r.status()).isEqualTo(MessageStatus.EXPIRED);
+        assertThat(r.errorCode()).isEqualTo(0x1B);
+    }
+
+    @Test
+    void receiptWithoutAnyIdIsRefusedPermanently() throws Exception {
+        SmppClientConnector c = connector("pw");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.isAvailable() && session.get() != null);
+        DeliverSm d = new DeliverSm();
+        d.setEsmClass((byte) 0x04);
+        d.setSourceAddress(new Address((byte) 1, (byte) 1, "4917600000002"));
+        d.setDestAddress(new Address((byte) 1, (byte) 1, "4915100000001"));
+        d.setShortMessage("sub:001 dlvrd:001 stat:DELIVRD".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(deliver(session.get(), d)).isEqualTo(0x65);
+        assertThat(receipts.receipts).isEmpty();
     }
 
     @Test

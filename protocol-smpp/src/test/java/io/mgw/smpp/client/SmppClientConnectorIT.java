@@ -112,6 +112,7 @@ class SmppClientConnectorIT {
         assertThat(s.source()).isEqualTo("4915100000001");
         assertThat(s.destination()).isEqualTo("4917600000002");
         assertThat(s.sourceTon()).isEqualTo(1);
+        assertThat(s.validityPeriod()).hasSize(16).endsWith("000+");
         await().atMost(WAIT).until(() -> receipts.receipts.size() == 1);
         SouthReceipt r = receipts.receipts.getFirst();
         assertThat(r.connector()).isEqualTo("sim");
@@ -216,6 +217,34 @@ class SmppClientConnectorIT {
     }
 
     @Test
+    void validityCanBeLeftToTheSmsc() throws Exception {
+        SmppClientConnector c = bound(Map.of("validity", "none", "receipts", "when-asked"));
+
+        acceptedIds(outcome(c, TestMessages.text("no validity").withContent(new Content.Text("x"),
+                Optional.empty())));
+
+        ReceivedSubmit s = sim.receivedSubmits().getFirst();
+        assertThat(s.validityPeriod()).isEmpty();
+        assertThat(s.registeredDelivery()).isEqualTo(1); // the message asks for a report
+    }
+
+    @Test
+    void noReceiptRequestedWhenOnlyAskedForAndNotWanted() throws Exception {
+        SmppClientConnector c = bound(Map.of("receipts", "when-asked"));
+        Message m = Message.builder().id(TestMessages.IDS.next())
+                .origin(new io.mgw.core.model.Origin("smpp", "acct", "n", ""))
+                .source(io.mgw.core.model.Address.msisdn("491510000001"))
+                .destination(io.mgw.core.model.Address.msisdn("491760000002"))
+                .text("fire and forget").priority(2).build();
+
+        acceptedIds(outcome(c, m));
+
+        ReceivedSubmit s = sim.receivedSubmits().getFirst();
+        assertThat(s.registeredDelivery()).isZero();
+        assertThat(s.priority()).isEqualTo(2);
+    }
+
+    @Test
     void hexInResponseDecimalInReceiptStillCorrelates() throws Exception {
         sim = startSim(SmscSimulator.Settings.defaults().withCredentials("gw", "pw")
                 .withIdFormat(SmscSimulator.IdFormat.HEX_RESP_DECIMAL_RECEIPT).withFailureRatio(1.0)
@@ -310,6 +339,7 @@ class SmppClientConnectorIT {
         }
 
         await().atMost(WAIT).until(() -> c.windowInUse() == 2);
+        assertThat(meters.get("gateway.smpp.client.window.used").tag("connector", "sim").gauge().value()).isEqualTo(2);
         assertThat(sim.receivedSubmits()).hasSizeLessThanOrEqualTo(2);
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
         assertThat(c.windowInUse()).isZero();
@@ -329,6 +359,18 @@ class SmppClientConnectorIT {
         await().atMost(WAIT).until(c::isAvailable);
         assertThat(acceptedIds(outcome(c, TestMessages.text("back again")))).hasSize(1);
         assertThat(c.rebindCount()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.counter("gateway.smpp.client.rebinds", "connector", "sim").count()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void droppedBindIsRebound() throws Exception {
+        SmppClientConnector c = bound(Map.of());
+        long before = sim.bindAttempts();
+
+        sim.kickAll();
+
+        await().atMost(WAIT).until(() -> c.rebindCount() >= 1 && sim.bindAttempts() > before && c.isAvailable());
+        assertThat(acceptedIds(outcome(c, TestMessages.text("after the drop")))).hasSize(1);
     }
 
     @Test
@@ -376,6 +418,7 @@ class SmppClientConnectorIT {
         SmppClientConnector c = connector(Map.of("bindsPerNode", "3"));
 
         await().atMost(WAIT).until(() -> sim.boundSessions() == 3 && c.bindsUp() == 3);
+        assertThat(meters.get("gateway.smpp.client.binds.up").tag("connector", "sim").gauge().value()).isEqualTo(3);
     }
 
     @Test

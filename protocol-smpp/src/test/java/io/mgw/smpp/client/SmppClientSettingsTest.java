@@ -39,6 +39,7 @@ class SmppClientSettingsTest {
         assertThat(s.segmentation().packGsm7()).isFalse();
         assertThat(s.remoteIdFormat()).isEqualTo(RemoteIdNormalizer.Format.AUTO);
         assertThat(s.receiptsAlways()).isTrue();
+        assertThat(s.sendValidity()).isTrue();
         assertThat(s.sourceTon()).isEmpty();
         assertThat(s.reconnectBackoffMin()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.reconnectBackoffMax()).isEqualTo(Duration.ofSeconds(60));
@@ -68,6 +69,7 @@ class SmppClientSettingsTest {
         m.put("destTon", "1");
         m.put("destNpi", "1");
         m.put("receipts", "when-asked");
+        m.put("validity", "none");
         m.put("reconnectBackoffMin", "2s");
         m.put("reconnectBackoffMax", "2m");
         m.put("throttleRetryAfter", "250");
@@ -94,6 +96,7 @@ class SmppClientSettingsTest {
         assertThat(s.sourceTon()).hasValue(5);
         assertThat(s.destNpi()).hasValue(1);
         assertThat(s.receiptsAlways()).isFalse();
+        assertThat(s.sendValidity()).isFalse();
         assertThat(s.reconnectBackoffMax()).isEqualTo(Duration.ofMinutes(2));
         assertThat(s.throttleRetryAfter()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.circuitFailureRate()).isEqualTo(75);
@@ -121,6 +124,7 @@ class SmppClientSettingsTest {
         "enquireLinkInterval|-5s|connectors.op1.enquireLinkInterval: '-5s'",
         "sourceTon|7|connectors.op1.sourceTon: 7 (expected: 0..6)",
         "receipts|never|connectors.op1.receipts: 'never' (expected: always or when-asked)",
+        "validity|forever|connectors.op1.validity: 'forever' (expected: message or none)",
         "circuitFailureRate|0|connectors.op1.circuitFailureRate: 0 (expected: 1..100)",
         "systemId|averyveryverylongsystemid|connectors.op1.systemId: 'averyveryverylongsystemid' (expected: at most 15",
         "password|123456789|connectors.op1.password: 9 characters (expected: at most 8)",

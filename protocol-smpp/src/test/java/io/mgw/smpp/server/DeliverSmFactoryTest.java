@@ -36,4 +36,9 @@ class DeliverSmFactoryTest {
         assertThat(ServerSession.resultOf(0x66)).hasToString("REFUSED");
         assertThat(ServerSession.resultOf(0x58)).hasToString("RETRY");
     }
+
+    @Test
+    void receiptPreviewKeepsOnlyCharactersAsciiAndGsm7AgreeOn() {
+        assertThat(DeliverSmFactory.receiptSafe("Grüße @ $5_[ok] Привет")).isEqualTo("Gr??e ? ?5??ok? ??????");
+    }
 }

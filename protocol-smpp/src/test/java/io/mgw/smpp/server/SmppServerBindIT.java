@@ -159,4 +159,47 @@ class SmppServerBindIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> h.deliveries.open("esme").isEmpty());
         }
     }
+
+    @Test
+    void idleLinkGetsEnquireLinkAndASilentClientIsDropped() throws Exception {
+        h.close();
+        var cfg = new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofSeconds(10), Duration.ofMillis(300),
+                Duration.ofMillis(500), Duration.ofMillis(300), 2, 1024);
+        h = new ServerHarness(cfg, ServerHarness.account("esme"));
+        try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34)) {
+            RawClient.Pdu el = c.read();
+            assertThat(el.commandId()).isEqualTo(SmppCommand.ENQUIRE_LINK);
+            c.send(PduWriter.header(0x80000015, 0, el.sequence()));
+            assertThat(c.read().commandId()).isEqualTo(SmppCommand.ENQUIRE_LINK); // idle again: asked again
+            assertThat(c.closedByPeer()).isTrue(); // that one unanswered: session closed
+        }
+    }
+
+    @Test
+    void sessionsAreListedAndAnOperatorCanKickOne() throws Exception {
+        try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x50)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !h.server.sessions().isEmpty());
+            SmppSessionInfo info = h.server.sessions().get(0);
+            assertThat(info.account()).isEqualTo("esme");
+            assertThat(info.bindType()).isEqualTo("TRX");
+            assertThat(info.interfaceVersion()).isEqualTo(0x50);
+            assertThat(info.remote()).startsWith("127.0.0.1:");
+            assertThat(h.server.kick("no-such-session")).isFalse();
+            assertThat(h.server.kick(info.id())).isTrue();
+            RawClient.Pdu unbind = c.read();
+            assertThat(unbind.commandId()).isEqualTo(SmppCommand.UNBIND);
+            c.send(PduWriter.header(0x80000006, 0, unbind.sequence()));
+            assertThat(c.closedByPeer()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.server.sessions().isEmpty());
+        }
+    }
+
+    @Test
+    void bindWithAddrTonAndNpiUnknownToJsmppIsAccepted() throws Exception {
+        try (RawClient c = h.raw()) {
+            c.send(new PduWriter(SmppCommand.BIND_TRANSCEIVER, 0, 1).cString("esme").cString(ServerHarness.PASSWORD)
+                    .cString("").u8(0x34).u8(7).u8(2).cString("").toBytes());
+            assertThat(c.read().status()).isEqualTo(ESME_ROK);
+        }
+    }
 }

@@ -259,4 +259,16 @@ class SmppServerDeliveryIT {
             assertThat(h.deliveries.entries).isEmpty();
         }
     }
+
+    @Test
+    void genericNackForOurDeliverSmIsRefused() throws Exception {
+        try (RawClient c = h.bound("esme", SmppCommand.BIND_RECEIVER, 0x34)) {
+            var r = target("esme").deliver(report("esme", new MessageId(8, 8), MessageStatus.DELIVERED, 0));
+            RawClient.Pdu d = c.read();
+            c.send(PduWriter.header(SmppCommand.GENERIC_NACK, ESME_RINVCMDLEN, d.sequence()));
+            assertThat(r.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.REFUSED);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> h.counter("gateway.smpp.deliver.failed", "result", "REFUSED") == 1);
+        }
+    }
 }

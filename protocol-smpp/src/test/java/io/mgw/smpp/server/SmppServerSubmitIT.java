@@ -74,6 +74,8 @@ class SmppServerSubmitIT {
         assertThat(m.reportRequest()).isEqualTo(ReportRequest.NONE);
         assertThat(m.validUntil()).isCloseTo(before.plus(Duration.ofHours(48)), within(5, ChronoUnit.SECONDS));
         assertThat(m.concat()).isEmpty();
+        assertThat(h.meters.find("gateway.smpp.submit.accepted").counter().count()).isEqualTo(1);
+        assertThat(h.meters.find("gateway.smpp.submit.latency").timer().count()).isEqualTo(1);
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param shortMessage       short_message octets (with the UDH when esm_class has UDHI)
  * @param tlvs               optional parameters: tag -> value octets
  * @param messageId          the id the simulator answered with ("" when it did not answer)
+ * @param validityPeriod     validity_period as sent ("" for the SMSC default)
+ * @param priority           priority_flag
  */
 public record ReceivedSubmit(
         String systemId,
@@ -37,7 +39,9 @@ public record ReceivedSubmit(
         int dataCoding,
         byte[] shortMessage,
         Map<Integer, byte[]> tlvs,
-        String messageId) {
+        String messageId,
+        String validityPeriod,
+        int priority) {
 
     public ReceivedSubmit {
         tlvs = Map.copyOf(tlvs);

@@ -177,6 +177,16 @@ public final class SmscSimulator implements AutoCloseable {
             }
         }
 
+        /**
+         * The settings of the node's built-in simulator ({@code simulator:} in the node config): any credentials,
+         * decimal ids, nothing recorded.
+         */
+        public static Settings of(io.mgw.core.config.SimulatorConfig c) {
+            return defaults().withHost(c.host()).withPort(c.port())
+                    .withReceiptDelay(Duration.ofMillis(c.receiptDelayMs())).withFailureRatio(c.failureRatio())
+                    .withMaxTps(c.maxTps()).withRecordLimit(0);
+        }
+
         /** Loopback, a free port, any credentials, receipts after 100 ms, no failures, no limit, decimal ids. */
         public static Settings defaults() {
             return new Settings("127.0.0.1", 0, "", "", Duration.ofMillis(100), 0, 0, IdFormat.DECIMAL, 42L, 10_000,
@@ -598,7 +608,8 @@ public final class SmscSimulator implements AutoCloseable {
                 s.getSourceAddrTon(), s.getSourceAddrNpi(), nullToEmpty(s.getSourceAddr()), s.getDestAddrTon(),
                 s.getDestAddrNpi(), nullToEmpty(s.getDestAddress()), s.getEsmClass() & 0xFF,
                 s.getRegisteredDelivery() & 0xFF, s.getDataCoding() & 0xFF,
-                s.getShortMessage() == null ? new byte[0] : s.getShortMessage(), tlvs, id);
+                s.getShortMessage() == null ? new byte[0] : s.getShortMessage(), tlvs, id,
+                nullToEmpty(s.getValidityPeriod()), s.getPriorityFlag());
         synchronized (recorded) {
             if (recorded.size() >= settings.recordLimit()) {
                 recorded.pollFirst();

@@ -237,6 +237,17 @@ class SmscSimulatorIT {
     }
 
     @Test
+    void settingsFromTheNodeConfig() {
+        var s = SmscSimulator.Settings.of(new io.mgw.core.config.SimulatorConfig("127.0.0.1", 2776, 250, 0.1, 500));
+        assertThat(s.port()).isEqualTo(2776);
+        assertThat(s.receiptDelay()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.failureRatio()).isEqualTo(0.1);
+        assertThat(s.maxTps()).isEqualTo(500);
+        assertThat(s.systemId()).isEmpty();
+        assertThat(s.recordLimit()).isZero();
+    }
+
+    @Test
     void invalidSettingsAreRefused() {
         assertThatThrownBy(() -> SmscSimulator.Settings.defaults().withFailureRatio(1.5))
                 .hasMessage("failureRatio: 1.5 (expected: 0..1)");

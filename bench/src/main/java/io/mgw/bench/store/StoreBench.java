@@ -1,0 +1,244 @@
+package io.mgw.bench.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mgw.core.config.StoreConfig;
+import io.mgw.core.model.Address;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.model.MessageIdGenerator;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.model.Origin;
+import io.mgw.core.model.ReportRequest;
+import io.mgw.core.spi.TemporaryFailureException;
+import io.mgw.core.store.Store;
+import io.mgw.store.JdbcStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Pushes messages through the store's six-write lifecycle (recordMessage, appendEvent SUBMITTED, markSubmitted,
+ * putCorrelation, recordPartOutcome, appendEvent REPORT) from several threads against an embedded H2 file database
+ * in a temporary directory, and prints writes/s, messages/s and the process CPU spent per message (the figure that
+ * matters on a shared machine).
+ *
+ * <p>As in the node, a message's writes come in three stages far apart in time (accepted; submit answered; receipt
+ * came), so they land in different batches: stage 2 runs {@code inflightPerThread/4} messages behind stage 1, and
+ * stage 3 as far again behind stage 2.
+ *
+ * <pre>
+ * java -cp ... io.mgw.bench.store.StoreBench [messages=200000] [threads=4] [inflightPerThread=2000]
+ * </pre>
+ *
+ * Each thread keeps up to {@code inflightPerThread} messages in flight (writes are issued without waiting, as the
+ * node's pipeline does), and retries a write refused with {@link TemporaryFailureException} (queue full) after 1 ms.
+ */
+public final class StoreBench {
+
+    /** Which of the six writes to issue (for finding what costs what): -Dbench.ops=record,submitted,... */
+    private static final String OPS = System.getProperty("bench.ops",
+            "record,submitted,mark,correlation,outcome,report");
+
+    private StoreBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int inflight = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
+        Path dir = Files.createTempDirectory("mgw-store-bench");
+        try {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            // -Dbench.h2options=";WRITE_DELAY=500" appends H2 settings to the store's default URL (the last wins)
+            String extra = System.getProperty("bench.h2options", "");
+            Optional<String> url = extra.isEmpty() ? Optional.empty() : Optional.of("jdbc:h2:file:"
+                    + dir.resolve("store/mgw").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                    + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=65536" + extra);
+            var config = new StoreConfig("h2", url, "sa", "", 4, 7);
+            // -Dbench.writers=N -Dbench.batch=M: open on our own pool with explicit write settings
+            int writers = Integer.getInteger("bench.writers", 0);
+            HikariDataSource pool = null;
+            Store opened;
+            if (writers > 0) {
+                HikariConfig hc = new HikariConfig();
+                hc.setJdbcUrl(url.orElse("jdbc:h2:file:" + dir.resolve("store/mgw").toAbsolutePath()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0"
+                        + ";CACHE_SIZE=65536"));
+                hc.setUsername("sa");
+                hc.setMaximumPoolSize(writers + 2);
+                pool = new HikariDataSource(hc);
+                opened = JdbcStore.open(pool, "h2", meters, Clock.systemUTC(), new JdbcStore.WriteSettings(writers,
+                        50_000, Integer.getInteger("bench.batch", 1_000)));
+            } else {
+                opened = JdbcStore.open(config, dir, meters, Clock.systemUTC());
+            }
+            try (Store store = opened; HikariDataSource ignored = pool) {
+                MessageIdGenerator ids = new MessageIdGenerator(1, 1, Clock.systemUTC());
+                System.out.printf("warm-up: %d messages%n", Math.min(messages / 5, 50_000));
+                run(store, ids, Math.min(messages / 5, 50_000), threads, inflight);
+                DistributionSummary batch = meters.get("gateway.store.write.batch").summary();
+                Timer flush = meters.get("gateway.store.write.flush").timer();
+                long batches0 = batch.count();
+                double writes0 = batch.totalAmount();
+                double flushMs0 = flush.totalTime(TimeUnit.MILLISECONDS);
+                var os = (com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                long cpu0 = os.getProcessCpuTime();
+                long start = System.nanoTime();
+                MessageId last = run(store, ids, messages, threads, inflight);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                int perMessage = OPS.split(",").length;
+                System.out.printf("messages: %d in %.2f s on %d threads -> %.0f messages/s, %.0f writes/s (%s)%n",
+                        messages, seconds, threads, messages / seconds, perMessage * messages / seconds, OPS);
+                double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+                System.out.printf("cpu: %.1f s of process CPU -> %.0f us CPU per message, %.0f messages per CPU-second"
+                        + " (load average %.1f on %d cores)%n", cpuSeconds, cpuSeconds * 1e6 / messages,
+                        messages / cpuSeconds, os.getSystemLoadAverage(), os.getAvailableProcessors());
+                store.find(last).ifPresent(r -> System.out.printf("check: last message %s is %s with %d events%n",
+                        last, r.status(), r.history().size()));
+                long batches = batch.count() - batches0;
+                System.out.printf("batches: %d, mean %.0f writes; flush mean %.2f ms (whole-run max %.0f writes,"
+                        + " %.1f ms)%n", batches, (batch.totalAmount() - writes0) / batches,
+                        (flush.totalTime(TimeUnit.MILLISECONDS) - flushMs0) / batches, batch.max(),
+                        flush.max(TimeUnit.MILLISECONDS));
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // temp dir
+            }
+        }
+    }
+
+    private static MessageId run(Store store, MessageIdGenerator ids, int messages, int threads, int inflight)
+            throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(threads);
+        AtomicLong retries = new AtomicLong();
+        MessageId[] lastIds = new MessageId[threads];
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            int share = messages / threads + (t < messages % threads ? 1 : 0);
+            Thread.ofPlatform().name("bench-" + t).start(() -> {
+                Semaphore window = new Semaphore(inflight);
+                int lag = Math.max(1, inflight / 4);
+                MessageId[] mine = new MessageId[share];
+                for (int i = 0; i < share + 2 * lag; i++) {
+                    if (i < share) {
+                        window.acquireUninterruptibly();
+                        mine[i] = ids.next();
+                        lastIds[thread] = mine[i];
+                        accept(store, mine[i], thread, i, retries);
+                    }
+                    int s = i - lag;
+                    if (s >= 0 && s < share) {
+                        submit(store, mine[s], remote(mine[s]), retries);
+                    }
+                    int r = i - 2 * lag;
+                    if (r >= 0 && r < share) {
+                        report(store, mine[r], retries).whenComplete((v, e) -> {
+                            if (e != null) {
+                                System.err.println("write failed: " + e);
+                            }
+                            window.release();
+                        });
+                    }
+                }
+                window.acquireUninterruptibly(inflight); // all of this thread's messages written
+                done.countDown();
+            });
+        }
+        done.await();
+        if (retries.get() > 0) {
+            System.out.printf("  writes retried after a full queue: %d%n", retries.get());
+        }
+        return lastIds[0];
+    }
+
+    /** A remote id as an SMSC would give it: unique, hex. */
+    private static String remote(MessageId id) {
+        return Long.toHexString(id.lo() & 0xFFFF_FFFF_FFFFL).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** Stage 1, when the message is accepted: recordMessage. */
+    private static void accept(Store store, MessageId id, int thread, int i, AtomicLong retries) {
+        Instant now = Instant.now();
+        Message m = Message.builder().id(id)
+                .origin(new Origin("smpp", "acct" + (i % 10), "node-1", Integer.toString(i)))
+                .source(Address.msisdn("4470000" + thread)).destination(Address.msisdn("44790" + i))
+                .text("Your code is " + i + ", valid for ten minutes").receivedAt(now)
+                .reportRequest(ReportRequest.FINAL).build();
+        if (OPS.contains("record")) {
+            retrying(() -> store.recordMessage(m,
+                    new MessageEvent(now, EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "")), retries);
+        }
+    }
+
+    /** Stage 2, when the SMSC answered the submit: event SUBMITTED, mark, correlation. */
+    private static void submit(Store store, MessageId id, String remote, AtomicLong retries) {
+        Instant now = Instant.now();
+        if (OPS.contains("submitted")) {
+            retrying(() -> store.appendEvent(id, new MessageEvent(now, EventType.SUBMITTED, MessageStatus.ENROUTE,
+                    "smsc-a", remote)), retries);
+        }
+        if (OPS.contains("mark")) {
+            retrying(() -> store.markSubmitted(id, "smsc-a", 1), retries);
+        }
+        if (OPS.contains("correlation")) {
+            retrying(() -> store.putCorrelation("smsc-a", remote, id, 1, 1), retries);
+        }
+    }
+
+    /** Stage 3, when the receipt came: part outcome, event REPORT. Completes when both are written. */
+    private static CompletableFuture<?> report(Store store, MessageId id, AtomicLong retries) {
+        Instant now = Instant.now();
+        List<CompletableFuture<?>> writes = new ArrayList<>(2);
+        if (OPS.contains("outcome")) {
+            writes.add(retrying(() -> store.recordPartOutcome(id, 1, 1, MessageStatus.DELIVERED), retries));
+        }
+        if (OPS.contains("report")) {
+            writes.add(retrying(() -> store.appendEvent(id, new MessageEvent(now, EventType.REPORT,
+                    MessageStatus.DELIVERED, "smsc-a", "stat:DELIVRD err:000")), retries));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    /** Issues a write, retrying while the store refuses it with a full queue. */
+    private static <T> CompletableFuture<T> retrying(Supplier<CompletionStage<T>> write, AtomicLong retries) {
+        while (true) {
+            CompletableFuture<T> f = write.get().toCompletableFuture();
+            if (!f.isCompletedExceptionally()) {
+                return f;
+            }
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                if (!(e.getCause() instanceof TemporaryFailureException)) {
+                    return f;
+                }
+            }
+            retries.incrementAndGet();
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.mgw.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mgw.core.config.AccountConfig;
+import io.mgw.core.config.Accounts;
+import io.mgw.core.model.Address;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageIdGenerator;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.model.Origin;
+import io.mgw.core.model.ReportRequest;
+import io.mgw.core.spi.ClientDelivery;
+import io.mgw.core.spi.SouthReceipt;
+import io.mgw.core.wire.WireFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReceiptProcessorTest {
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T10:00:00Z"));
+    private final InstantSource clock = () -> now.get();
+    private final InMemoryStore store = new InMemoryStore(clock);
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Accounts accounts = new Accounts(List.of(new AccountConfig("acme", "x", List.of(), 0, 10, 5,
+            List.of(), "hex", Duration.ofHours(1))));
+    // the background task runs only every hour here: the tests call retryParked() themselves
+    private final ReceiptProcessor receipts = new ReceiptProcessor(store, producer, () -> accounts,
+            () -> List.of("smsc"), meters, clock, Duration.ofHours(1), Duration.ofMinutes(60));
+    private final MessageIdGenerator ids = new MessageIdGenerator(1, 2, clock);
+
+    @AfterEach
+    void close() {
+        receipts.close();
+    }
+
+    private Message recorded(ReportRequest rr) {
+        Message m = Message.builder().id(ids.next()).origin(new Origin("smpp", "acme", "n1", ""))
+                .source(Address.of("S")).destination(Address.msisdn("4917")).text("text").reportRequest(rr)
+                .receivedAt(now.get()).build();
+        store.recordMessage(m, new MessageEvent(now.get(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""));
+        return m;
+    }
+
+    private void receipt(String remoteId, MessageStatus status) throws Exception {
+        receipts.onReceipt(new SouthReceipt("smsc", remoteId, status, 0, Optional.empty(), Optional.empty(),
+                now.get())).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private List<ClientDelivery> published() {
+        return producer.history().stream().map(ProducerRecord::value).map(WireFormat::decodeClientDelivery).toList();
+    }
+
+    @Test
+    void finalReceiptIsRecordedAndReportedToTheAccountTopic() throws Exception {
+        Message m = recorded(ReportRequest.FINAL);
+        store.putCorrelation("smsc", "R1", m.id(), 1, 1);
+        receipt("R1", MessageStatus.DELIVERED);
+        assertThat(producer.history()).singleElement().satisfies(r -> assertThat(r.topic()).isEqualTo("gw.deliver.acme"));
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
+                r -> assertThat(r.report().status()).isEqualTo(MessageStatus.DELIVERED));
+        assertThat(store.find(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.DELIVERED);
+    }
+
+    @Test
+    void senderThatWantsFailuresOnlyGetsNoReportForDelivered() throws Exception {
+        Message m = recorded(ReportRequest.FAILURE);
+        store.putCorrelation("smsc", "R2", m.id(), 1, 1);
+        receipt("R2", MessageStatus.DELIVERED);
+        assertThat(producer.history()).isEmpty();
+        assertThat(store.find(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.DELIVERED);
+    }
+
+    @Test
+    void intermediateStatusIsForwardedOnlyToSendersAskingForIntermediate() throws Exception {
+        Message wants = recorded(ReportRequest.INTERMEDIATE);
+        Message finalOnly = recorded(ReportRequest.FINAL);
+        store.putCorrelation("smsc", "I1", wants.id(), 1, 1);
+        store.putCorrelation("smsc", "I2", finalOnly.id(), 1, 1);
+        receipt("I1", MessageStatus.ENROUTE);
+        receipt("I2", MessageStatus.ENROUTE);
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
+                r -> assertThat(r.report().messageId()).isEqualTo(wants.id()));
+    }
+
+    @Test
+    void earlyReceiptIsParkedAndAppliedOnceTheCorrelationExists() throws Exception {
+        Message m = recorded(ReportRequest.FINAL);
+        receipt("E1", MessageStatus.DELIVERED);
+        assertThat(store.parkedCount()).isEqualTo(1);
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isEqualTo(1);
+        store.putCorrelation("smsc", "E1", m.id(), 1, 1);
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isZero();
+        assertThat(published()).hasSize(1);
+        assertThat(meters.counter("gateway.receipt.unparked").count()).isEqualTo(1);
+    }
+
+    @Test
+    void parkedReceiptIsGivenUpAfterTheConfiguredTimeAndCounted() throws Exception {
+        receipt("LOST", MessageStatus.DELIVERED);
+        now.set(now.get().plus(Duration.ofMinutes(59)));
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isEqualTo(1);
+        now.set(now.get().plus(Duration.ofMinutes(2)));
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isZero();
+        assertThat(meters.counter("gateway.receipt.parked.expired").count()).isEqualTo(1);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void kafkaFailureFailsTheStageSoTheConnectorAnswersTemporaryError() {
+        MockProducer<String, byte[]> failing =
+                new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+        try (ReceiptProcessor p = new ReceiptProcessor(store, failing, () -> accounts, () -> List.of("smsc"), meters,
+                clock, Duration.ofHours(1), Duration.ofHours(1))) {
+            Message m = recorded(ReportRequest.FINAL);
+            store.putCorrelation("smsc", "K1", m.id(), 1, 1);
+            var stage = p.onReceipt(new SouthReceipt("smsc", "K1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                    Optional.empty(), now.get())).toCompletableFuture();
+            org.awaitility.Awaitility.await().until(() -> !failing.history().isEmpty());
+            failing.errorNext(new RuntimeException("broker down"));
+            assertThat(stage).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                    .withCauseInstanceOf(io.mgw.core.spi.TemporaryFailureException.class);
+        }
+    }
+}

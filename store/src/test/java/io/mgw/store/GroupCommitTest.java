@@ -1,0 +1,261 @@
+package io.mgw.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.spi.TemporaryFailureException;
+import io.mgw.core.store.Fragment;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The group-commit writer's own behaviour: back-pressure when the queue is full, one bad write failing alone in a
+ * batch, database failures reported as {@link TemporaryFailureException}, and its metrics. Uses an in-memory H2
+ * behind a data source the test can hold up or break.
+ */
+class GroupCommitTest {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private final GateDataSource gate = new GateDataSource();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private JdbcStore store;
+
+    @BeforeEach
+    void createDatabase() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:groupcommit" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1"
+                + JdbcStore.H2_OPTIONS);
+        gate.target = h2;
+    }
+
+    @AfterEach
+    void closeStore() {
+        gate.release();
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private void open(int queueCapacity, int maxBatch) {
+        store = JdbcStore.open(gate, "h2", meters, InstantSource.fixed(T0),
+                new JdbcStore.WriteSettings(1, queueCapacity, maxBatch));
+    }
+
+    private static MessageId id(int n) {
+        return new MessageId((T0.toEpochMilli() << 16) | 1, n);
+    }
+
+    /** Holds the writer inside getConnection (its first connection is taken lazily, on its first batch). */
+    private void holdWriter() {
+        gate.hold();
+    }
+
+    @Test
+    void aFullQueueRefusesWritesAtOnce() throws Exception {
+        open(2, 10);
+        holdWriter();
+        CompletableFuture<Boolean> first = store.markSubmitted(id(1), "c", 1).toCompletableFuture();
+        gate.awaitHeld();
+        // the writer took the first write and is held; the queue holds two more
+        var queued = List.of(store.markSubmitted(id(2), "c", 1).toCompletableFuture(),
+                store.markSubmitted(id(3), "c", 1).toCompletableFuture());
+
+        CompletableFuture<Boolean> refused = store.markSubmitted(id(4), "c", 1).toCompletableFuture();
+
+        assertThat(refused).isCompletedExceptionally();
+        assertThat(refused).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TemporaryFailureException.class).withMessageContaining("queue full");
+        assertThat(meters.get("gateway.store.write.rejected").counter().count()).isEqualTo(1);
+        assertThat(meters.get("gateway.store.write.queue").gauge().value()).isEqualTo(2);
+
+        gate.release();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        for (var q : queued) {
+            assertThat(q.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(store.isSubmitted(id(4), "c", 1)).isFalse();
+    }
+
+    @Test
+    void queuedWritesAreCommittedInOneBatch() throws Exception {
+        open(1000, 1000);
+        holdWriter();
+        CompletableFuture<Boolean> first = store.markSubmitted(id(0), "c", 1).toCompletableFuture();
+        gate.awaitHeld();
+        List<CompletableFuture<Boolean>> rest = new ArrayList<>();
+        for (int i = 1; i <= 300; i++) {
+            rest.add(store.markSubmitted(id(i), "c", 1).toCompletableFuture());
+        }
+
+        gate.release();
+
+        first.get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        var batches = meters.get("gateway.store.write.batch").summary();
+        assertThat(batches.count()).isEqualTo(2);
+        assertThat(batches.max()).isEqualTo(300);
+        assertThat(meters.get("gateway.store.write.flush").timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aBadWriteFailsAloneAndTheRestOfItsBatchCommits() throws Exception {
+        open(1000, 1000);
+        holdWriter();
+        CompletableFuture<Boolean> first = store.markSubmitted(id(0), "c", 1).toCompletableFuture();
+        gate.awaitHeld();
+        var before = store.markSubmitted(id(1), "c", 1).toCompletableFuture();
+        // a null payload breaks the NOT NULL constraint: only this write can fail
+        var bad = store.saveFragment(new Fragment("k", 1, 2, null, T0)).toCompletableFuture();
+        var after = store.recordPartOutcome(id(2), 1, 1, MessageStatus.DELIVERED).toCompletableFuture();
+
+        gate.release();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(before.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(after.get(10, TimeUnit.SECONDS).complete()).isTrue();
+        assertThat(bad).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TemporaryFailureException.class);
+        assertThat(meters.get("gateway.store.write.failed").counter().count()).isEqualTo(1);
+        assertThat(store.isSubmitted(id(1), "c", 1)).isTrue();
+        assertThat(store.fragments("k")).isEmpty();
+    }
+
+    @Test
+    void anUnreachableDatabaseFailsWritesAndTheWriterRecovers() throws Exception {
+        open(1000, 1000);
+        gate.broken.set(true);
+
+        var failed = store.markSubmitted(id(1), "c", 1).toCompletableFuture();
+
+        assertThat(failed).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TemporaryFailureException.class);
+        gate.broken.set(false);
+        assertThat(store.markSubmitted(id(1), "c", 1).toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void healthIsFalseWhenTheDatabaseDoesNotAnswer() {
+        open(10, 10);
+        assertThat(store.isHealthy()).isTrue();
+
+        gate.broken.set(true);
+
+        assertThat(store.isHealthy()).isFalse();
+    }
+
+    @Test
+    void callbacksDoNotRunOnTheWriterThread() throws Exception {
+        open(10, 10);
+        var thread = store.markSubmitted(id(1), "c", 1).thenApply(x -> Thread.currentThread().getName());
+
+        assertThat(thread.toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo("mgw-store-complete");
+    }
+
+    @Test
+    void writeSettingsAreChecked() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JdbcStore.WriteSettings(0, 10, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writers: 0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JdbcStore.WriteSettings(2, 1, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueCapacity");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JdbcStore.WriteSettings(1, 10, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBatch");
+    }
+
+    /** A data source that can hold callers in getConnection until released, or fail them. */
+    static final class GateDataSource implements DataSource {
+        volatile DataSource target;
+        final AtomicBoolean broken = new AtomicBoolean();
+        private volatile CountDownLatch open = new CountDownLatch(0);
+        private final AtomicInteger held = new AtomicInteger();
+
+        void hold() {
+            open = new CountDownLatch(1);
+        }
+
+        void awaitHeld() {
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.get() > 0);
+        }
+
+        void release() {
+            open.countDown();
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            if (broken.get()) {
+                throw new SQLTransientConnectionException("test: database unreachable", "08001");
+            }
+            CountDownLatch latch = open;
+            if (latch.getCount() > 0) {
+                held.incrementAndGet();
+                try {
+                    latch.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted", e);
+                }
+            }
+            return target.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {}
+
+        @Override
+        public void setLoginTimeout(int seconds) {}
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+}
