@@ -42,8 +42,8 @@ final class BatchApplier implements AutoCloseable {
             + " source, source_ton, source_npi, destination, dest_ton, dest_npi, text_preview, report_request,"
             + " received_at, valid_until)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-    static final String INSERT_EVENT = "INSERT INTO message_events (id_hi, id_lo, event_at, event_type, status,"
-            + " connector, detail) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT_EVENT = "INSERT INTO message_events (id_hi, id_lo, seq, event_at, event_type,"
+            + " status, connector, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     static final String INSERT_MARK = "INSERT INTO submitted_marks (id_hi, id_lo, connector, part)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
     static final String INSERT_CORRELATION = "INSERT INTO correlations (connector, remote_id, id_hi, id_lo, part,"
@@ -214,10 +214,10 @@ final class BatchApplier implements AutoCloseable {
             int n = 0;
             for (WriteOp<?> op : messageOps) {
                 if (op instanceof RecordMessage r && r.inserted) {
-                    addEvent(ps, r.message.id(), r.first);
+                    addEvent(ps, r.message.id(), r.seq, r.first);
                     n++;
                 } else if (op instanceof AppendEvent a) {
-                    addEvent(ps, a.id, a.event);
+                    addEvent(ps, a.id, a.seq, a.event);
                     n++;
                 }
             }
@@ -226,14 +226,16 @@ final class BatchApplier implements AutoCloseable {
             }
         }
 
-        private static void addEvent(PreparedStatement ps, MessageId id, MessageEvent e) throws SQLException {
+        private static void addEvent(PreparedStatement ps, MessageId id, long seq, MessageEvent e)
+                throws SQLException {
             ps.setLong(1, id.hi());
             ps.setLong(2, id.lo());
-            Sql.setInstant(ps, 3, e.at());
-            ps.setString(4, e.type().name());
-            ps.setString(5, e.status().name());
-            ps.setString(6, e.connector());
-            ps.setString(7, e.detail());
+            ps.setLong(3, seq);
+            Sql.setInstant(ps, 4, e.at());
+            ps.setString(5, e.type().name());
+            ps.setString(6, e.status().name());
+            ps.setString(7, e.connector());
+            ps.setString(8, e.detail());
             ps.addBatch();
         }
 

@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -127,6 +128,7 @@ public final class JdbcStore implements Store {
     private final GroupCommitWriter[] writers;
     private final ExecutorService completer;
     private final Counter rejected;
+    private final AtomicLong eventSeq = new AtomicLong();
     private volatile boolean closed;
 
     private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, MeterRegistry meters,
@@ -248,14 +250,14 @@ public final class JdbcStore implements Store {
     public CompletionStage<Void> recordMessage(Message message, MessageEvent first) {
         requireNonNull(message, "message");
         requireNonNull(first, "first");
-        return enqueue(new WriteOp.RecordMessage(message, first));
+        return enqueue(new WriteOp.RecordMessage(message, first, nextEventSeq()));
     }
 
     @Override
     public CompletionStage<Void> appendEvent(MessageId id, MessageEvent event) {
         requireNonNull(id, "id");
         requireNonNull(event, "event");
-        return enqueue(new WriteOp.AppendEvent(id, event));
+        return enqueue(new WriteOp.AppendEvent(id, event, nextEventSeq()));
     }
 
     @Override
@@ -314,6 +316,15 @@ public final class JdbcStore implements Store {
         return enqueue(new WriteOp.DeleteFragments(key));
     }
 
+    /**
+     * The arrival order of events, which breaks ties between events of the same time: increasing within this node,
+     * and at least the clock in microseconds, so it keeps increasing across restarts.
+     */
+    private long nextEventSeq() {
+        long floor = clock.millis() * 1000;
+        return eventSeq.updateAndGet(prev -> Math.max(prev + 1, floor));
+    }
+
     private static void checkParts(int part, int parts) {
         if (parts < 1 || part < 1 || part > parts) {
             throw new IllegalArgumentException("part: " + part + " of " + parts + " (expected: 1 <= part <= parts)");
@@ -348,7 +359,7 @@ public final class JdbcStore implements Store {
             + " source_npi, destination, dest_ton, dest_npi, text_preview, report_request, received_at, valid_until"
             + " FROM messages WHERE id_hi = ? AND id_lo = ?";
     private static final String SELECT_HISTORY = "SELECT event_at, event_type, status, connector, detail"
-            + " FROM message_events WHERE id_hi = ? AND id_lo = ? ORDER BY event_at, event_id";
+            + " FROM message_events WHERE id_hi = ? AND id_lo = ? ORDER BY event_at, seq";
     private static final String SELECT_MARK = "SELECT 1 FROM submitted_marks"
             + " WHERE id_hi = ? AND id_lo = ? AND connector = ? AND part = ?";
     private static final String SELECT_CORRELATION = "SELECT id_hi, id_lo, part, parts, created_at"

@@ -29,11 +29,13 @@ abstract sealed class WriteOp<T> {
     static final class RecordMessage extends WriteOp<Void> {
         final Message message;
         final MessageEvent first;
+        final long seq;
         boolean inserted;
 
-        RecordMessage(Message message, MessageEvent first) {
+        RecordMessage(Message message, MessageEvent first, long seq) {
             this.message = message;
             this.first = first;
+            this.seq = seq;
         }
 
         @Override
@@ -45,10 +47,12 @@ abstract sealed class WriteOp<T> {
     static final class AppendEvent extends WriteOp<Void> {
         final MessageId id;
         final MessageEvent event;
+        final long seq;
 
-        AppendEvent(MessageId id, MessageEvent event) {
+        AppendEvent(MessageId id, MessageEvent event, long seq) {
             this.id = id;
             this.event = event;
+            this.seq = seq;
         }
 
         @Override
