@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * routing rules and publishes it to {@code gw.out.<connector>}; reassembles MO parts and publishes whole MO messages
  * to {@code gw.deliver.<account>} (ARCHITECTURE.md §5).
  *
- * <p>MT: expired on arrival -> EXPIRED; destination not allowed for the account or no rule matches -> REJECTED (and a
+ * <p>MT: expired on arrival -> EXPIRED; more than one destination (not fanned out by the adapter), destination not allowed for the account or no rule matches -> REJECTED (and a
  * REJECTED report when the sender asked for one); else ROUTED to the first available connector of the rule, with the
  * rule name in attribute {@value #ATTR_ROUTE} and the remaining connectors, comma-separated, in {@value #ATTR_FAILOVER}.
  *
@@ -340,6 +340,12 @@ public final class Router implements AutoCloseable {
         if (now.isAfter(m.validUntil())) {
             expired.increment();
             return finish(m, recorded, EventType.EXPIRED, MessageStatus.EXPIRED, "validity ended before routing");
+        }
+        if (m.destinations().size() > 1) {
+            // fan-out (one id per destination) is the accepting adapter's job; never drop the extra ones silently
+            rejected.increment();
+            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED,
+                    m.destinations().size() + " destinations in one message (expected: one; fan out before ingress)");
         }
         Optional<AccountConfig> acct = accounts.get().find(account);
         if (acct.isPresent() && !acct.get().mayReach(dest)) {
