@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * routing rules and publishes it to {@code gw.out.<connector>}; reassembles MO parts and publishes whole MO messages
  * to {@code gw.deliver.<account>} (ARCHITECTURE.md §5).
  *
- * <p>MT: expired on arrival -> EXPIRED; more than one destination (not fanned out by the adapter), destination not allowed for the account or no rule matches -> REJECTED (and a
- * REJECTED report when the sender asked for one); else ROUTED to the first available connector of the rule, with the
- * rule name in attribute {@value #ATTR_ROUTE} and the remaining connectors, comma-separated, in {@value #ATTR_FAILOVER}.
+ * <p>MT: expired on arrival -> EXPIRED; more than one destination (not fanned out by the adapter), a destination
+ * the account may not reach, or no matching rule -> REJECTED (and a REJECTED report when the sender asked for one);
+ * else ROUTED to the first available connector of the rule, with the rule name in attribute {@value #ATTR_ROUTE} and
+ * the remaining connectors, comma-separated, in {@value #ATTR_FAILOVER}.
  *
  * <p>Threading and commits: one thread polls; each poll batch is processed pipelined (every record's store writes and
  * sends start at once, and the next batch starts while the previous one completes), and a batch's offsets are
