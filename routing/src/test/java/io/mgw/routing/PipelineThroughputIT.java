@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Measures messages per second through ingress -> router -> egress with a connector that accepts at once (no
  * timed assertion; prints the figure). Run by hand:
  * {@code ./mvnw -o -q -pl routing -am verify -Dtest=none -Dit.test=PipelineThroughputIT -Dmgw.perf=true
- * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false} ({@code -Dmgw.perf.count=N}).
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false} ({@code -Dmgw.perf.count=N},
+ * {@code -Dmgw.perf.compression=none|lz4}).
  */
 @EnabledIfSystemProperty(named = "mgw.perf", matches = "true")
 class PipelineThroughputIT {
@@ -45,7 +46,9 @@ class PipelineThroughputIT {
         InstantSource clock = InstantSource.system();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0)) {
             kafka.start();
-            KafkaConfig cfg = new KafkaConfig(Optional.empty(), 3, 2, false, 8, 2, Map.of(), Map.of());
+            String compression = System.getProperty("mgw.perf.compression", "lz4");
+            KafkaConfig cfg = new KafkaConfig(Optional.empty(), 3, 2, false, 8, 2,
+                    Map.of("compression.type", compression), Map.of());
             AtomicInteger done = new AtomicInteger();
             AtomicInteger ids = new AtomicInteger();
             ConnectorConfig cc = new ConnectorConfig("noop", "test", 0, 8, Map.of("egress.inflight", "2000"));
@@ -93,7 +96,7 @@ class PipelineThroughputIT {
                     }
                 }
                 long totalNanos = System.nanoTime() - start;
-                System.out.printf("PERF ingress accepted %d in %.2f s (%.0f msg/s); end to end %d submitted in %.2f s"
+                System.out.printf("PERF compression=" + compression + " ingress accepted %d in %.2f s (%.0f msg/s); end to end %d submitted in %.2f s"
                                 + " (%.0f msg/s)%n", n, ingressNanos / 1e9, n / (ingressNanos / 1e9), done.get(),
                         totalNanos / 1e9, done.get() / (totalNanos / 1e9));
                 System.out.printf("PERF ingress failures (temporary errors to the client): %d%n", failed.get());

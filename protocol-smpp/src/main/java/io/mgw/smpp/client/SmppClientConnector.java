@@ -95,6 +95,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Inbound.</b> Receipts and MO are answered only once the {@link io.mgw.core.spi.ReceiptSink} or
  * {@link io.mgw.core.spi.IngressSink} stage completes, without blocking jSMPP's threads: see
  * {@link DeferringPduSender}.
+ *
+ * <p><b>Rate.</b> {@code config.tps()} is the cluster-wide contract in segments per second (0 = none); this node uses
+ * all of it until {@link #setRateShare} gives its share. Multi-part messages pay per segment (PAYLOAD: per SMS the
+ * SMSC will make). Throttling answers and congestion_state >= 90 halve the rate for a while.
+ *
+ * <p><b>Metrics</b> (tag {@code connector}): {@code gateway.smpp.client.submit.sent}, {@code .submit.ok} (segments),
+ * {@code .submit.failed} (tag {@code status}: 0xNN, timeout, invalid, encoding, io), {@code .submit.latency},
+ * {@code .binds.up}, {@code .window.used}, {@code .rate.factor}, {@code .rebinds}, {@code .receipts.received},
+ * {@code .receipts.unparsable}, {@code .mo.received}, {@code .inbound.retried}, {@code .congestion.reported}.
  */
 public final class SmppClientConnector implements OutboundConnector {
 

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -71,6 +72,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
     /** Our deliver_sm sequence numbers live above jSMPP's own (enquire_link, unbind), which start at 1. */
     private static final int FIRST_OWN_SEQUENCE = 0x10000000;
+    /** NPI values jSMPP 3.0.2 has constants for (SMPP 3.4 §5.2.6). */
+    private static final Set<Integer> KNOWN_NPI = Set.of(0, 1, 3, 4, 6, 8, 9, 10, 14, 18);
 
     private final SmppServer server;
     private final AdapterContext ctx;
@@ -303,8 +306,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
 
     /**
      * Checks a bind body before jSMPP decodes it (its decoder throws on a truncated one), refuses a second bind,
-     * and maps interface versions jSMPP cannot represent: below 0x33 and 0x35-0x4F are taken as 3.4 (0x34), above
-     * 0x50 as 5.0, and logged.
+     * and maps values jSMPP cannot represent: interface versions below 0x33 and 0x35-0x4F are taken as 3.4 (0x34),
+     * above 0x50 as 5.0, and logged; unknown addr_ton/addr_npi become 0.
      */
     private boolean screenBind(int commandId, int sequence, byte[] pdu, SessionState state) throws IOException {
         if (state.isBound() || bindSeen) {
@@ -318,9 +321,18 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             r.cString("system_type", 13, ESME_RINVSYSTYP);
             int versionAt = r.position();
             int version = r.u8("interface_version");
-            r.u8("addr_ton");
-            r.u8("addr_npi");
+            int tonAt = r.position();
+            int ton = r.u8("addr_ton");
+            int npi = r.u8("addr_npi");
             r.cString("address_range", 41, ESME_RBINDFAIL);
+            // jSMPP's BindRequest maps addr_ton/addr_npi to enums and fails the bind on values it lacks; we do not use
+            // address_range, so unknown values become 0 (unknown) rather than a refused bind.
+            if (ton > 6) {
+                pdu[tonAt] = 0;
+            }
+            if (!KNOWN_NPI.contains(npi)) {
+                pdu[tonAt + 1] = 0;
+            }
             int effective = version == 0x33 || version == 0x34 || version == 0x50 ? version
                     : version > 0x50 ? 0x50 : 0x34;
             if (effective != version) {

@@ -363,6 +363,17 @@ class SmppClientConnectorIT {
     }
 
     @Test
+    void droppedBindIsRebound() throws Exception {
+        SmppClientConnector c = bound(Map.of());
+        long before = sim.bindAttempts();
+
+        sim.kickAll();
+
+        await().atMost(WAIT).until(() -> c.rebindCount() >= 1 && sim.bindAttempts() > before && c.isAvailable());
+        assertThat(acceptedIds(outcome(c, TestMessages.text("after the drop")))).hasSize(1);
+    }
+
+    @Test
     void wrongPasswordBacksOffInsteadOfStorming() throws Exception {
         SmppClientConnector c = connector(Map.of("password", "wrong", "reconnectBackoffMin", "100ms",
                 "reconnectBackoffMax", "800ms"));

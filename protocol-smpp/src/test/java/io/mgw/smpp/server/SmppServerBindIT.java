@@ -193,4 +193,13 @@ class SmppServerBindIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> h.server.sessions().isEmpty());
         }
     }
+
+    @Test
+    void bindWithAddrTonAndNpiUnknownToJsmppIsAccepted() throws Exception {
+        try (RawClient c = h.raw()) {
+            c.send(new PduWriter(SmppCommand.BIND_TRANSCEIVER, 0, 1).cString("esme").cString(ServerHarness.PASSWORD)
+                    .cString("").u8(0x34).u8(7).u8(2).cString("").toBytes());
+            assertThat(c.read().status()).isEqualTo(ESME_ROK);
+        }
+    }
 }
