@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -45,14 +46,17 @@ import org.slf4j.LoggerFactory;
  * routing rules and publishes it to {@code gw.out.<connector>}; reassembles MO parts and publishes whole MO messages
  * to {@code gw.deliver.<account>} (ARCHITECTURE.md §5).
  *
- * <p>MT: expired on arrival -> EXPIRED; destination not allowed for the account or no rule matches -> REJECTED (and a
- * REJECTED report when the sender asked for one); else ROUTED to the first available connector of the rule, with the
- * rule name in attribute {@value #ATTR_ROUTE} and the remaining connectors, comma-separated, in {@value #ATTR_FAILOVER}.
+ * <p>MT: expired on arrival -> EXPIRED; more than one destination (not fanned out by the adapter), a destination
+ * the account may not reach, or no matching rule -> REJECTED (and a REJECTED report when the sender asked for one);
+ * else ROUTED to the first available connector of the rule, with the rule name in attribute {@value #ATTR_ROUTE} and
+ * the remaining connectors, comma-separated, in {@value #ATTR_FAILOVER}.
  *
  * <p>Threading and commits: one thread polls; each poll batch is processed pipelined (every record's store writes and
- * sends start at once), and offsets are committed only after every store write and every produced record of the
- * batch completed ({@code acks=all}). If any of them failed, the batch is read again from its first offsets after a
- * pause; the store writes are idempotent and egress suppresses duplicate submits.
+ * sends start at once, and the next batch starts while the previous one completes), and a batch's offsets are
+ * committed only after every store write and every produced record of it completed ({@code acks=all}). If any of
+ * them failed, the batch (and the one started after it) is read again from its first offsets after a pause; the
+ * store writes are idempotent and egress suppresses duplicate submits. Before partitions are revoked, the batch in
+ * hand is finished and committed.
  */
 public final class Router implements AutoCloseable {
 
@@ -168,15 +172,32 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    /** A poll batch whose store writes and sends are under way. */
+    private record Batch(int size, CompletableFuture<Void> done, Map<TopicPartition, Long> first,
+            Map<TopicPartition, OffsetAndMetadata> commit) {}
+
+    /** The batch in hand (consumer thread only): at most one waits while the next one is being started. */
+    private Batch inHand;
+
     private void run() {
         Consumer<String, byte[]> c = consumer;
         try {
-            c.subscribe(List.of(Topics.INGRESS));
+            c.subscribe(List.of(Topics.INGRESS), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                    // finish and commit the batch in hand before the partitions go, so the next owner does not
+                    // route it again
+                    settle(c, true);
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {}
+            });
             Instant nextExpire = clock.instant().plus(EXPIRE_EVERY);
             while (running) {
                 ConsumerRecords<String, byte[]> records;
                 try {
-                    records = c.poll(Duration.ofMillis(200));
+                    records = c.poll(Duration.ofMillis(inHand != null ? 1 : 200));
                 } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
                     continue;
                 }
@@ -184,9 +205,25 @@ public final class Router implements AutoCloseable {
                     expireReassembly();
                     nextExpire = clock.instant().plus(EXPIRE_EVERY);
                 }
-                if (!records.isEmpty()) {
-                    processBatch(c, records);
+                // pipelining: start the new batch before waiting for the one in hand
+                Batch next = records.isEmpty() ? null : start(records);
+                Batch previous = inHand;
+                if (previous != null && !settle(c, false) && next != null) {
+                    // the earlier batch failed and was rewound; rewind the new one on the partitions the earlier one
+                    // did not cover (on shared ones the earlier, lower offset stands) and drop it
+                    Batch dropped = next;
+                    java.util.Set<TopicPartition> assigned = c.assignment();
+                    dropped.first().forEach((tp, offset) -> {
+                        if (!previous.first().containsKey(tp) && assigned.contains(tp)) {
+                            c.seek(tp, offset);
+                        }
+                    });
+                    next = null;
                 }
+                inHand = next;
+            }
+            if (!crashed) {
+                settle(c, true);
             }
         } catch (RuntimeException e) {
             log.error("Router stopped on an unexpected error", e);
@@ -200,7 +237,7 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private void processBatch(Consumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
+    private Batch start(ConsumerRecords<String, byte[]> records) {
         List<CompletableFuture<Void>> all = new ArrayList<>(records.count());
         Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
@@ -216,29 +253,58 @@ public final class Router implements AutoCloseable {
             }
             all.add(f);
         }
+        return new Batch(records.count(), CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), first,
+                commit);
+    }
+
+    /**
+     * Waits for the batch in hand and commits it ({@code sync}: commitSync, else commitAsync). On failure the batch is
+     * rewound to its first offsets (read again after a pause). Returns whether it succeeded; true if none in hand.
+     */
+    private boolean settle(Consumer<String, byte[]> c, boolean sync) {
+        Batch b = inHand;
+        if (b == null) {
+            return true;
+        }
+        inHand = null;
         try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                    .get(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            c.commitSync(commit);
+            b.done().get(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (sync) {
+                c.commitSync(b.commit());
+            } else {
+                c.commitAsync(b.commit(), (offsets, e) -> {
+                    if (e != null) {
+                        log.debug("Router commit failed (the batch may be routed again): {}", e.toString());
+                    }
+                });
+            }
+            return true;
         } catch (Exception e) {
             if (crashed) {
-                return;
+                return false;
             }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             batchRetries.increment();
-            log.warn("Ingress batch of {} failed, reading it again: {}", records.count(), e.toString());
-            // read the batch again from its first offsets; partitions moved to another member meanwhile are read
-            // again there from the last commit
-            java.util.Set<TopicPartition> assigned = c.assignment();
-            first.forEach((tp, offset) -> {
-                if (assigned.contains(tp)) {
-                    c.seek(tp, offset);
-                }
-            });
+            log.warn("Ingress batch of {} failed, reading it again: {}", b.size(), e.toString());
+            rewind(c, b);
             pause(Duration.ofSeconds(1));
+            return false;
         }
+    }
+
+    /**
+     * Seeks back to a batch's first offsets; partitions moved to another member meanwhile are read again there from
+     * the last commit.
+     */
+    private static void rewind(Consumer<String, byte[]> c, Batch b) {
+        java.util.Set<TopicPartition> assigned = c.assignment();
+        b.first().forEach((tp, offset) -> {
+            if (assigned.contains(tp)) {
+                c.seek(tp, offset);
+            }
+        });
     }
 
     private static void pause(Duration d) {
@@ -275,6 +341,12 @@ public final class Router implements AutoCloseable {
         if (now.isAfter(m.validUntil())) {
             expired.increment();
             return finish(m, recorded, EventType.EXPIRED, MessageStatus.EXPIRED, "validity ended before routing");
+        }
+        if (m.destinations().size() > 1) {
+            // fan-out (one id per destination) is the accepting adapter's job; never drop the extra ones silently
+            rejected.increment();
+            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED,
+                    m.destinations().size() + " destinations in one message (expected: one; fan out before ingress)");
         }
         Optional<AccountConfig> acct = accounts.get().find(account);
         if (acct.isPresent() && !acct.get().mayReach(dest)) {

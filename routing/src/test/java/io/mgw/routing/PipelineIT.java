@@ -192,6 +192,9 @@ class PipelineIT {
         Message noRoute = mt(acct, "3312345", "x", ReportRequest.FINAL);
         Message forbidden = mt(limited, "4917123", "x", ReportRequest.FAILURE);
         Message quiet = mt(acct, "3399999", "x", ReportRequest.NONE);
+        Message multi = mt(acct, "4911", "x", ReportRequest.NONE)
+                .withDestinations(List.of(Address.msisdn("4911"), Address.msisdn("4922")));
+        accept(e, multi);
         accept(e, noRoute);
         accept(e, forbidden);
         accept(e, quiet);
@@ -203,6 +206,7 @@ class PipelineIT {
         awaitTrue(() -> status(quiet) == MessageStatus.REJECTED);
         assertThat(status(noRoute)).isEqualTo(MessageStatus.REJECTED);
         assertThat(status(forbidden)).isEqualTo(MessageStatus.REJECTED);
+        awaitTrue(() -> status(multi) == MessageStatus.REJECTED);
         assertThat(connectors.get(conn).submits).isEmpty();
         assertThat(reportIds(t1)).doesNotContain(quiet.id());
     }

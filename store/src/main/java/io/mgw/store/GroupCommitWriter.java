@@ -194,9 +194,13 @@ final class GroupCommitWriter implements Runnable {
         if (connection == null) {
             return;
         }
+        applier.close();
         try {
-            applier.close();
             connection.rollback();
+        } catch (SQLException e) {
+            log.debug("store: rollback before closing the writer connection", e);
+        }
+        try {
             connection.close();
         } catch (SQLException e) {
             log.debug("store: closing writer connection", e);

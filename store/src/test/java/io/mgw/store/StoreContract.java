@@ -312,6 +312,31 @@ abstract class StoreContract {
         assertThat(r.history()).hasSize(2);
     }
 
+    @Test
+    void historyIsInEventTimeOrderWhateverTheArrivalOrder() {
+        MessageId id = recorded();
+        join(store.appendEvent(id, event(EventType.REPORT, MessageStatus.DELIVERED, Duration.ofSeconds(5))));
+
+        join(store.appendEvent(id, event(EventType.SUBMITTED, MessageStatus.ENROUTE, Duration.ofSeconds(3))));
+
+        MessageRecord r = found(id);
+        assertThat(r.history()).extracting(MessageEvent::type)
+                .containsExactly(EventType.ACCEPTED, EventType.SUBMITTED, EventType.REPORT);
+        assertThat(r.status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(r.updatedAt()).isEqualTo(T0.plusSeconds(5));
+    }
+
+    @Test
+    void eventsOfTheSameTimeKeepTheirArrivalOrder() {
+        MessageId id = recorded();
+        for (EventType type : List.of(EventType.ROUTED, EventType.SUBMITTED, EventType.RETRY)) {
+            join(store.appendEvent(id, event(type, MessageStatus.ENROUTE, Duration.ofSeconds(1))));
+        }
+
+        assertThat(found(id).history()).extracting(MessageEvent::type)
+                .containsExactly(EventType.ACCEPTED, EventType.ROUTED, EventType.SUBMITTED, EventType.RETRY);
+    }
+
     // ---- duplicate suppression ----
 
     @Test

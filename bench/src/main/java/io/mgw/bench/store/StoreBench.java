@@ -74,12 +74,16 @@ public final class StoreBench {
             Optional<String> url = extra.isEmpty() ? Optional.empty() : Optional.of("jdbc:h2:file:"
                     + dir.resolve("store/mgw").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
                     + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=65536" + extra);
-            var config = new StoreConfig("h2", url, "sa", "", 4, 7);
+            // -Dbench.url=jdbc:postgresql://... -Dbench.user=... -Dbench.password=...: run against PostgreSQL instead
+            String pgUrl = System.getProperty("bench.url", "");
+            var config = pgUrl.isEmpty() ? new StoreConfig("h2", url, "sa", "", 4, 7)
+                    : new StoreConfig("postgresql", Optional.of(pgUrl), System.getProperty("bench.user", "postgres"),
+                            System.getProperty("bench.password", "postgres"), 6, 7);
             // -Dbench.writers=N -Dbench.batch=M: open on our own pool with explicit write settings
             int writers = Integer.getInteger("bench.writers", 0);
             HikariDataSource pool = null;
             Store opened;
-            if (writers > 0) {
+            if (writers > 0 && pgUrl.isEmpty()) {
                 HikariConfig hc = new HikariConfig();
                 hc.setJdbcUrl(url.orElse("jdbc:h2:file:" + dir.resolve("store/mgw").toAbsolutePath()
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0"

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param port               TCP port; 0 picks a free one (see {@link SmppServer#port()})
  * @param systemId           the system_id we answer in bind responses (max 15 characters)
  * @param maxCommandLength   largest command_length accepted (octets, header included); larger gets generic_nack
- *                           ESME_RINVCMDLEN and the session is closed. 65,536 + 16 fits a full message_payload
+ *                           ESME_RINVCMDLEN and the session is closed. The default, 66,048 (64 KiB + 512), fits a
+ *                           submit_sm whose message_payload is the full 65,535 octets plus its mandatory fields
  * @param bindTimeout        how long a new connection may take to send its bind (session_init_timer)
  * @param enquireLinkInterval idle time after which we send enquire_link (also the socket read timeout)
  * @param responseTimeout    how long we wait for deliver_sm_resp before counting the delivery as RETRY
@@ -60,11 +61,11 @@ public record SmppServerConfig(
     }
 
     /**
-     * Defaults for a listener: max command_length 65,552, bind within 10 s, enquire_link after 30 s idle,
+     * Defaults for a listener: max command_length 66,048, bind within 10 s, enquire_link after 30 s idle,
      * deliver_sm_resp within 10 s, 1 s delay on a wrong password, 2 jSMPP workers, 1,024 queued writes.
      */
     public static SmppServerConfig defaults(String host, int port) {
-        return new SmppServerConfig(host, port, "mgw", 65_536 + 16, Duration.ofSeconds(10), Duration.ofSeconds(30),
+        return new SmppServerConfig(host, port, "mgw", 65_536 + 512, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 1024);
     }
 

@@ -129,6 +129,15 @@ class SmppServerSubmitIT {
     }
 
     @Test
+    void fullSizeMessagePayloadFitsTheDefaultCommandLengthLimit() throws Exception {
+        byte[] payload = new byte[65_535];
+        java.util.Arrays.fill(payload, (byte) 'z');
+        Message m = submitOk(RawClient.submitPdu(c.nextSequence(), "4915100000001", 0, 0, new byte[0],
+                new Tlv(Tlv.MESSAGE_PAYLOAD, payload), new Tlv(0x1401, new byte[] {1})));
+        assertThat(((Content.Text) m.content()).text()).hasSize(65_535);
+    }
+
+    @Test
     void validityScheduleReportRequestPriorityAndUnknownTlvs() throws Exception {
         Instant before = Instant.now();
         byte[] pdu = RawClient.submitPdu(c.nextSequence(), "4915100000001", 1, 0, 0x11, "000000020000000R",
