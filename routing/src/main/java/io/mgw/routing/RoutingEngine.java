@@ -148,7 +148,7 @@ public final class RoutingEngine implements AutoCloseable {
         this.rules = new RouteRules(routes);
         this.producer = clients.producer("mgw-pipeline");
         this.ingress = new KafkaIngressSink(producer, meters, settings.ingressTimeout(), settings.ingressQueue());
-        this.receipts = new ReceiptProcessor(store, producer, this::accounts, () -> List.copyOf(this.connectors.keySet()),
+        this.receipts = new ReceiptProcessor(store, producer, this::accounts, () -> connectorConfigs.stream().map(ConnectorConfig::id).toList(),
                 meters, clock, settings.parkedRetryEvery(), settings.maxPark());
         this.dispatcher = new ClientDeliveryDispatcher(clients, store, meters, clock, settings.delivery());
     }
@@ -194,14 +194,16 @@ public final class RoutingEngine implements AutoCloseable {
         }
         router = new Router(clients, producer, store, rules, this::accounts, new ConnectorDirectory() {
             @Override
+            // configured, not running: a connector replaced by reload restarts while its topic gw.out.<id> keeps
+            // what is routed to it, so neither reject nor fail over its traffic meanwhile
             public boolean exists(String id) {
-                return connectors.containsKey(id);
+                return isConfigured(id);
             }
 
             @Override
             public boolean available(String id) {
                 Running r = connectors.get(id);
-                return r != null && r.connector().isAvailable();
+                return r != null ? r.connector().isAvailable() : isConfigured(id);
             }
         }, new Reassembler(store, settings.reassemblyTimeout(), clock), meters, clock);
         router.start();
@@ -232,6 +234,15 @@ public final class RoutingEngine implements AutoCloseable {
         e.start();
     }
 
+    private boolean isConfigured(String id) {
+        for (ConnectorConfig c : connectorConfigs) {
+            if (c.id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void stopConnector(Running r, Duration timeout) {
         r.egress().drain(timeout);
         try {
@@ -244,7 +255,8 @@ public final class RoutingEngine implements AutoCloseable {
     /**
      * Applies new rules, connectors and accounts without a restart. Rules are validated first (nothing changes if
      * they are invalid); new topics are created; new connectors start, removed ones drain (30 s at most) and close,
-     * changed ones are replaced. Messages already routed keep their connector.
+     * changed ones are replaced. Messages already routed keep their connector; while a changed connector restarts the
+     * router keeps routing to it (its topic holds the messages), only removed connectors count as absent.
      *
      * @throws IllegalArgumentException on invalid rules or accounts
      */

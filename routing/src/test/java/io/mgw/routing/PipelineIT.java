@@ -434,6 +434,37 @@ class PipelineIT {
     }
 
     @Test
+    void changedConnectorKeepsItsTrafficWhileItRestarts() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("de", "49", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        CompletableFuture<SubmitOutcome> hold = new CompletableFuture<>();
+        c.behaviour = m -> hold;
+        Message first = mt(acct, "4911", "in flight", ReportRequest.NONE);
+        accept(e, first);
+        awaitTrue(() -> c.submits.size() == 1);
+
+        ConnectorConfig changed = new ConnectorConfig(conn, "test", 0, 2, Map.of("egress.inflight", "50"));
+        Thread reload = new Thread(() -> e.reload(List.of(mt("de", "49", conn)), List.of(changed),
+                List.of(account(acct))));
+        reload.start();
+        // the old egress drains (its submit is held), so the connector is not running now
+        awaitTrue(() -> e.connector(conn).isEmpty());
+        Message during = mt(acct, "4922", "during restart", ReportRequest.NONE);
+        accept(e, during);
+        awaitTrue(() -> hasEvent(during, EventType.ROUTED) || status(during) == MessageStatus.REJECTED);
+        assertThat(status(during)).isNotEqualTo(MessageStatus.REJECTED);
+        assertThat(store.find(during.id()).orElseThrow().history())
+                .anyMatch(ev -> ev.type() == EventType.ROUTED && ev.connector().equals(conn));
+
+        c.behaviour = m -> CompletableFuture.completedFuture(c.accept());
+        hold.complete(c.accept());
+        reload.join(60_000);
+        awaitTrue(() -> c.accepted.stream().anyMatch(m -> m.id().equals(during.id())));
+    }
+
+    @Test
     void moIsRoutedToTheAccountOfItsRule() throws Exception {
         String acct = unique("app");
         String conn = unique("smsc");
