@@ -15,6 +15,7 @@ import io.mgw.core.spi.DeliveryResult;
 import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
+import io.mgw.routing.internal.Commits;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
 import java.time.Duration;
@@ -446,19 +447,18 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                 return;
             }
             try {
-                if (sync) {
-                    c.commitSync(offsets, Duration.ofSeconds(10));
-                } else {
-                    c.commitAsync(offsets, null);
-                }
-                offsets.forEach((tp, o) -> {
-                    PartitionState s = parts.get(tp);
-                    if (s != null) {
-                        s.committed = o.offset();
-                    }
-                });
+                // recorded only once the broker confirmed: a failed async commit is retried on the next loop
+                Commits.commit(c, offsets, sync, Duration.ofSeconds(10), this::committed,
+                        e -> log.debug("Delivery commit for {} failed: {}", account, e.toString()));
             } catch (RuntimeException e) {
                 log.warn("Delivery commit for {} failed: {}", account, e.toString());
+            }
+        }
+
+        private void committed(TopicPartition tp, long offset) {
+            PartitionState s = parts.get(tp);
+            if (s != null && offset > s.committed) {
+                s.committed = offset;
             }
         }
 

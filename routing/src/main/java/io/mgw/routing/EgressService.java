@@ -17,6 +17,7 @@ import io.mgw.core.spi.SubmitOutcome;
 import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
+import io.mgw.routing.internal.Commits;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
@@ -637,23 +638,18 @@ public final class EgressService implements AutoCloseable {
             return;
         }
         try {
-            if (sync) {
-                c.commitSync(offsets, Duration.ofSeconds(10));
-            } else {
-                c.commitAsync(offsets, (o, e) -> {
-                    if (e != null) {
-                        log.debug("Egress {} commit failed: {}", config.id(), e.toString());
-                    }
-                });
-            }
-            offsets.forEach((tp, o) -> {
-                PartitionState s = parts.get(tp);
-                if (s != null) {
-                    s.committed = o.offset();
-                }
-            });
+            // recorded only once the broker confirmed: a failed async commit is retried on the next loop
+            Commits.commit(c, offsets, sync, Duration.ofSeconds(10), this::committed,
+                    e -> log.debug("Egress {} commit failed: {}", config.id(), e.toString()));
         } catch (RuntimeException e) {
             log.warn("Egress {} commit failed: {}", config.id(), e.toString());
+        }
+    }
+
+    private void committed(TopicPartition tp, long offset) {
+        PartitionState s = parts.get(tp);
+        if (s != null && offset > s.committed) {
+            s.committed = offset;
         }
     }
 

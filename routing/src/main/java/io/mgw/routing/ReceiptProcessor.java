@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@code ClientDelivery.Report} is published to {@code gw.deliver.<account>}. Non-final statuses are recorded and
  * forwarded only to senders that asked for intermediate reports.
  *
+ * <p>A final receipt for a message that already has its final REPORT event (the peer resent it) is acknowledged
+ * and only counted in {@code gateway.receipt.duplicate}: no second REPORT event, no second report to the client.
+ *
  * <p>Not found (the receipt raced ahead of the submit response): the receipt is parked in the store and the stage
  * completes normally. A background task retries parked receipts every {@code retryEvery}, applies and deletes the
  * ones whose correlation appeared, and gives up on those older than {@code maxPark} (counted in
@@ -69,13 +72,14 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private final Counter unparked;
     private final Counter parkedExpired;
     private final Counter forwarded;
+    private final Counter duplicate;
 
     /**
      * @param store        message state
      * @param producer     the shared producer (reports)
      * @param accounts     current accounts (reports only to configured accounts)
      * @param connectorIds the connectors whose parked receipts are retried
-     * @param meters       metrics gateway.receipt.{correlated,parked,unparked,parked.expired,forwarded}
+     * @param meters       metrics gateway.receipt.{correlated,parked,unparked,parked.expired,forwarded,duplicate}
      * @param clock        time
      * @param retryEvery   period of the parked-receipt retry
      * @param maxPark      how long a receipt stays parked before it is given up
@@ -94,6 +98,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         this.unparked = meters.counter("gateway.receipt.unparked");
         this.parkedExpired = meters.counter("gateway.receipt.parked.expired");
         this.forwarded = meters.counter("gateway.receipt.forwarded");
+        this.duplicate = meters.counter("gateway.receipt.duplicate");
         this.workers = Executors.newFixedThreadPool(4, daemon("mgw-receipts"));
         this.retrier = Executors.newSingleThreadScheduledExecutor(daemon("mgw-receipts-parked"));
         long every = Math.max(10, retryEvery.toMillis());
@@ -151,6 +156,12 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                     .toCompletableFuture();
             return w.thenComposeAsync(v -> forwardIfWanted(r, c, status, 0, c.parts()), workers);
         }
+        if (hasFinalReport(c)) {
+            // a repeated final receipt (peers resend when our deliver_sm_resp was lost): acknowledge, record nothing
+            duplicate.increment();
+            log.debug("Duplicate final receipt {}/{} for {}", r.connector(), r.remoteId(), c.messageId());
+            return CompletableFuture.completedFuture(null);
+        }
         return store.recordPartOutcome(c.messageId(), c.part(), c.parts(), status).toCompletableFuture()
                 .thenComposeAsync(tally -> {
                     if (!tally.complete()) {
@@ -164,6 +175,13 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                             .thenComposeAsync(v -> forwardIfWanted(r, c, overall, tally.delivered(), tally.parts()),
                                     workers);
                 }, workers);
+    }
+
+    /** Whether the message already has its final REPORT event (every part settled and reported). */
+    private boolean hasFinalReport(Correlation c) {
+        Optional<MessageRecord> rec = store.find(c.messageId());
+        return rec.isPresent() && rec.get().history().stream()
+                .anyMatch(e -> e.type() == EventType.REPORT && e.status().isFinal());
     }
 
     private CompletableFuture<Void> forwardIfWanted(SouthReceipt r, Correlation c, MessageStatus status,

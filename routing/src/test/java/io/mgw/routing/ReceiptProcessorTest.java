@@ -142,4 +142,16 @@ class ReceiptProcessorTest {
                     .withCauseInstanceOf(io.mgw.core.spi.TemporaryFailureException.class);
         }
     }
+
+    @Test
+    void duplicateFinalReceiptIsCountedAndNotReportedTwice() throws Exception {
+        Message m = recorded(ReportRequest.FINAL);
+        store.putCorrelation("smsc", "D1", m.id(), 1, 1);
+        receipt("D1", MessageStatus.DELIVERED);
+        receipt("D1", MessageStatus.DELIVERED);
+        assertThat(published()).hasSize(1);
+        assertThat(store.find(m.id()).orElseThrow().history())
+                .filteredOn(e -> e.type() == EventType.REPORT).hasSize(1);
+        assertThat(meters.counter("gateway.receipt.duplicate").count()).isEqualTo(1);
+    }
 }

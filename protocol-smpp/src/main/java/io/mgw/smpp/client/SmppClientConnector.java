@@ -111,6 +111,8 @@ public final class SmppClientConnector implements OutboundConnector {
     private static final DateTimeFormatter SMPP_TIME =
             DateTimeFormatter.ofPattern("yyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final int SEGMENT_RETRIES = 3;
+    /** Permits added on close so that every segment waiting for a window slot wakes up and sees the close. */
+    private static final int WAKE_ON_CLOSE = 1_000_000;
     private static final short TAG_CONGESTION_STATE = 0x0428;
     /** congestion_state from which we slow down. */
     static final int CONGESTED = 90;
@@ -308,7 +310,6 @@ public final class SmppClientConnector implements OutboundConnector {
 
     /** Runs on a virtual thread: paces, then sends every segment in order. */
     private SubmitOutcome send(Message message, List<SubmitPdu> pdus, int cost) {
-        long start = System.nanoTime();
         long wait = limiter.reserve(cost);
         if (wait > 0) {
             try {
@@ -320,26 +321,25 @@ public final class SmppClientConnector implements OutboundConnector {
             }
         }
         List<String> ids = new ArrayList<>(pdus.size());
+        // time the circuit breaker sees: only time on the wire (from each submit_sm to its answer), never the pacing
+        // or the wait for our own window, which say nothing about the SMSC's health
+        long[] onWire = {0};
         for (int i = 0; i < pdus.size(); i++) {
-            SegmentResult r = sendSegment(message, pdus.get(i));
+            SegmentResult r = sendSegment(message, pdus.get(i), onWire);
             int retries = 0;
             while (!ids.isEmpty() && retries < SEGMENT_RETRIES
                     && (r instanceof SegmentResult.Throttled || r instanceof SegmentResult.Temporary)) {
                 // earlier parts are with the SMSC: retry this one in place rather than resending the message
                 retries++;
-                if (r instanceof SegmentResult.Throttled) {
-                    limiter.onThrottled();
-                }
                 if (!sleep(settings.throttleRetryAfter())) {
                     break;
                 }
-                r = sendSegment(message, pdus.get(i));
+                r = sendSegment(message, pdus.get(i), onWire);
             }
-            long took = System.nanoTime() - start;
+            long took = onWire[0];
             switch (r) {
                 case SegmentResult.Ok(String remoteId) -> ids.add(normalizer.fromSubmitResponse(remoteId));
                 case SegmentResult.Throttled(int status) -> {
-                    limiter.onThrottled();
                     breaker.releasePermission();
                     if (!ids.isEmpty()) {
                         return new SubmitOutcome.Unknown(partMsg(i, pdus.size(), "throttled " + status), ids);
@@ -359,13 +359,21 @@ public final class SmppClientConnector implements OutboundConnector {
                     String why = ids.isEmpty() ? reason : partMsg(i, pdus.size(), reason);
                     return new SubmitOutcome.PermanentFailure(status, why);
                 }
+                case SegmentResult.NotSent(String reason) -> {
+                    // never reached the SMSC (closing): not a call the breaker should judge
+                    breaker.releasePermission();
+                    if (!ids.isEmpty()) {
+                        return new SubmitOutcome.Unknown(partMsg(i, pdus.size(), reason), ids);
+                    }
+                    return new SubmitOutcome.TemporaryFailure(0, reason);
+                }
                 case SegmentResult.NoAnswer(String reason) -> {
                     breaker.onError(took, TimeUnit.NANOSECONDS, new IOException(reason));
                     return new SubmitOutcome.Unknown(ids.isEmpty() ? reason : partMsg(i, pdus.size(), reason), ids);
                 }
             }
         }
-        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        breaker.onSuccess(onWire[0], TimeUnit.NANOSECONDS);
         return new SubmitOutcome.Accepted(ids);
     }
 
@@ -380,14 +388,19 @@ public final class SmppClientConnector implements OutboundConnector {
         record Temporary(int status, String reason) implements SegmentResult {}
         record Permanent(int status, String reason) implements SegmentResult {}
         record NoAnswer(String reason) implements SegmentResult {}
+        /** Not sent for a reason of our own (closing): no SMSC call happened. */
+        record NotSent(String reason) implements SegmentResult {}
     }
 
-    private SegmentResult sendSegment(Message message, SubmitPdu pdu) {
-        long deadline = System.nanoTime() + settings.responseTimeout().toNanos();
-        Link link = acquireLink(deadline);
+    /**
+     * Sends one segment: waits for a window slot (as long as a bind is up; see {@link #acquireLink}), then sends and
+     * waits up to responseTimeout for the answer. Adds the time from send to answer to {@code onWire[0]}.
+     */
+    private SegmentResult sendSegment(Message message, SubmitPdu pdu, long[] onWire) {
+        Link link = acquireLink();
         if (link == null) {
-            return new SegmentResult.Temporary(0, links.stream().anyMatch(Link::canTransmit)
-                    ? "window full for " + settings.responseTimeout() : "no bind up");
+            return closed ? new SegmentResult.NotSent("connector closed")
+                    : new SegmentResult.Temporary(0, "no bind up");
         }
         SMPPSession session = link.session;
         long t0 = System.nanoTime();
@@ -405,7 +418,11 @@ public final class SmppClientConnector implements OutboundConnector {
             int status = e.getCommandStatus();
             failed(CommandStatuses.hex(status));
             return switch (CommandStatuses.classify(status)) {
-                case THROTTLED -> new SegmentResult.Throttled(status);
+                case THROTTLED -> {
+                    // lowered here, where the answer arrives: once per throttling answer, whatever happens next
+                    limiter.onThrottled();
+                    yield new SegmentResult.Throttled(status);
+                }
                 case TEMPORARY -> new SegmentResult.Temporary(status, "SMSC refused: " + CommandStatuses.hex(status));
                 case PERMANENT -> new SegmentResult.Permanent(status, "SMSC refused: " + CommandStatuses.hex(status));
             };
@@ -422,6 +439,7 @@ public final class SmppClientConnector implements OutboundConnector {
             failed("io");
             return new SegmentResult.Temporary(0, "bind lost: " + e.getMessage());
         } finally {
+            onWire[0] += System.nanoTime() - t0;
             releaseLink(link);
         }
     }
@@ -491,15 +509,35 @@ public final class SmppClientConnector implements OutboundConnector {
      * in arrival order on {@link #slots} (no polling, which at thousands of waiting messages costs a core); a slot
      * then nearly always has a bind with a free window behind it.
      */
-    private Link acquireLink(long deadlineNanos) {
+    /**
+     * Waits for a window slot on a bound transmitter, in arrival order. Waiting for our own window is not an SMSC
+     * failure and has no time limit of its own while a bind is up (each slot comes back within responseTimeout of its
+     * send); the responseTimeout starts only at the send. Gives up (null) when closing, or when no bind has been able
+     * to transmit for a whole responseTimeout.
+     */
+    private Link acquireLink() {
+        long patience = settings.responseTimeout().toNanos();
+        long noBindDeadline = System.nanoTime() + patience;
         while (true) {
-            long left = deadlineNanos - System.nanoTime();
+            if (closed) {
+                return null;
+            }
+            long now = System.nanoTime();
+            if (links.stream().anyMatch(Link::canTransmit)) {
+                noBindDeadline = now + patience;
+            } else if (now - noBindDeadline >= 0) {
+                return null;
+            }
             try {
-                if (left <= 0 || closed || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                    return null;
+                if (!slots.tryAcquire(Math.min(patience, Math.max(1, noBindDeadline - now)), TimeUnit.NANOSECONDS)) {
+                    continue;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return null;
+            }
+            if (closed) {
+                slots.release();
                 return null;
             }
             int first = nextLink.getAndIncrement();
@@ -557,6 +595,7 @@ public final class SmppClientConnector implements OutboundConnector {
             }
             closed = true;
         }
+        slots.release(WAKE_ON_CLOSE); // segments waiting for a window slot see 'closed' and give up
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         for (Link l : links) {
             long left = Math.max(0, deadline - System.nanoTime());

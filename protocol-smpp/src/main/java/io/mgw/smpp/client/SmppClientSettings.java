@@ -55,6 +55,9 @@ import java.util.regex.Pattern;
  *       RX_T_APPN</td></tr>
  *   <tr><td>closeTimeout</td><td>5s</td><td>wait for outstanding responses on close</td></tr>
  * </table>
+ *
+ * <p>Keys starting with {@value #EGRESS_PREFIX} (such as {@code egress.inflight}) belong to the routing egress that
+ * feeds this connector from the same settings map; they are ignored here. Any other unknown key is an error.
  */
 public record SmppClientSettings(
         String host,
@@ -95,7 +98,13 @@ public record SmppClientSettings(
         TX_RX
     }
 
-    /** Every key this connector reads; any other key is an error (typos do not go unnoticed). */
+    /** Prefix of the keys read by the routing egress from the same settings map; this connector ignores them. */
+    public static final String EGRESS_PREFIX = "egress.";
+
+    /**
+     * Every key this connector reads; any other key is an error (typos do not go unnoticed), except the keys
+     * starting with {@link #EGRESS_PREFIX}.
+     */
     public static final Set<String> KEYS = Set.of("host", "port", "systemId", "password", "systemType",
             "addressRange", "bindType", "bindsPerNode", "window", "enquireLinkInterval", "responseTimeout",
             "bindTimeout", "interfaceVersion", "encoding", "segmentation", "packGsm7", "maxSegments",
@@ -132,7 +141,7 @@ public record SmppClientSettings(
     public static SmppClientSettings from(ConnectorConfig config) {
         var r = new Reader(config);
         for (String key : config.settings().keySet()) {
-            if (!KEYS.contains(key)) {
+            if (!KEYS.contains(key) && !key.startsWith(EGRESS_PREFIX)) {
                 throw new IllegalArgumentException(r.key(key) + ": unknown setting (expected one of: "
                         + String.join(", ", KEYS.stream().sorted().toList()) + ")");
             }

@@ -1,6 +1,7 @@
 package io.mgw.smpp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -276,6 +277,22 @@ class SmppClientConnectorIT {
     }
 
     @Test
+    void eachThrottlingAnswerLowersTheRateOnce() throws Exception {
+        // 1 submit per second: part 1 goes, part 2 is throttled and retried in place until the retries run out
+        sim = startSim(SmscSimulator.Settings.defaults().withCredentials("gw", "pw").withMaxTps(1));
+        SmppClientConnector c = connector(Map.of("throttleRetryAfter", "1ms"), 100);
+        await().atMost(WAIT).until(c::isAvailable);
+
+        SubmitOutcome o = outcome(c, TestMessages.text("x".repeat(200)));
+
+        assertThat(o).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(((SubmitOutcome.Unknown) o).acceptedRemoteIds()).hasSize(1);
+        long answers = sim.submitsRefused();
+        assertThat(answers).isEqualTo(4); // the first answer and 3 in-place retries
+        assertThat(c.effectiveRate()).isCloseTo(100 * Math.pow(0.5, answers), within(1e-9));
+    }
+
+    @Test
     void messageQueueFullIsThrottled() throws Exception {
         SmppClientConnector c = bound(Map.of());
         sim.setMessageQueueFull(true);
@@ -343,6 +360,59 @@ class SmppClientConnectorIT {
         assertThat(sim.receivedSubmits()).hasSizeLessThanOrEqualTo(2);
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
         assertThat(c.windowInUse()).isZero();
+    }
+
+    @Test
+    void waitingForTheWindowLongerThanTheResponseTimeoutIsNotAFailure() throws Exception {
+        // window 1, no answers: the 4th segment waits 3 response timeouts for our own window before it is sent
+        SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "200ms"));
+        sim.setRespondToSubmits(false);
+
+        List<CompletableFuture<SubmitOutcome>> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(c.submit(TestMessages.text("q" + i)).toCompletableFuture());
+        }
+
+        for (CompletableFuture<SubmitOutcome> f : all) {
+            assertThat(f.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
+        }
+        assertThat(sim.receivedSubmits()).hasSize(4);
+    }
+
+    @Test
+    void waitingForTheWindowDoesNotCountAgainstTheCircuit() throws Exception {
+        // window 1: two unanswered submits (2 real failures), then a third message that waits two response timeouts
+        // for our own window and is answered. 2 of 3 calls failed (67%) stays under the 70% threshold only if the
+        // wait is not counted as a third failure.
+        SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "500ms", "circuitMinimumCalls", "3",
+                "circuitFailureRate", "70"));
+        sim.setRespondToSubmits(false);
+        var first = c.submit(TestMessages.text("unanswered 1")).toCompletableFuture();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> sim.receivedSubmits().size() == 1);
+        var second = c.submit(TestMessages.text("unanswered 2")).toCompletableFuture();
+        var third = c.submit(TestMessages.text("waits for the window")).toCompletableFuture();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> sim.receivedSubmits().size() == 2);
+        sim.setRespondToSubmits(true);
+
+        assertThat(first.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(second.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(third.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Accepted.class);
+        assertThat(c.circuitState()).isEqualTo("CLOSED");
+    }
+
+    @Test
+    void closeWakesSegmentsWaitingForTheWindow() throws Exception {
+        SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "3s", "closeTimeout", "0ms"));
+        sim.setRespondToSubmits(false);
+        CompletableFuture<SubmitOutcome> first = c.submit(TestMessages.text("holds the window")).toCompletableFuture();
+        await().atMost(WAIT).until(() -> sim.receivedSubmits().size() == 1);
+        CompletableFuture<SubmitOutcome> waiting = c.submit(TestMessages.text("waits")).toCompletableFuture();
+
+        c.close();
+
+        // well before the slot holder's response timeout
+        assertThat(waiting.get(2, TimeUnit.SECONDS)).isEqualTo(new SubmitOutcome.TemporaryFailure(0, "connector closed"));
+        assertThat(sim.receivedSubmits()).hasSize(1);
     }
 
     @Test

@@ -130,11 +130,19 @@ class SmppClientSettingsTest {
         "password|123456789|connectors.op1.password: 9 characters (expected: at most 8)",
         "systemType|thirteenchars|connectors.op1.systemType: 'thirteenchars'",
         "windw|10|connectors.op1.windw: unknown setting",
+        "egress|10|connectors.op1.egress: unknown setting",
+        "egressinflight|10|connectors.op1.egressinflight: unknown setting",
     })
     void badValueNamesItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> read(Map.of(key, value)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void egressKeysAreLeftToTheEgress() {
+        SmppClientSettings s = read(Map.of("egress.inflight", "1000", "egress.anythingElse", "x", "window", "7"));
+        assertThat(s.window()).isEqualTo(7);
     }
 
     @Test

@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
  * <pre>
  *  gw.ingress            every accepted MT and MO message, key = destination address
  *  gw.out.&lt;connector&gt;    messages routed to one outbound connector, key = destination address
- *  gw.deliver.&lt;account&gt;  reports and MO for one client account, key = message id
+ *  gw.deliver.&lt;account&gt;  reports and MO for one client account; key = message id for a report,
+ *                        source address for an MO (so MO from one sender keep their order)
  * </pre>
  *
  * Group names equal the topic names except for the ingress, read by group {@code gw.router}.
