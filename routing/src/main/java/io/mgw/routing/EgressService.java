@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  poll ──▶ per partition: pending (offset order) ──▶ start if: partition not blocked, destination idle,
  *                                                      in-flight &lt; maxInFlight
- *  start: expired? EXPIRED │ store.isSubmitted? skip (duplicate) │ connector unavailable + failover? republish
+ *  start: expired? EXPIRED │ store.isSubmitted? skip (duplicate) │ cancelled (cancel_sm)? skip, DELETED report
+ *         │ connector unavailable + failover? republish
  *         else connector.submit ──▶ Accepted      correlations, mark, SUBMITTED
  *                                    Throttled     block partition retryAfter, retry the same message first
  *                                    Temporary     failover if unavailable, else block with backoff and retry
@@ -159,6 +160,7 @@ public final class EgressService implements AutoCloseable {
     private final Counter expired;
     private final Counter failover;
     private final Counter duplicates;
+    private final Counter cancelledSkipped;
     private final Counter malformed;
     private int buffered;
     private Instant nextCommit = Instant.MIN;
@@ -200,6 +202,7 @@ public final class EgressService implements AutoCloseable {
         expired = meters.counter("gateway.egress.expired", tags);
         failover = meters.counter("gateway.egress.failover", tags);
         duplicates = meters.counter("gateway.egress.duplicate.skipped", tags);
+        cancelledSkipped = meters.counter("gateway.egress.cancelled.skipped", tags);
         malformed = meters.counter("gateway.egress.malformed", tags);
         Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
         Gauge.builder("gateway.egress.lag", lag, AtomicLong::get).tags(tags).register(meters);
@@ -407,6 +410,10 @@ public final class EgressService implements AutoCloseable {
             finish(p);
             return;
         }
+        if (isCancelled(m)) {
+            cancelled(s, p);
+            return;
+        }
         if (!connector.isAvailable()) {
             if (!failoverList(m).isEmpty()) {
                 divert(s, p);
@@ -427,6 +434,29 @@ public final class EgressService implements AutoCloseable {
             SubmitOutcome o = error != null ? new SubmitOutcome.TemporaryFailure(-1, error.toString()) : outcome;
             tasks.add(() -> onOutcome(p, o));
         });
+    }
+
+    /**
+     * Whether the client cancelled the message (cancel_sm, SMPP 3.4 §4.9) before it was submitted: one indexed store
+     * read per message; a message the store does not know yet cannot have been cancelled.
+     */
+    private boolean isCancelled(Message m) {
+        return store.find(m.id()).map(r -> r.status() == MessageStatus.DELETED
+                || r.history().stream().anyMatch(e -> e.type() == EventType.CANCELLED)).orElse(false);
+    }
+
+    /** Skips a cancelled message: no submit, no new event (CANCELLED is recorded), a DELETED report if wanted. */
+    private void cancelled(PartitionState s, Pending p) {
+        cancelledSkipped.increment();
+        log.debug("Skipping {}: cancelled before submit to {}", p.message.id(), config.id());
+        release(s, p);
+        Message m = p.message;
+        if (m.reportRequest().wants(MessageStatus.DELETED) && accounts.get().find(m.origin().account()).isPresent()) {
+            var report = Sends.report(m, MessageStatus.DELETED, 0, "", "cancelled", clock.instant());
+            afterStore(p, Sends.deliver(producer, report, m.id().toString()));
+        } else {
+            finish(p);
+        }
     }
 
     private void onOutcome(Pending p, SubmitOutcome outcome) {

@@ -320,6 +320,29 @@ class PipelineIT {
     }
 
     @Test
+    void cancelledMessageIsNotSubmittedAndGetsADeletedReport() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        TestConnector c = connectors.get(conn);
+        // the first try fails temporarily, so the message waits for its retry
+        c.behaviour = m -> CompletableFuture.completedFuture(new SubmitOutcome.TemporaryFailure(8, "busy"));
+        Message m = mt(acct, "4912", "to cancel", ReportRequest.FINAL);
+        accept(e, m);
+        awaitTrue(() -> hasEvent(m, EventType.RETRY));
+        // what the SMPP server records for cancel_sm; then the peer would accept again
+        store.appendEvent(m.id(), new io.mgw.core.model.MessageEvent(CLOCK.instant(), EventType.CANCELLED,
+                MessageStatus.DELETED, "", "cancel_sm"));
+        c.behaviour = msg -> CompletableFuture.completedFuture(c.accept());
+        awaitTrue(() -> target.reports().size() >= 1);
+        assertThat(target.reports().get(0).report().status()).isEqualTo(MessageStatus.DELETED);
+        assertThat(meters.counter("gateway.egress.cancelled.skipped", "connector", conn).count()).isEqualTo(1);
+        assertThat(c.accepted).isEmpty();
+        assertThat(status(m)).isEqualTo(MessageStatus.DELETED);
+    }
+
+    @Test
     void earlyReceiptIsParkedThenAppliedWhenTheCorrelationAppears() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
