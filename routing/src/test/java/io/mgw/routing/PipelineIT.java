@@ -156,8 +156,8 @@ class PipelineIT {
         accept(e, m);
 
         TestConnector c = connectors.get(conn);
-        awaitTrue(() -> c.accepted.size() == 1);
-        Message sent = c.accepted.get(0);
+        awaitTrue(() -> c.acceptedSnapshot().size() == 1);
+        Message sent = c.acceptedSnapshot().get(0);
         assertThat(sent.id()).isEqualTo(m.id());
         assertThat(sent.attribute(Router.ATTR_ROUTE)).contains("de");
         awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
@@ -207,7 +207,7 @@ class PipelineIT {
         assertThat(status(noRoute)).isEqualTo(MessageStatus.REJECTED);
         assertThat(status(forbidden)).isEqualTo(MessageStatus.REJECTED);
         awaitTrue(() -> status(multi) == MessageStatus.REJECTED);
-        assertThat(connectors.get(conn).submits).isEmpty();
+        assertThat(connectors.get(conn).submitsSnapshot()).isEmpty();
         assertThat(reportIds(t1)).doesNotContain(quiet.id());
     }
 
@@ -225,7 +225,7 @@ class PipelineIT {
         p.available = false;
         Message first = mt(acct, "491", "one", ReportRequest.NONE);
         accept(e, first);
-        awaitTrue(() -> b.accepted.size() == 1);
+        awaitTrue(() -> b.acceptedSnapshot().size() == 1);
 
         // 2: the primary looks up when routed, then its circuit opens on submit: egress diverts to the backup
         p.available = true;
@@ -235,10 +235,10 @@ class PipelineIT {
         };
         Message second = mt(acct, "492", "two", ReportRequest.NONE);
         accept(e, second);
-        awaitTrue(() -> b.accepted.size() == 2);
-        assertThat(p.submits).extracting(Message::id).containsExactly(second.id());
-        assertThat(p.accepted).isEmpty();
-        assertThat(b.accepted.get(1).attribute(Router.ATTR_FAILOVER)).contains("");
+        awaitTrue(() -> b.acceptedSnapshot().size() == 2);
+        assertThat(p.submitsSnapshot()).extracting(Message::id).containsExactly(second.id());
+        assertThat(p.acceptedSnapshot()).isEmpty();
+        assertThat(b.acceptedSnapshot().get(1).attribute(Router.ATTR_FAILOVER)).contains("");
         awaitTrue(() -> store.find(second.id()).orElseThrow().history().stream()
                 .anyMatch(ev -> ev.type() == EventType.ROUTED && ev.connector().equals(backup)));
         assertThat(meters.counter("gateway.egress.failover", "connector", primary).count()).isEqualTo(1);
@@ -269,7 +269,7 @@ class PipelineIT {
             }
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
-        awaitTrue(() -> c.accepted.size() == perDest * dests.size());
+        awaitTrue(() -> c.acceptedSnapshot().size() == perDest * dests.size());
         for (String d : dests) {
             assertThat(c.acceptedTextByDest.get(d))
                     .containsExactlyElementsOf(IntStream.range(0, perDest).mapToObj(i -> d + "-" + i).toList());
@@ -298,7 +298,7 @@ class PipelineIT {
         assertThat(target.reports().get(0).report().errorCode()).isEqualTo(0x0B);
         assertThat(status(refused)).isEqualTo(MessageStatus.UNDELIVERABLE);
         assertThat(store.isSubmitted(unknown.id(), conn, 1)).isTrue();
-        assertThat(c.submits).extracting(Message::id).containsExactlyInAnyOrder(refused.id(), unknown.id());
+        assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactlyInAnyOrder(refused.id(), unknown.id());
         assertThat(meters.counter("gateway.egress.unknown", "connector", conn).count()).isEqualTo(1);
         assertThat(meters.find("gateway.egress.lag").tag("connector", conn).gauge()).isNotNull();
     }
@@ -314,8 +314,8 @@ class PipelineIT {
         accept(e, dup);
         accept(e, fresh);
         TestConnector c = connectors.get(conn);
-        awaitTrue(() -> c.accepted.size() == 1);
-        assertThat(c.submits).extracting(Message::id).containsExactly(fresh.id());
+        awaitTrue(() -> c.acceptedSnapshot().size() == 1);
+        assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactly(fresh.id());
         awaitTrue(() -> meters.counter("gateway.egress.duplicate.skipped", "connector", conn).count() == 1);
     }
 
@@ -411,7 +411,7 @@ class PipelineIT {
                 .containsOnly(MessageStatus.EXPIRED);
         assertThat(status(old)).isEqualTo(MessageStatus.EXPIRED);
         assertThat(status(waiting)).isEqualTo(MessageStatus.EXPIRED);
-        assertThat(connectors.get(conn).submits).isEmpty();
+        assertThat(connectors.get(conn).submitsSnapshot()).isEmpty();
     }
 
     @Test
@@ -428,9 +428,9 @@ class PipelineIT {
                 List.of(account(acct)));
         Message after = mt(acct, "3302", "after", ReportRequest.NONE);
         accept(e, after);
-        awaitTrue(() -> connectors.containsKey(c2) && connectors.get(c2).accepted.size() == 1);
-        assertThat(connectors.get(c2).accepted.get(0).id()).isEqualTo(after.id());
-        assertThat(connectors.get(c1).submits).isEmpty();
+        awaitTrue(() -> connectors.containsKey(c2) && connectors.get(c2).acceptedSnapshot().size() == 1);
+        assertThat(connectors.get(c2).acceptedSnapshot().get(0).id()).isEqualTo(after.id());
+        assertThat(connectors.get(c1).submitsSnapshot()).isEmpty();
     }
 
     @Test
@@ -576,21 +576,21 @@ class PipelineIT {
             all.add(m);
             accept(first, m);
         }
-        awaitTrue(() -> c.submits.size() == n);
+        awaitTrue(() -> c.submitsSnapshot().size() == n);
         first.drain(Duration.ofMillis(500));
         first.close();
-        List<Message> takenFirst = List.copyOf(c.accepted);
+        List<Message> takenFirst = List.copyOf(c.acceptedSnapshot());
         assertThat(takenFirst).hasSize(n / 2);
 
         connectors.remove(conn);
         engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         TestConnector again = connectors.get(conn);
-        awaitTrue(() -> again.accepted.size() == n / 2);
+        awaitTrue(() -> again.acceptedSnapshot().size() == n / 2);
         Set<Object> union = new HashSet<>();
         takenFirst.forEach(m -> union.add(m.id()));
-        again.accepted.forEach(m -> union.add(m.id()));
+        again.acceptedSnapshot().forEach(m -> union.add(m.id()));
         assertThat(union).hasSize(n);
-        assertThat(again.accepted).extracting(Message::id).doesNotContainAnyElementsOf(
+        assertThat(again.acceptedSnapshot()).extracting(Message::id).doesNotContainAnyElementsOf(
                 takenFirst.stream().map(Message::id).toList());
     }
 
@@ -612,14 +612,14 @@ class PipelineIT {
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
         Message stuck = all.get(25);
         // the batch holding m25 cannot finish: the router must not commit it
-        awaitTrue(() -> c.accepted.stream().anyMatch(m -> m.id().equals(stuck.id())));
+        awaitTrue(() -> c.acceptedSnapshot().stream().anyMatch(m -> m.id().equals(stuck.id())));
         assertThat(store.find(stuck.id())).isEmpty();
         first.crashRouter();
 
         store.hold = m -> false;
         engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
-        awaitTrue(() -> store.find(stuck.id()).isPresent() && c.accepted.size() == n);
-        assertThat(c.accepted).extracting(Message::id).doesNotHaveDuplicates()
+        awaitTrue(() -> store.find(stuck.id()).isPresent() && c.acceptedSnapshot().size() == n);
+        assertThat(c.acceptedSnapshot()).extracting(Message::id).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(all.stream().map(Message::id).toList());
         assertThat(all).allSatisfy(m -> assertThat(store.find(m.id())).isPresent());
     }
@@ -638,7 +638,7 @@ class PipelineIT {
         e.close();
         engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         TestConnector c = connectors.get(conn);
-        awaitTrue(() -> c.accepted.stream().map(Message::id).distinct().count() == n);
-        assertThat(c.accepted).extracting(Message::id).doesNotHaveDuplicates();
+        awaitTrue(() -> c.acceptedSnapshot().stream().map(Message::id).distinct().count() == n);
+        assertThat(c.acceptedSnapshot()).extracting(Message::id).doesNotHaveDuplicates();
     }
 }

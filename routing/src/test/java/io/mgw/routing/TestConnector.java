@@ -36,6 +36,20 @@ final class TestConnector implements OutboundConnector {
     private final AtomicInteger remoteIds = new AtomicInteger();
     volatile boolean closed;
 
+    /** A copy of {@link #accepted}, safe to iterate while submits complete on other threads. */
+    List<Message> acceptedSnapshot() {
+        synchronized (accepted) {
+            return List.copyOf(accepted);
+        }
+    }
+
+    /** A copy of {@link #submits}, safe to iterate while submits arrive on other threads. */
+    List<Message> submitsSnapshot() {
+        synchronized (submits) {
+            return List.copyOf(submits);
+        }
+    }
+
     TestConnector(String id) {
         this.id = id;
         this.behaviour = m -> CompletableFuture.supplyAsync(() -> accept(), LATER);

@@ -36,7 +36,8 @@ import java.util.function.IntSupplier;
  * ({@link #receiptSafe}), the de-facto text of SMPP 3.4 Appendix B
  * <pre>id:&lt;id&gt; sub:001 dlvrd:001 submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:DELIVRD err:000 text:&lt;20 chars&gt;</pre>
  * with the id as the account sees it, dates in UTC, and (3.4 and 5.0 binds) TLVs receipted_message_id, message_state
- * and, when err is not 0, network_error_code (type 3 = GSM, then the code in two octets).
+ * and, when err is not 0, network_error_code (type 3 = GSM, then the code in two octets). err in the text is at most
+ * 999 (larger codes are clamped there; network_error_code keeps the full code).
  *
  * <p><b>MO</b>: text in GSM 7-bit (unpacked, data_coding 0) when every character fits, else UCS-2 (0x08); binary as
  * received. A part of a longer message carries its concatenation UDH. Longer than 254 octets: one deliver_sm with
@@ -65,7 +66,18 @@ final class DeliverSmFactory {
         int dlvrd = r.status() == MessageStatus.DELIVERED ? Math.max(r.partsDelivered(), sub) : r.partsDelivered();
         return String.format("id:%s sub:%03d dlvrd:%03d submit date:%s done date:%s stat:%s err:%03d text:%s", id,
                 sub, Math.min(dlvrd, 999), SmppTime.formatReceipt(r.submittedAt()), SmppTime.formatReceipt(r.doneAt()),
-                r.status().receiptStat(), r.errorCode(), text);
+                r.status().receiptStat(), receiptErr(r.errorCode()), text);
+    }
+
+    /** Highest error code the receipt text's three-digit err field can show. */
+    static final int MAX_RECEIPT_ERR = 999;
+
+    /**
+     * The receipt text's err field is three digits: a code outside 0..999 is shown as 999 (clamped, so that it still
+     * reads as "an error", never as a different, smaller code). The full code travels in network_error_code.
+     */
+    static int receiptErr(int errorCode) {
+        return errorCode < 0 || errorCode > MAX_RECEIPT_ERR ? MAX_RECEIPT_ERR : errorCode;
     }
 
     /**

@@ -33,7 +33,9 @@ import java.util.Optional;
  *   <li>Destination: empty or not allowed for the account ({@link AccountConfig#mayReach}) is ESME_RINVDSTADR.</li>
  *   <li>priority_flag above 3 is ESME_RINVPRTFLG.</li>
  *   <li>registered_delivery bits 1-0: 0 none, 1 final, 2 failure only, 3 success only (5.0); bit 4 (0x10) adds
- *       intermediate notifications (SMPP 3.4 §5.2.17).</li>
+ *       intermediate notifications (SMPP 3.4 §5.2.17), honoured only together with bits 1-0 = 1 (0x11): with
+ *       failure-only, success-only or no final report the intermediate notifications are dropped, as
+ *       {@link ReportRequest} cannot express those combinations.</li>
  *   <li>schedule_delivery_time / validity_period: absolute or relative (SMPP 3.4 §7.1.1); unparsable is
  *       ESME_RINVSCHED / ESME_RINVEXPIRY; no validity means the account's default; a validity already past is
  *       ESME_RINVEXPIRY.</li>
@@ -138,7 +140,11 @@ final class SubmitMapper {
             case 3 -> ReportRequest.SUCCESS;
             default -> ReportRequest.NONE;
         };
-        return (registeredDelivery & 0x10) != 0 ? ReportRequest.INTERMEDIATE : base;
+        // Bits 1-0 decide which final reports go out. ReportRequest can only add intermediate notifications to "all
+        // final reports", so bit 4 counts only with bits 1-0 = 1 (0x11). With any other bits 1-0 (0x10 none, 0x12
+        // failure only, 0x13 success only) the intermediate notifications are dropped: sending a final report the
+        // client did not ask for would be worse than missing an intermediate one.
+        return base == ReportRequest.FINAL && (registeredDelivery & 0x10) != 0 ? ReportRequest.INTERMEDIATE : base;
     }
 
     /** The split an SMSC connector typically uses; only for counting segments against the account's rate. */

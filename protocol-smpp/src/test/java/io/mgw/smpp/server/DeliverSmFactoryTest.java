@@ -2,10 +2,14 @@ package io.mgw.smpp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mgw.core.model.Address;
 import io.mgw.core.model.DeliveryReport;
 import io.mgw.core.model.MessageId;
 import io.mgw.core.model.MessageStatus;
+import io.mgw.core.spi.ClientDelivery;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class DeliverSmFactoryTest {
@@ -26,6 +30,29 @@ class DeliverSmFactoryTest {
     void multipartFailureCountsParts() {
         assertThat(DeliverSmFactory.receiptText(report(MessageStatus.UNDELIVERABLE, 1, 2, 3), "x", ""))
                 .startsWith("id:x sub:003 dlvrd:002 ").contains("stat:UNDELIV err:001 text:");
+    }
+
+    @Test
+    void errorCodeAbove999IsClampedToThreeDigitsInTheText() {
+        assertThat(DeliverSmFactory.receiptText(report(MessageStatus.UNDELIVERABLE, 1234, 0, 1), "x", ""))
+                .contains(" err:999 text:");
+    }
+
+    @Test
+    void errorCode999IsShownAsIs() {
+        assertThat(DeliverSmFactory.receiptText(report(MessageStatus.UNDELIVERABLE, 999, 0, 1), "x", ""))
+                .contains(" err:999 text:");
+    }
+
+    @Test
+    void clampedErrorCodeKeepsItsFullValueInNetworkErrorCode() {
+        DeliveryReport r = report(MessageStatus.UNDELIVERABLE, 1234, 0, 1);
+        var delivery = new ClientDelivery.Report("acc", r, Address.msisdn("4915100000001"), Address.of("12345"), "");
+        byte[] pdu = DeliverSmFactory.build(delivery, ServerHarness.account("acc"), 0x34, () -> 7, () -> 1).getFirst();
+        String body = HexFormat.of().formatHex(pdu);
+        assertThat(body).contains(HexFormat.of().formatHex("err:999 ".getBytes(StandardCharsets.US_ASCII)));
+        // network_error_code TLV 0x0423, length 3, type 3 (GSM), code 1234 = 0x04D2
+        assertThat(body).contains("04230003" + "03" + "04d2");
     }
 
     @Test

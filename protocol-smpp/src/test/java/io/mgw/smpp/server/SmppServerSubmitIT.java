@@ -150,15 +150,6 @@ class SmppServerSubmitIT {
     }
 
     @Test
-    void registeredDeliveryBitsMapToReportRequests() {
-        assertThat(SubmitMapper.reportRequest(0)).isEqualTo(ReportRequest.NONE);
-        assertThat(SubmitMapper.reportRequest(1)).isEqualTo(ReportRequest.FINAL);
-        assertThat(SubmitMapper.reportRequest(2)).isEqualTo(ReportRequest.FAILURE);
-        assertThat(SubmitMapper.reportRequest(3)).isEqualTo(ReportRequest.SUCCESS);
-        assertThat(SubmitMapper.reportRequest(0x10)).isEqualTo(ReportRequest.INTERMEDIATE);
-    }
-
-    @Test
     void absoluteScheduleDeliveryTime() throws Exception {
         byte[] pdu = new PduWriter(SmppCommand.SUBMIT_SM, 0, c.nextSequence()).cString("").u8(0).u8(0).cString("1")
                 .u8(1).u8(1).cString("4915100000001").u8(0).u8(0).u8(1).cString("351231235959000+").cString("")
