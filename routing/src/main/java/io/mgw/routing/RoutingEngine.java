@@ -148,8 +148,9 @@ public final class RoutingEngine implements AutoCloseable {
         this.rules = new RouteRules(routes);
         this.producer = clients.producer("mgw-pipeline");
         this.ingress = new KafkaIngressSink(producer, meters, settings.ingressTimeout(), settings.ingressQueue());
-        this.receipts = new ReceiptProcessor(store, producer, this::accounts, () -> connectorConfigs.stream().map(ConnectorConfig::id).toList(),
-                meters, clock, settings.parkedRetryEvery(), settings.maxPark());
+        this.receipts = new ReceiptProcessor(store, producer, this::accounts,
+                () -> connectorConfigs.stream().map(ConnectorConfig::id).toList(), meters, clock,
+                settings.parkedRetryEvery(), settings.maxPark());
         this.dispatcher = new ClientDeliveryDispatcher(clients, store, meters, clock, settings.delivery());
     }
 

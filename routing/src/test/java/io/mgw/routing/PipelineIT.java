@@ -338,7 +338,7 @@ class PipelineIT {
         awaitTrue(() -> target.reports().size() >= 1);
         assertThat(target.reports().get(0).report().status()).isEqualTo(MessageStatus.DELETED);
         assertThat(meters.counter("gateway.egress.cancelled.skipped", "connector", conn).count()).isEqualTo(1);
-        assertThat(c.accepted).isEmpty();
+        assertThat(c.acceptedSnapshot()).isEmpty();
         assertThat(status(m)).isEqualTo(MessageStatus.DELETED);
     }
 
@@ -461,7 +461,7 @@ class PipelineIT {
         c.behaviour = m -> CompletableFuture.completedFuture(c.accept());
         hold.complete(c.accept());
         reload.join(60_000);
-        awaitTrue(() -> c.accepted.stream().anyMatch(m -> m.id().equals(during.id())));
+        awaitTrue(() -> c.acceptedSnapshot().stream().anyMatch(m -> m.id().equals(during.id())));
     }
 
     @Test
