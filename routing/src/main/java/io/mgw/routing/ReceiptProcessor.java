@@ -210,15 +210,23 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         return Sends.deliver(producer, Sends.report(m, report), c.messageId().toString());
     }
 
-    /** Retries parked receipts once; runs on the background task (package-private for tests). */
+    /** Most parked receipts looked at per connector and tick. */
+    static final int PARKED_PAGE = 500;
+
+    /**
+     * Retries parked receipts once; runs on the background task (package-private for tests). Per connector it looks
+     * at the {@value #PARKED_PAGE} oldest: correlated ones are applied and deleted, ones received more than
+     * {@code maxPark} ago are given up. When the page was full, the ones still waiting are parked again at the back
+     * (new park time, same payload), so the next tick reaches newer receipts instead of starving them behind old
+     * uncorrelated ones; their age is taken from the receipt's own receive time, so rotating never extends it.
+     */
     void retryParked() {
         try {
+            Instant cutoff = clock.instant().minus(maxPark);
             for (String connector : List.copyOf(connectorIds.get())) {
-                for (ParkedReceipt p : store.parkedReceipts(connector, 500)) {
-                    Optional<Correlation> c = store.findCorrelation(p.connector(), p.remoteId());
-                    if (c.isEmpty()) {
-                        continue;
-                    }
+                List<ParkedReceipt> page = store.parkedReceipts(connector, PARKED_PAGE);
+                boolean rotate = page.size() >= PARKED_PAGE;
+                for (ParkedReceipt p : page) {
                     SouthReceipt r;
                     try {
                         r = WireFormat.decodeReceipt(p.payload());
@@ -227,20 +235,26 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                         store.deleteParkedReceipt(p.parkId()).toCompletableFuture().get(30, TimeUnit.SECONDS);
                         continue;
                     }
-                    apply(r, c.get()).thenCompose(v -> store.deleteParkedReceipt(p.parkId()))
-                            .toCompletableFuture().get(30, TimeUnit.SECONDS);
-                    unparked.increment();
+                    Optional<Correlation> c = store.findCorrelation(p.connector(), p.remoteId());
+                    if (c.isPresent()) {
+                        apply(r, c.get()).thenCompose(v -> store.deleteParkedReceipt(p.parkId()))
+                                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                        unparked.increment();
+                    } else if (r.receivedAt().isBefore(cutoff)) {
+                        giveUp(p);
+                    } else if (rotate) {
+                        store.parkReceipt(new ParkedReceipt(0, p.connector(), p.remoteId(), p.payload(),
+                                clock.instant())).thenCompose(v -> store.deleteParkedReceipt(p.parkId()))
+                                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    }
                 }
             }
-            Instant cutoff = clock.instant().minus(maxPark);
-            for (ParkedReceipt p : store.parkedReceiptsBefore(cutoff, 500)) {
+            // receipts of connectors no longer configured
+            for (ParkedReceipt p : store.parkedReceiptsBefore(cutoff, PARKED_PAGE)) {
                 if (store.findCorrelation(p.connector(), p.remoteId()).isPresent()) {
                     continue;
                 }
-                log.warn("Giving up parked receipt {}/{} parked at {}: no correlation after {}", p.connector(),
-                        p.remoteId(), p.parkedAt(), maxPark);
-                store.deleteParkedReceipt(p.parkId()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-                parkedExpired.increment();
+                giveUp(p);
             }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
@@ -248,6 +262,13 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
             }
             log.warn("Retrying parked receipts: {}", e.toString());
         }
+    }
+
+    private void giveUp(ParkedReceipt p) throws Exception {
+        log.warn("Giving up parked receipt {}/{} parked at {}: no correlation after {}", p.connector(), p.remoteId(),
+                p.parkedAt(), maxPark);
+        store.deleteParkedReceipt(p.parkId()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        parkedExpired.increment();
     }
 
     @Override

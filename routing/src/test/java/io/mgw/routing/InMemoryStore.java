@@ -155,7 +155,10 @@ final class InMemoryStore implements Store {
 
     @Override
     public synchronized List<ParkedReceipt> parkedReceipts(String connector, int limit) {
-        return parked.values().stream().filter(p -> p.connector().equals(connector)).limit(limit).toList();
+        // oldest first, as the JDBC store: by park time, then park id
+        return parked.values().stream().filter(p -> p.connector().equals(connector))
+                .sorted(Comparator.comparing(ParkedReceipt::parkedAt).thenComparing(ParkedReceipt::parkId))
+                .limit(limit).toList();
     }
 
     @Override

@@ -154,4 +154,34 @@ class ReceiptProcessorTest {
                 .filteredOn(e -> e.type() == EventType.REPORT).hasSize(1);
         assertThat(meters.counter("gateway.receipt.duplicate").count()).isEqualTo(1);
     }
+
+    @Test
+    void newerParkedReceiptIsReachedBehindAFullPageOfUncorrelatedOnes() throws Exception {
+        for (int i = 0; i < ReceiptProcessor.PARKED_PAGE; i++) {
+            receipt("OLD-" + i, MessageStatus.DELIVERED);
+        }
+        now.set(now.get().plusSeconds(1));
+        Message m = recorded(ReportRequest.FINAL);
+        receipt("NEW", MessageStatus.DELIVERED);
+        store.putCorrelation("smsc", "NEW", m.id(), 1, 1);
+        receipts.retryParked();
+        receipts.retryParked();
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
+                r -> assertThat(r.report().messageId()).isEqualTo(m.id()));
+        assertThat(store.parkedCount()).isEqualTo(ReceiptProcessor.PARKED_PAGE);
+    }
+
+    @Test
+    void rotatedParkedReceiptsStillExpireByTheirReceiveTime() throws Exception {
+        for (int i = 0; i < ReceiptProcessor.PARKED_PAGE + 1; i++) {
+            receipt("OLD-" + i, MessageStatus.DELIVERED);
+        }
+        receipts.retryParked();
+        now.set(now.get().plus(Duration.ofMinutes(61)));
+        receipts.retryParked();
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isZero();
+        assertThat(meters.counter("gateway.receipt.parked.expired").count())
+                .isEqualTo(ReceiptProcessor.PARKED_PAGE + 1);
+    }
 }
