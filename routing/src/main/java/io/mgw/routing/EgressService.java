@@ -410,7 +410,17 @@ public final class EgressService implements AutoCloseable {
             finish(p);
             return;
         }
-        if (isCancelled(m)) {
+        boolean cancelled;
+        try {
+            cancelled = isCancelled(m);
+        } catch (RuntimeException e) {
+            // store unreadable: wait and try again rather than stop the egress or send a possibly cancelled message
+            log.warn("Egress {}: cancel check for {} failed, retrying: {}", config.id(), m.id(), e.toString());
+            p.attempts++;
+            block(s, p, now.plus(options.retryBackoff().delay(p.attempts)));
+            return;
+        }
+        if (cancelled) {
             cancelled(s, p);
             return;
         }
