@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * Correlates delivery receipts from the south with our messages (ARCHITECTURE.md §5, "DLR correlation").
  *
  * <p>Found: a final status is tallied per part ({@link Store#recordPartOutcome}); once every part has an outcome (at
- * once for a single part) a REPORT event with the overall status is recorded and, if the sender asked for it, a
- * {@code ClientDelivery.Report} is published to {@code gw.deliver.<account>}. Non-final statuses are recorded and
+ * once for a single part), if the sender asked for it, a {@code ClientDelivery.Report} is published to
+ * {@code gw.deliver.<account>}, and only after Kafka acknowledged it is the REPORT event with the overall status
+ * recorded. Non-final statuses are recorded and
  * forwarded only to senders that asked for intermediate reports.
  *
  * <p>A final receipt for a message that already has its final REPORT event (the peer resent it) is acknowledged
@@ -170,10 +171,13 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                                 .toCompletableFuture();
                     }
                     MessageStatus overall = tally.overall();
-                    return store.appendEvent(c.messageId(), new MessageEvent(clock.instant(), EventType.REPORT,
-                            overall, r.connector(), detail)).toCompletableFuture()
-                            .thenComposeAsync(v -> forwardIfWanted(r, c, overall, tally.delivered(), tally.parts()),
-                                    workers);
+                    // The report is durable in gw.deliver before the final REPORT event is written: the event is
+                    // what marks a later copy of this receipt as a duplicate, so writing it first would let a crash
+                    // between the two lose the client's report (seen in TwoNodeCrashIT). A crash after the forward
+                    // and before the event gives the client the report twice instead (at-least-once).
+                    return forwardIfWanted(r, c, overall, tally.delivered(), tally.parts())
+                            .thenComposeAsync(v -> store.appendEvent(c.messageId(), new MessageEvent(clock.instant(),
+                                    EventType.REPORT, overall, r.connector(), detail)).toCompletableFuture(), workers);
                 }, workers);
     }
 

@@ -144,6 +144,31 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void receiptRedeliveredAfterAFailedPublishIsStillReported() throws Exception {
+        MockProducer<String, byte[]> flaky =
+                new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+        try (ReceiptProcessor p = new ReceiptProcessor(store, flaky, () -> accounts, () -> List.of("smsc"), meters,
+                clock, Duration.ofHours(1), Duration.ofHours(1))) {
+            Message m = recorded(ReportRequest.FINAL);
+            store.putCorrelation("smsc", "F1", m.id(), 1, 1);
+            SouthReceipt r = new SouthReceipt("smsc", "F1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                    Optional.empty(), now.get());
+            var first = p.onReceipt(r).toCompletableFuture();
+            org.awaitility.Awaitility.await().until(() -> flaky.history().size() == 1);
+            flaky.errorNext(new RuntimeException("node died before the ack"));
+            assertThat(first).failsWithin(Duration.ofSeconds(5));
+            // the peer resends the receipt (our deliver_sm_resp was a temporary error): it is not a duplicate
+            var second = p.onReceipt(r).toCompletableFuture();
+            org.awaitility.Awaitility.await().until(() -> flaky.history().size() == 2);
+            flaky.completeNext();
+            second.get(5, TimeUnit.SECONDS);
+            assertThat(meters.counter("gateway.receipt.duplicate").count()).isZero();
+            assertThat(store.find(m.id()).orElseThrow().history()).filteredOn(e -> e.type() == EventType.REPORT)
+                    .singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(MessageStatus.DELIVERED));
+        }
+    }
+
+    @Test
     void duplicateFinalReceiptIsCountedAndNotReportedTwice() throws Exception {
         Message m = recorded(ReportRequest.FINAL);
         store.putCorrelation("smsc", "D1", m.id(), 1, 1);
