@@ -17,7 +17,7 @@ cpfile="$root/bench/target/smpp-load.classpath"
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$cpfile" ]; then
   # package also resolves the other modules' jars inside the reactor; build-classpath writes each module's
   # classpath to its own target/ (a relative file parameter resolves against the module directory)
-  ./mvnw -q -o -pl bench -am package dependency:build-classpath -DskipTests \
+  ./mvnw -q -pl bench -am package dependency:build-classpath -DskipTests \
       -Dmdep.outputFile=target/smpp-load.classpath -DincludeScope=runtime >&2
 fi
 jar=$(ls "$root"/bench/target/bench-*.jar | grep -v -e sources -e tests | head -n 1)
