@@ -176,19 +176,7 @@ final class ConfigNode {
     }
 
     int integer(String key, int def, int min, int max) {
-        ConfigNode c = child(key);
-        return c.scalar().map(v -> {
-            int i;
-            try {
-                i = Integer.parseInt(v.strip().replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw c.error("'" + v + "' (expected: an integer)");
-            }
-            if (i < min || i > max) {
-                throw c.error(i + " (expected: " + min + ".." + max + ")");
-            }
-            return i;
-        }).orElse(def);
+        return (int) longValue(key, def, min, max);
     }
 
     long longValue(String key, long def, long min, long max) {
