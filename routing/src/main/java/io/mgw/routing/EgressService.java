@@ -14,6 +14,7 @@ import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageStatus;
 import io.mgw.core.spi.OutboundConnector;
 import io.mgw.core.spi.SubmitOutcome;
+import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
@@ -33,6 +34,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -59,9 +61,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  poll ──▶ per partition: pending (offset order) ──▶ start if: partition not blocked, destination idle,
  *                                                      in-flight &lt; maxInFlight
- *  start: expired? EXPIRED │ store.isSubmitted? skip (duplicate) │ cancelled (cancel_sm)? skip, DELETED report
+ *  start: expired? EXPIRED │ submitted before (history)? skip (duplicate) │ cancelled? skip, DELETED report
  *         │ connector unavailable + failover? republish
- *         else connector.submit ──▶ Accepted      correlations, mark, SUBMITTED
+ *         else connector.submit ──▶ Accepted      correlations + mark + SUBMITTED (one store write)
  *                                    Throttled     block partition retryAfter, retry the same message first
  *                                    Temporary     failover if unavailable, else block with backoff and retry
  *                                    Permanent     REJECTED (UNDELIVERABLE) + report
@@ -403,24 +405,28 @@ public final class EgressService implements AutoCloseable {
             terminal(s, p, EventType.EXPIRED, MessageStatus.EXPIRED, 0, "validity ended before submit");
             return;
         }
-        if (store.isSubmitted(m.id(), config.id(), 1)) {
+        Optional<MessageRecord> rec;
+        boolean submittedBefore;
+        try {
+            rec = store.find(m.id());
+            // the message is usually recorded by now (the router writes it as it publishes here); if not, ask for
+            // the mark itself, which the store keeps even for an unrecorded message
+            submittedBefore = rec.isPresent() ? wasSubmitted(rec.get()) : store.isSubmitted(m.id(), config.id(), 1);
+        } catch (RuntimeException e) {
+            // store unreadable: wait and try again rather than stop the egress or send a duplicate or cancelled one
+            log.warn("Egress {}: store check for {} failed, retrying: {}", config.id(), m.id(), e.toString());
+            p.attempts++;
+            block(s, p, now.plus(options.retryBackoff().delay(p.attempts)));
+            return;
+        }
+        if (submittedBefore) {
             duplicates.increment();
             log.debug("Skipping {}: already submitted to {}", m.id(), config.id());
             release(s, p);
             finish(p);
             return;
         }
-        boolean cancelled;
-        try {
-            cancelled = isCancelled(m);
-        } catch (RuntimeException e) {
-            // store unreadable: wait and try again rather than stop the egress or send a possibly cancelled message
-            log.warn("Egress {}: cancel check for {} failed, retrying: {}", config.id(), m.id(), e.toString());
-            p.attempts++;
-            block(s, p, now.plus(options.retryBackoff().delay(p.attempts)));
-            return;
-        }
-        if (cancelled) {
+        if (rec.isPresent() && isCancelled(rec.get())) {
             cancelled(s, p);
             return;
         }
@@ -447,12 +453,21 @@ public final class EgressService implements AutoCloseable {
     }
 
     /**
-     * Whether the client cancelled the message (cancel_sm, SMPP 3.4 §4.9) before it was submitted: one indexed store
-     * read per message; a message the store does not know yet cannot have been cancelled.
+     * Whether the client cancelled the message (cancel_sm, SMPP 3.4 §4.9) before it was submitted; a message the
+     * store does not know yet cannot have been cancelled.
      */
-    private boolean isCancelled(Message m) {
-        return store.find(m.id()).map(r -> r.status() == MessageStatus.DELETED
-                || r.history().stream().anyMatch(e -> e.type() == EventType.CANCELLED)).orElse(false);
+    private static boolean isCancelled(MessageRecord r) {
+        return r.status() == MessageStatus.DELETED
+                || r.history().stream().anyMatch(e -> e.type() == EventType.CANCELLED);
+    }
+
+    /**
+     * Whether this connector already took the message (a redelivery after a crash or rebalance): its SUBMITTED or
+     * SUBMIT_UNKNOWN event, written by {@link Store#recordSubmission} together with the mark, is in the history.
+     */
+    private boolean wasSubmitted(MessageRecord r) {
+        return r.history().stream().anyMatch(e -> (e.type() == EventType.SUBMITTED
+                || e.type() == EventType.SUBMIT_UNKNOWN) && e.connector().equals(config.id()));
     }
 
     /** Skips a cancelled message: no submit, no new event (CANCELLED is recorded), a DELETED report if wanted. */
@@ -524,29 +539,19 @@ public final class EgressService implements AutoCloseable {
         }
     }
 
+    /** Correlations, the submitted mark and the SUBMITTED event: one store write. */
     private CompletableFuture<Void> accepted(Message m, List<String> remoteIds) {
-        int n = remoteIds.size();
-        List<CompletableFuture<Void>> writes = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            writes.add(store.putCorrelation(config.id(), remoteIds.get(i), m.id(), i + 1, n).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> store.markSubmitted(m.id(), config.id(), 1))
-                .thenCompose(v -> store.appendEvent(m.id(), event(EventType.SUBMITTED, MessageStatus.ENROUTE,
-                        "remote ids: " + String.join(",", remoteIds))));
+        return store.recordSubmission(m.id(), config.id(), remoteIds, remoteIds.size(),
+                event(EventType.SUBMITTED, MessageStatus.ENROUTE, "remote ids: " + String.join(",", remoteIds)))
+                .toCompletableFuture();
     }
 
     private CompletableFuture<Void> unknownOutcome(Message m, SubmitOutcome.Unknown u) {
         List<String> ids = u.acceptedRemoteIds();
         int n = Math.max(ids.size(), Math.max(1, segments(m)));
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            writes.add(store.putCorrelation(config.id(), ids.get(i), m.id(), i + 1, n).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> store.markSubmitted(m.id(), config.id(), 1))
-                .thenCompose(v -> store.appendEvent(m.id(), event(EventType.SUBMIT_UNKNOWN, MessageStatus.UNKNOWN,
-                        u.reason() + (ids.isEmpty() ? "" : "; remote ids: " + String.join(",", ids)))));
+        return store.recordSubmission(m.id(), config.id(), ids, n, event(EventType.SUBMIT_UNKNOWN,
+                MessageStatus.UNKNOWN, u.reason() + (ids.isEmpty() ? "" : "; remote ids: " + String.join(",", ids))))
+                .toCompletableFuture();
     }
 
     private int segments(Message m) {

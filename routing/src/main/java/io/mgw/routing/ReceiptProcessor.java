@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Correlates delivery receipts from the south with our messages (ARCHITECTURE.md §5, "DLR correlation").
  *
- * <p>Found: a final status is tallied per part ({@link Store#recordPartOutcome}); once every part has an outcome (at
- * once for a single part), if the sender asked for it, a {@code ClientDelivery.Report} is published to
+ * <p>Found: a final status of a multipart message is tallied per part ({@link Store#recordPartOutcome}); once every
+ * part has an outcome (at once for a single part, which writes no tally), if the sender asked for it, a {@code ClientDelivery.Report} is published to
  * {@code gw.deliver.<account>}, and only after Kafka acknowledged it is the REPORT event with the overall status
  * recorded. Non-final statuses are recorded and
  * forwarded only to senders that asked for intermediate reports.
@@ -151,20 +151,25 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         MessageStatus status = r.status();
         String detail = "part " + c.part() + "/" + c.parts() + " remote id " + r.remoteId()
                 + (r.errorCode() != 0 ? " error " + r.errorCode() : "");
+        // one read serves the duplicate check and the report (who sent it, what they asked for)
+        Optional<MessageRecord> rec = store.find(c.messageId());
         if (!status.isFinal()) {
             CompletableFuture<Void> w = store.appendEvent(c.messageId(),
                     new MessageEvent(clock.instant(), EventType.REPORT, status, r.connector(), detail))
                     .toCompletableFuture();
-            return w.thenComposeAsync(v -> forwardIfWanted(r, c, status, 0, c.parts()), workers);
+            return w.thenComposeAsync(v -> forwardIfWanted(r, c, rec, status, 0, c.parts()), workers);
         }
-        if (hasFinalReport(c)) {
+        if (hasFinalReport(rec)) {
             // a repeated final receipt (peers resend when our deliver_sm_resp was lost): acknowledge, record nothing
             duplicate.increment();
             log.debug("Duplicate final receipt {}/{} for {}", r.connector(), r.remoteId(), c.messageId());
             return CompletableFuture.completedFuture(null);
         }
-        return store.recordPartOutcome(c.messageId(), c.part(), c.parts(), status).toCompletableFuture()
-                .thenComposeAsync(tally -> {
+        // a single part is settled by its own receipt: no tally row to write (the final REPORT event is the record)
+        CompletableFuture<PartTally> tallied = c.parts() == 1
+                ? CompletableFuture.completedFuture(single(status))
+                : store.recordPartOutcome(c.messageId(), c.part(), c.parts(), status).toCompletableFuture();
+        return tallied.thenComposeAsync(tally -> {
                     if (!tally.complete()) {
                         return store.appendEvent(c.messageId(), new MessageEvent(clock.instant(), EventType.REPORT,
                                 MessageStatus.ENROUTE, r.connector(), detail + " " + status.receiptStat()))
@@ -175,22 +180,25 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                     // what marks a later copy of this receipt as a duplicate, so writing it first would let a crash
                     // between the two lose the client's report (seen in TwoNodeCrashIT). A crash after the forward
                     // and before the event gives the client the report twice instead (at-least-once).
-                    return forwardIfWanted(r, c, overall, tally.delivered(), tally.parts())
+                    return forwardIfWanted(r, c, rec, overall, tally.delivered(), tally.parts())
                             .thenComposeAsync(v -> store.appendEvent(c.messageId(), new MessageEvent(clock.instant(),
                                     EventType.REPORT, overall, r.connector(), detail)).toCompletableFuture(), workers);
                 }, workers);
     }
 
+    private static PartTally single(MessageStatus status) {
+        boolean delivered = status == MessageStatus.DELIVERED;
+        return new PartTally(1, delivered ? 1 : 0, delivered ? 0 : 1, status);
+    }
+
     /** Whether the message already has its final REPORT event (every part settled and reported). */
-    private boolean hasFinalReport(Correlation c) {
-        Optional<MessageRecord> rec = store.find(c.messageId());
+    private static boolean hasFinalReport(Optional<MessageRecord> rec) {
         return rec.isPresent() && rec.get().history().stream()
                 .anyMatch(e -> e.type() == EventType.REPORT && e.status().isFinal());
     }
 
-    private CompletableFuture<Void> forwardIfWanted(SouthReceipt r, Correlation c, MessageStatus status,
-            int delivered, int parts) {
-        Optional<MessageRecord> rec = store.find(c.messageId());
+    private CompletableFuture<Void> forwardIfWanted(SouthReceipt r, Correlation c, Optional<MessageRecord> rec,
+            MessageStatus status, int delivered, int parts) {
         if (rec.isEmpty()) {
             log.warn("Receipt for {} correlated but the message is not in the store", c.messageId());
             return CompletableFuture.completedFuture(null);

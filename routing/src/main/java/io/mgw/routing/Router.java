@@ -332,37 +332,40 @@ public final class Router implements AutoCloseable {
         return new MessageEvent(clock.instant(), type, status, connector, detail);
     }
 
+    /**
+     * Routes one MT message. The message is recorded with its ACCEPTED event and the routing decision (ROUTED, or
+     * the terminal event) in one store write.
+     */
     private CompletableFuture<Void> processMt(Message m) {
         Instant now = clock.instant();
-        CompletableFuture<Void> recorded =
-                store.recordMessage(m, event(EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "")).toCompletableFuture();
+        MessageEvent accepted = event(EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "");
         String dest = m.destination().value();
         String account = m.origin().account();
         if (now.isAfter(m.validUntil())) {
             expired.increment();
-            return finish(m, recorded, EventType.EXPIRED, MessageStatus.EXPIRED, "validity ended before routing");
+            return finish(m, accepted, EventType.EXPIRED, MessageStatus.EXPIRED, "validity ended before routing");
         }
         if (m.destinations().size() > 1) {
             // fan-out (one id per destination) is the accepting adapter's job; never drop the extra ones silently
             rejected.increment();
-            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED,
+            return finish(m, accepted, EventType.REJECTED, MessageStatus.REJECTED,
                     m.destinations().size() + " destinations in one message (expected: one; fan out before ingress)");
         }
         Optional<AccountConfig> acct = accounts.get().find(account);
         if (acct.isPresent() && !acct.get().mayReach(dest)) {
             rejected.increment();
-            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED,
+            return finish(m, accepted, EventType.REJECTED, MessageStatus.REJECTED,
                     "destination " + dest + " not allowed for account " + account);
         }
         Optional<RouteConfig> rule = rules.match(Direction.MT, dest, account, m.kind());
         if (rule.isEmpty()) {
             rejected.increment();
-            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED, "no route for destination " + dest);
+            return finish(m, accepted, EventType.REJECTED, MessageStatus.REJECTED, "no route for destination " + dest);
         }
         List<String> candidates = rule.get().connectors().stream().filter(connectors::exists).toList();
         if (candidates.isEmpty()) {
             rejected.increment();
-            return finish(m, recorded, EventType.REJECTED, MessageStatus.REJECTED,
+            return finish(m, accepted, EventType.REJECTED, MessageStatus.REJECTED,
                     "no configured connector for route " + rule.get().name());
         }
         int chosen = 0;
@@ -377,17 +380,18 @@ public final class Router implements AutoCloseable {
         Message out = m.withAttribute(ATTR_ROUTE, rule.get().name())
                 .withAttribute(ATTR_FAILOVER, String.join(",", failover));
         CompletableFuture<Void> sent = Sends.send(producer, Topics.out(connector), dest, WireFormat.encodeMessage(out));
-        CompletableFuture<Void> logged = recorded.thenCompose(v -> store.appendEvent(m.id(),
-                event(EventType.ROUTED, MessageStatus.ENROUTE, connector, "route " + rule.get().name())));
+        CompletableFuture<Void> logged = store.recordMessage(m, List.of(accepted,
+                event(EventType.ROUTED, MessageStatus.ENROUTE, connector, "route " + rule.get().name())))
+                .toCompletableFuture();
         routed.increment();
         return CompletableFuture.allOf(sent, logged);
     }
 
     /** Records a terminal event after the ACCEPTED one and sends the report if the sender wants it. */
-    private CompletableFuture<Void> finish(Message m, CompletableFuture<Void> recorded, EventType type,
+    private CompletableFuture<Void> finish(Message m, MessageEvent accepted, EventType type,
             MessageStatus status, String reason) {
         CompletableFuture<Void> logged =
-                recorded.thenCompose(v -> store.appendEvent(m.id(), event(type, status, "", reason)));
+                store.recordMessage(m, List.of(accepted, event(type, status, "", reason))).toCompletableFuture();
         if (!m.reportRequest().wants(status) || accounts.get().find(m.origin().account()).isEmpty()) {
             return logged;
         }
@@ -401,8 +405,7 @@ public final class Router implements AutoCloseable {
     }
 
     private CompletableFuture<Void> routeMo(Message m) {
-        CompletableFuture<Void> recorded =
-                store.recordMessage(m, event(EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "")).toCompletableFuture();
+        MessageEvent accepted = event(EventType.ACCEPTED, MessageStatus.ACCEPTED, "", "");
         String dest = m.destination().value();
         Optional<RouteConfig> rule = rules.match(Direction.MO, dest, m.origin().account(), m.kind());
         Optional<String> to = rule.flatMap(RouteConfig::deliverTo).filter(a -> accounts.get().find(a).isPresent());
@@ -410,13 +413,13 @@ public final class Router implements AutoCloseable {
             moUnroutable.increment();
             String reason = rule.isEmpty() ? "no MO route for destination " + dest
                     : "MO route " + rule.get().name() + " delivers to unknown account";
-            return recorded.thenCompose(v -> store.appendEvent(m.id(),
-                    event(EventType.REJECTED, MessageStatus.REJECTED, "", reason)));
+            return store.recordMessage(m, List.of(accepted,
+                    event(EventType.REJECTED, MessageStatus.REJECTED, "", reason))).toCompletableFuture();
         }
         CompletableFuture<Void> sent =
                 Sends.deliver(producer, new ClientDelivery.MobileOriginated(to.get(), m), m.source().value());
-        CompletableFuture<Void> logged = recorded.thenCompose(v -> store.appendEvent(m.id(),
-                event(EventType.ROUTED, MessageStatus.ENROUTE, "", "deliver to " + to.get())));
+        CompletableFuture<Void> logged = store.recordMessage(m, List.of(accepted,
+                event(EventType.ROUTED, MessageStatus.ENROUTE, "", "deliver to " + to.get()))).toCompletableFuture();
         moDelivered.increment();
         return CompletableFuture.allOf(sent, logged);
     }

@@ -13,6 +13,7 @@ import io.mgw.core.model.Direction;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageIdGenerator;
+import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageStatus;
 import io.mgw.core.model.Origin;
 import io.mgw.core.model.ReportRequest;
@@ -309,7 +310,10 @@ class PipelineIT {
         String conn = unique("smsc");
         RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         Message dup = mt(acct, "4911", "dup", ReportRequest.NONE);
-        store.markSubmitted(dup.id(), conn, 1);
+        // what an earlier owner of the partition wrote before it died, before committing the offset
+        store.recordSubmission(dup.id(), conn, List.of("earlier-1"), 1, new MessageEvent(CLOCK.instant(),
+                EventType.SUBMITTED, MessageStatus.ENROUTE, conn, "remote ids: earlier-1")).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         Message fresh = mt(acct, "4911", "fresh", ReportRequest.NONE);
         accept(e, dup);
         accept(e, fresh);

@@ -12,6 +12,7 @@ import io.mgw.store.WriteOp.Park;
 import io.mgw.store.WriteOp.PartOutcome;
 import io.mgw.store.WriteOp.PutCorrelation;
 import io.mgw.store.WriteOp.RecordMessage;
+import io.mgw.store.WriteOp.RecordSubmission;
 import io.mgw.store.WriteOp.SaveFragment;
 import io.mgw.store.WriteOp.Unpark;
 import java.sql.Connection;
@@ -143,6 +144,12 @@ final class BatchApplier implements AutoCloseable {
                 }
                 case MarkSubmitted m -> marks.add(m);
                 case PutCorrelation c -> correlations.add(c);
+                case RecordSubmission r -> {
+                    // its parts are written by their phases, all in this transaction; the op completes at commit
+                    correlations.addAll(r.correlations);
+                    messageOps.add(r.event);
+                    appends.add(r.event);
+                }
                 case PartOutcome p -> {
                     outcomes.add(p);
                     outcomeIds.add(p.id);
@@ -214,8 +221,10 @@ final class BatchApplier implements AutoCloseable {
             int n = 0;
             for (WriteOp<?> op : messageOps) {
                 if (op instanceof RecordMessage r && r.inserted) {
-                    addEvent(ps, r.message.id(), r.seq, r.first);
-                    n++;
+                    for (int i = 0; i < r.events.size(); i++) {
+                        addEvent(ps, r.message.id(), r.seqs[i], r.events.get(i));
+                        n++;
+                    }
                 } else if (op instanceof AppendEvent a) {
                     addEvent(ps, a.id, a.seq, a.event);
                     n++;

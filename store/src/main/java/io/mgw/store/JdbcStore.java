@@ -84,6 +84,8 @@ public final class JdbcStore implements Store {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
 
+    private static final String H2_OBJECT_CACHE = "h2.objectCache";
+
     /**
      * Options for H2, appended to an H2 URL that does not set MODE itself. MODE=PostgreSQL for our SQL;
      * WRITE_DELAY=0 so a commit is in the file before the write's stage completes (H2's default of 500 ms lost the
@@ -175,6 +177,12 @@ public final class JdbcStore implements Store {
         if (config.poolSize() < 2) {
             throw new IllegalArgumentException("store poolSize: " + config.poolSize() + " (expected: >= 2)");
         }
+        if (dialect == Dialect.H2 && System.getProperty(H2_OBJECT_CACHE) == null) {
+            // H2's shared cache of small values costs a hash and a lookup per column value written or read (5% of
+            // the node's CPU at 10k msg/s, bench/run-e2e-bench.sh); without it the values are short-lived garbage.
+            // Read when H2 first loads, so it only takes effect if no H2 database was opened before in this JVM.
+            System.setProperty(H2_OBJECT_CACHE, "false");
+        }
         WriteSettings settings = WriteSettings.defaults(config.type());
         int writers = Math.max(1, Math.min(settings.writers(), config.poolSize() - 1)); // leave one for reads
         settings = new WriteSettings(writers, settings.queueCapacity(), settings.maxBatch());
@@ -248,9 +256,59 @@ public final class JdbcStore implements Store {
 
     @Override
     public CompletionStage<Void> recordMessage(Message message, MessageEvent first) {
-        requireNonNull(message, "message");
         requireNonNull(first, "first");
-        return enqueue(new WriteOp.RecordMessage(message, first, nextEventSeq()));
+        return recordMessage(message, List.of(first));
+    }
+
+    /** {@inheritDoc} One write: the message row and its events commit together. */
+    @Override
+    public CompletionStage<Void> recordMessage(Message message, List<MessageEvent> events) {
+        requireNonNull(message, "message");
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("events: empty (expected: at least the first event)");
+        }
+        long[] seqs = new long[events.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = nextEventSeq();
+        }
+        return enqueue(new WriteOp.RecordMessage(message, events, seqs));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One write. No submitted_marks row is written: the event, stored with the connector, is the mark
+     * ({@link #isSubmitted} looks for a SUBMITTED or SUBMIT_UNKNOWN event of the connector), which saves a row and
+     * an index entry per message.
+     *
+     * @throws IllegalArgumentException if the event is not SUBMITTED or SUBMIT_UNKNOWN, its connector is not
+     *         {@code connector}, or {@code parts} is smaller than the number of remote ids
+     */
+    @Override
+    public CompletionStage<Void> recordSubmission(MessageId id, String connector, List<String> remoteIds, int parts,
+            MessageEvent event) {
+        requireNonNull(id, "id");
+        requireNonNull(connector, "connector");
+        requireNonNull(event, "event");
+        if (event.type() != EventType.SUBMITTED && event.type() != EventType.SUBMIT_UNKNOWN) {
+            throw new IllegalArgumentException("event: " + event.type() + " (expected: SUBMITTED or SUBMIT_UNKNOWN)");
+        }
+        if (!event.connector().equals(connector)) {
+            throw new IllegalArgumentException("event connector: " + event.connector() + " (expected: " + connector
+                    + ")");
+        }
+        if (parts < Math.max(1, remoteIds.size())) {
+            throw new IllegalArgumentException("parts: " + parts + " (expected: >= " + Math.max(1, remoteIds.size())
+                    + ")");
+        }
+        Instant now = clock.instant();
+        List<WriteOp.PutCorrelation> correlations = new ArrayList<>(remoteIds.size());
+        for (int i = 0; i < remoteIds.size(); i++) {
+            correlations.add(new WriteOp.PutCorrelation(connector, requireNonNull(remoteIds.get(i), "remoteId"), id,
+                    i + 1, parts, now));
+        }
+        return enqueue(new WriteOp.RecordSubmission(id, correlations,
+                new WriteOp.AppendEvent(id, event, nextEventSeq())));
     }
 
     @Override
@@ -362,6 +420,10 @@ public final class JdbcStore implements Store {
             + " FROM message_events WHERE id_hi = ? AND id_lo = ? ORDER BY event_at, seq";
     private static final String SELECT_MARK = "SELECT 1 FROM submitted_marks"
             + " WHERE id_hi = ? AND id_lo = ? AND connector = ? AND part = ?";
+    /** Part 1 is also marked by a submission event of the connector ({@link #recordSubmission}). */
+    private static final String SELECT_MARK_OR_SUBMISSION = SELECT_MARK
+            + " UNION ALL SELECT 1 FROM message_events WHERE id_hi = ? AND id_lo = ? AND connector = ?"
+            + " AND event_type IN ('SUBMITTED', 'SUBMIT_UNKNOWN')";
     private static final String SELECT_CORRELATION = "SELECT id_hi, id_lo, part, parts, created_at"
             + " FROM correlations WHERE connector = ? AND remote_id = ?";
     private static final String SELECT_PARKED = "SELECT park_id, connector, remote_id, payload, parked_at"
@@ -409,11 +471,17 @@ public final class JdbcStore implements Store {
     public boolean isSubmitted(MessageId id, String connector, int part) {
         requireNonNull(id, "id");
         requireNonNull(connector, "connector");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_MARK)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(part == 1 ? SELECT_MARK_OR_SUBMISSION : SELECT_MARK)) {
             ps.setLong(1, id.hi());
             ps.setLong(2, id.lo());
             ps.setString(3, connector);
             ps.setInt(4, part);
+            if (part == 1) {
+                ps.setLong(5, id.hi());
+                ps.setLong(6, id.lo());
+                ps.setString(7, connector);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

@@ -8,6 +8,7 @@ import io.mgw.core.store.Fragment;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,14 +29,15 @@ abstract sealed class WriteOp<T> {
 
     static final class RecordMessage extends WriteOp<Void> {
         final Message message;
-        final MessageEvent first;
-        final long seq;
+        /** The message's first events, in order, with their arrival sequence numbers. */
+        final List<MessageEvent> events;
+        final long[] seqs;
         boolean inserted;
 
-        RecordMessage(Message message, MessageEvent first, long seq) {
+        RecordMessage(Message message, List<MessageEvent> events, long[] seqs) {
             this.message = message;
-            this.first = first;
-            this.seq = seq;
+            this.events = List.copyOf(events);
+            this.seqs = seqs;
         }
 
         @Override
@@ -98,6 +100,27 @@ abstract sealed class WriteOp<T> {
         @Override
         int shardKey() {
             return 31 * connector.hashCode() + remoteId.hashCode();
+        }
+    }
+
+    /**
+     * Correlations plus the SUBMITTED (or SUBMIT_UNKNOWN) event of one submit, applied as their own parts; the event
+     * doubles as the submitted mark (see {@code JdbcStore#isSubmitted}).
+     */
+    static final class RecordSubmission extends WriteOp<Void> {
+        final MessageId id;
+        final List<PutCorrelation> correlations;
+        final AppendEvent event;
+
+        RecordSubmission(MessageId id, List<PutCorrelation> correlations, AppendEvent event) {
+            this.id = id;
+            this.correlations = List.copyOf(correlations);
+            this.event = event;
+        }
+
+        @Override
+        int shardKey() {
+            return id.hashCode();
         }
     }
 

@@ -198,6 +198,38 @@ abstract class StoreContract {
     }
 
     @Test
+    void recordMessageWithSeveralEventsKeepsThemInOrder() {
+        MessageId id = ids.next();
+        MessageEvent routed = new MessageEvent(now.get(), EventType.ROUTED, MessageStatus.ENROUTE, "smsc-a",
+                "route all");
+
+        join(store.recordMessage(message(id, "hello"), List.of(accepted(), routed)));
+
+        MessageRecord r = found(id);
+        assertThat(r.history()).extracting(MessageEvent::type).containsExactly(EventType.ACCEPTED, EventType.ROUTED);
+        assertThat(r.status()).isEqualTo(MessageStatus.ENROUTE);
+    }
+
+    @Test
+    void recordMessageWithSeveralEventsIsIdempotent() {
+        MessageId id = ids.next();
+        MessageEvent routed = new MessageEvent(now.get(), EventType.ROUTED, MessageStatus.ENROUTE, "smsc-a", "");
+        join(store.recordMessage(message(id, "first"), List.of(accepted(), routed)));
+
+        join(store.recordMessage(message(id, "again"), List.of(accepted(), routed)));
+
+        MessageRecord r = found(id);
+        assertThat(r.textPreview()).isEqualTo("first");
+        assertThat(r.history()).hasSize(2);
+    }
+
+    @Test
+    void recordMessageNeedsAnEvent() {
+        Message m = message(ids.next(), "x");
+        assertThatThrownBy(() -> store.recordMessage(m, List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void appendEventSetsStatusAndGrowsHistory() {
         MessageId id = recorded();
         MessageEvent submitted = new MessageEvent(T0.plusSeconds(1), EventType.SUBMITTED, MessageStatus.ENROUTE,
@@ -370,6 +402,51 @@ abstract class StoreContract {
         }
 
         assertThat(marks.stream().map(StoreContract::join)).containsExactly(true, false, false, false, false);
+    }
+
+    @Test
+    void recordSubmissionCorrelatesMarksAndLogsInOneWrite() {
+        MessageId id = recorded();
+        now.set(T0.plusSeconds(3));
+        MessageEvent submitted = new MessageEvent(now.get(), EventType.SUBMITTED, MessageStatus.ENROUTE, "smsc-a",
+                "remote ids: A1,A2");
+
+        join(store.recordSubmission(id, "smsc-a", List.of("A1", "A2"), 2, submitted));
+
+        assertThat(store.findCorrelation("smsc-a", "A1")).contains(new Correlation("smsc-a", "A1", id, 1, 2,
+                T0.plusSeconds(3)));
+        assertThat(store.findCorrelation("smsc-a", "A2")).contains(new Correlation("smsc-a", "A2", id, 2, 2,
+                T0.plusSeconds(3)));
+        assertThat(store.isSubmitted(id, "smsc-a", 1)).isTrue();
+        assertThat(store.isSubmitted(id, "smsc-b", 1)).isFalse();
+        MessageRecord r = found(id);
+        assertThat(r.status()).isEqualTo(MessageStatus.ENROUTE);
+        assertThat(r.history()).extracting(MessageEvent::type).containsExactly(EventType.ACCEPTED,
+                EventType.SUBMITTED);
+    }
+
+    @Test
+    void anUnknownOutcomeWithoutRemoteIdsStillMarksSubmitted() {
+        MessageId id = recorded();
+        MessageEvent unknown = new MessageEvent(now.get(), EventType.SUBMIT_UNKNOWN, MessageStatus.UNKNOWN,
+                "smsc-a", "response timeout");
+
+        join(store.recordSubmission(id, "smsc-a", List.of(), 1, unknown));
+
+        assertThat(store.isSubmitted(id, "smsc-a", 1)).isTrue();
+        assertThat(found(id).status()).isEqualTo(MessageStatus.UNKNOWN);
+    }
+
+    @Test
+    void recordSubmissionWithoutRecordedMessageStillMarks() {
+        MessageId id = ids.next();
+        MessageEvent submitted = new MessageEvent(now.get(), EventType.SUBMITTED, MessageStatus.ENROUTE, "smsc-a",
+                "");
+
+        join(store.recordSubmission(id, "smsc-a", List.of("R9"), 1, submitted));
+
+        assertThat(store.isSubmitted(id, "smsc-a", 1)).isTrue();
+        assertThat(store.findCorrelation("smsc-a", "R9")).map(Correlation::messageId).contains(id);
     }
 
     // ---- DLR correlation ----

@@ -7,6 +7,7 @@ import io.mgw.core.model.MessageStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -32,6 +33,25 @@ public interface Store extends AutoCloseable {
     CompletionStage<Void> recordMessage(Message message, MessageEvent first);
 
     /**
+     * Records a newly accepted message with its first events, in order (for example ACCEPTED then ROUTED), as one
+     * write. Idempotent like {@link #recordMessage(Message, MessageEvent)}: if the message is already recorded,
+     * nothing is written. The default writes the first event with the message and appends the others after it;
+     * implementations that can should write all in one transaction.
+     *
+     * @throws IllegalArgumentException if {@code events} is empty
+     */
+    default CompletionStage<Void> recordMessage(Message message, List<MessageEvent> events) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("events: empty (expected: at least the first event)");
+        }
+        CompletionStage<Void> done = recordMessage(message, events.get(0));
+        for (MessageEvent e : events.subList(1, events.size())) {
+            done = done.thenCompose(v -> appendEvent(message.id(), e));
+        }
+        return done;
+    }
+
+    /**
      * Appends an event to a message's history and sets its current status to {@code event.status()} — unless the
      * current status is already final and the event's is not (a late ENROUTE never undoes DELIVERED). Completes
      * normally even if the message is unknown (the event is kept and shows once the message is recorded).
@@ -55,6 +75,29 @@ public interface Store extends AutoCloseable {
      * between the two can duplicate (counted) but never lose.
      */
     boolean isSubmitted(MessageId id, String connector, int part);
+
+    /**
+     * Records what a peer accepted (or may have accepted) from us, as one write: a correlation per remote id (part
+     * i+1 of {@code parts} for {@code remoteIds.get(i)}), part 1 of the message marked submitted to
+     * {@code connector} (so {@link #isSubmitted} answers true), and {@code event} appended to the history. An egress
+     * calls this once per submit instead of {@link #putCorrelation}, {@link #markSubmitted} and
+     * {@link #appendEvent} one after the other; implementations that can should write it all in one transaction
+     * (the JDBC store does, and keeps the mark in the event itself).
+     *
+     * @param remoteIds the peer's ids, already normalised; may be empty (an unknown outcome with no id)
+     * @param parts     parts the message went out as (at least {@code remoteIds.size()})
+     */
+    default CompletionStage<Void> recordSubmission(MessageId id, String connector, List<String> remoteIds,
+            int parts, MessageEvent event) {
+        CompletionStage<Void> done = CompletableFuture.completedFuture(null);
+        for (int i = 0; i < remoteIds.size(); i++) {
+            int part = i + 1;
+            String remoteId = remoteIds.get(i);
+            done = done.thenCompose(v -> putCorrelation(connector, remoteId, id, part, parts));
+        }
+        return done.thenCompose(v -> markSubmitted(id, connector, 1))
+                .thenCompose(first -> appendEvent(id, event));
+    }
 
     // ---- DLR correlation ----
 
