@@ -86,14 +86,19 @@ public final class JdbcStore implements Store {
 
     private static final String H2_OBJECT_CACHE = "h2.objectCache";
 
+    /** Read sessions kept open when the caller owns the data source (its pool size is unknown here). */
+    private static final int DEFAULT_READ_SESSIONS = 4;
+
     /**
      * Options for H2, appended to an H2 URL that does not set MODE itself. MODE=PostgreSQL for our SQL;
      * WRITE_DELAY=0 so a commit is in the file before the write's stage completes (H2's default of 500 ms lost the
      * last commits when the process was killed, tried here); a 64 MB page cache (the default 16 MB made the writer
-     * re-read index pages).
+     * re-read index pages); 64 prepared queries kept per session (with the default 8, the store's dozen queries
+     * evicted each other on the pooled connections, and every read was parsed and planned again: a fifth of the
+     * egress thread's time in bench/run-e2e-bench.sh).
      */
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-            + ";WRITE_DELAY=0;CACHE_SIZE=65536";
+            + ";WRITE_DELAY=0;CACHE_SIZE=65536;QUERY_CACHE_SIZE=64";
 
     /**
      * How writes are queued and batched.
@@ -118,9 +123,12 @@ public final class JdbcStore implements Store {
             }
         }
 
-        /** 1 writer for H2, 2 for PostgreSQL; 50,000 queued writes (about 5 s at the target rate); 1,000 per batch. */
+        /**
+         * 1 writer for H2, 2 for PostgreSQL; 50,000 queued writes (about 5 s at the target rate); 4,000 per batch
+         * (larger batches rewrite fewer H2 pages per write: 1,000 gave 20% fewer receipts in the end-to-end bench).
+         */
         public static WriteSettings defaults(String dialect) {
-            return new WriteSettings(Dialect.of(dialect) == Dialect.H2 ? 1 : 2, 50_000, 1_000);
+            return new WriteSettings(Dialect.of(dialect) == Dialect.H2 ? 1 : 2, 50_000, 4_000);
         }
     }
 
@@ -128,13 +136,14 @@ public final class JdbcStore implements Store {
     private final HikariDataSource ownedPool;
     private final InstantSource clock;
     private final GroupCommitWriter[] writers;
+    private final ReadSessions reads;
     private final ExecutorService completer;
     private final Counter rejected;
     private final AtomicLong eventSeq = new AtomicLong();
     private volatile boolean closed;
 
     private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, MeterRegistry meters,
-            InstantSource clock, WriteSettings settings) {
+            InstantSource clock, WriteSettings settings, int readSessions) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.clock = clock;
@@ -149,6 +158,7 @@ public final class JdbcStore implements Store {
         this.rejected = Counter.builder("gateway.store.write.rejected")
                 .description("store writes refused: queue full or store closed").register(meters);
         this.writers = new GroupCommitWriter[settings.writers()];
+        this.reads = new ReadSessions(dataSource, readSessions);
         int perWriter = settings.queueCapacity() / settings.writers();
         for (int i = 0; i < writers.length; i++) {
             writers[i] = new GroupCommitWriter("mgw-store-writer-" + i, dataSource, perWriter,
@@ -197,7 +207,9 @@ public final class JdbcStore implements Store {
         HikariDataSource pool = new HikariDataSource(hc);
         try {
             migrate(pool);
-            return new JdbcStore(pool, pool, meters, clock, settings);
+            // the writers hold one connection each; keep two for the occasional reads, purge and health checks
+            int readSessions = Math.max(1, config.poolSize() - writers - 2);
+            return new JdbcStore(pool, pool, meters, clock, settings, readSessions);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -223,7 +235,7 @@ public final class JdbcStore implements Store {
         requireNonNull(settings, "settings");
         Dialect.of(dialect); // validates the name
         migrate(dataSource);
-        return new JdbcStore(dataSource, null, meters, clock, settings);
+        return new JdbcStore(dataSource, null, meters, clock, settings, DEFAULT_READ_SESSIONS);
     }
 
     static String jdbcUrl(StoreConfig config, Path dataDir, Dialect dialect) {
@@ -438,9 +450,17 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<MessageRecord> find(MessageId id) {
         requireNonNull(id, "id");
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement message = c.prepareStatement(SELECT_MESSAGE);
-                PreparedStatement events = c.prepareStatement(SELECT_HISTORY)) {
+        try {
+            return reads.read(session -> find(session, id));
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    private static Optional<MessageRecord> find(ReadSessions.Session session, MessageId id) throws SQLException {
+        PreparedStatement message = session.prepare(SELECT_MESSAGE);
+        PreparedStatement events = session.prepare(SELECT_HISTORY);
+        {
             message.setLong(1, id.hi());
             message.setLong(2, id.lo());
             try (ResultSet rs = message.executeQuery()) {
@@ -462,8 +482,6 @@ public final class JdbcStore implements Store {
                         rs.getInt(10), rs.getString(11), rs.getString(12), Sql.getInstant(rs, 13),
                         Sql.getInstant(rs, 14), status.status(), status.updatedAt(), status.errorCode(), history));
             }
-        } catch (SQLException e) {
-            throw readFailed(e);
         }
     }
 
@@ -471,8 +489,17 @@ public final class JdbcStore implements Store {
     public boolean isSubmitted(MessageId id, String connector, int part) {
         requireNonNull(id, "id");
         requireNonNull(connector, "connector");
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(part == 1 ? SELECT_MARK_OR_SUBMISSION : SELECT_MARK)) {
+        try {
+            return reads.read(session -> isSubmitted(session, id, connector, part));
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    private static boolean isSubmitted(ReadSessions.Session session, MessageId id, String connector, int part)
+            throws SQLException {
+        PreparedStatement ps = session.prepare(part == 1 ? SELECT_MARK_OR_SUBMISSION : SELECT_MARK);
+        {
             ps.setLong(1, id.hi());
             ps.setLong(2, id.lo());
             ps.setString(3, connector);
@@ -485,8 +512,6 @@ public final class JdbcStore implements Store {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
-        } catch (SQLException e) {
-            throw readFailed(e);
         }
     }
 
@@ -494,17 +519,20 @@ public final class JdbcStore implements Store {
     public Optional<Correlation> findCorrelation(String connector, String remoteId) {
         requireNonNull(connector, "connector");
         requireNonNull(remoteId, "remoteId");
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(SELECT_CORRELATION)) {
-            ps.setString(1, connector);
-            ps.setString(2, remoteId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+        try {
+            return reads.read(session -> {
+                PreparedStatement ps = session.prepare(SELECT_CORRELATION);
+                ps.setString(1, connector);
+                ps.setString(2, remoteId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new Correlation(connector, remoteId,
+                            new MessageId(rs.getLong(1), rs.getLong(2)), rs.getInt(3), rs.getInt(4),
+                            Sql.getInstant(rs, 5)));
                 }
-                return Optional.of(new Correlation(connector, remoteId, new MessageId(rs.getLong(1), rs.getLong(2)),
-                        rs.getInt(3), rs.getInt(4), Sql.getInstant(rs, 5)));
-            }
+            });
         } catch (SQLException e) {
             throw readFailed(e);
         }
@@ -670,6 +698,7 @@ public final class JdbcStore implements Store {
                 op.future.completeExceptionally(new TemporaryFailureException("store: closed"));
             }
         }
+        reads.close();
         completer.shutdown();
         try {
             if (!completer.awaitTermination(10, TimeUnit.SECONDS)) {
