@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,8 +42,8 @@ final class BatchApplier implements AutoCloseable {
 
     static final String INSERT_MESSAGE = "INSERT INTO messages (id_hi, id_lo, account, protocol, kind, direction,"
             + " source, source_ton, source_npi, destination, dest_ton, dest_npi, text_preview, report_request,"
-            + " received_at, valid_until)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+            + " received_at, valid_until, first_events)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     static final String INSERT_EVENT = "INSERT INTO message_events (id_hi, id_lo, seq, event_at, event_type,"
             + " status, connector, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     static final String INSERT_MARK = "INSERT INTO submitted_marks (id_hi, id_lo, connector, part)"
@@ -208,6 +209,17 @@ final class BatchApplier implements AutoCloseable {
                 ps.setString(14, m.reportRequest().name());
                 Sql.setInstant(ps, 15, m.receivedAt());
                 Sql.setInstant(ps, 16, m.validUntil());
+                List<InlineEvents.Sequenced> inline = new ArrayList<>(r.events.size());
+                for (int i = 0; i < r.events.size(); i++) {
+                    if (!r.events.get(i).status().isFinal()) {
+                        inline.add(new InlineEvents.Sequenced(r.seqs[i], r.events.get(i)));
+                    }
+                }
+                if (inline.isEmpty()) {
+                    ps.setNull(17, Types.BINARY);
+                } else {
+                    ps.setBytes(17, InlineEvents.encode(inline));
+                }
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
@@ -221,9 +233,12 @@ final class BatchApplier implements AutoCloseable {
             int n = 0;
             for (WriteOp<?> op : messageOps) {
                 if (op instanceof RecordMessage r && r.inserted) {
+                    // the non-final ones went into the message row (first_events)
                     for (int i = 0; i < r.events.size(); i++) {
-                        addEvent(ps, r.message.id(), r.seqs[i], r.events.get(i));
-                        n++;
+                        if (r.events.get(i).status().isFinal()) {
+                            addEvent(ps, r.message.id(), r.seqs[i], r.events.get(i));
+                            n++;
+                        }
                     }
                 } else if (op instanceof AppendEvent a) {
                     addEvent(ps, a.id, a.seq, a.event);

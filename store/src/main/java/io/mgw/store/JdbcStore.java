@@ -426,9 +426,9 @@ public final class JdbcStore implements Store {
     // ---- reads ----
 
     private static final String SELECT_MESSAGE = "SELECT account, protocol, kind, direction, source, source_ton,"
-            + " source_npi, destination, dest_ton, dest_npi, text_preview, report_request, received_at, valid_until"
-            + " FROM messages WHERE id_hi = ? AND id_lo = ?";
-    private static final String SELECT_HISTORY = "SELECT event_at, event_type, status, connector, detail"
+            + " source_npi, destination, dest_ton, dest_npi, text_preview, report_request, received_at, valid_until,"
+            + " first_events FROM messages WHERE id_hi = ? AND id_lo = ?";
+    private static final String SELECT_HISTORY = "SELECT event_at, event_type, status, connector, detail, seq"
             + " FROM message_events WHERE id_hi = ? AND id_lo = ? ORDER BY event_at, seq";
     private static final String SELECT_MARK = "SELECT 1 FROM submitted_marks"
             + " WHERE id_hi = ? AND id_lo = ? AND connector = ? AND part = ?";
@@ -469,12 +469,18 @@ public final class JdbcStore implements Store {
                 }
                 events.setLong(1, id.hi());
                 events.setLong(2, id.lo());
-                List<MessageEvent> history = new ArrayList<>();
+                List<InlineEvents.Sequenced> all = new ArrayList<>(InlineEvents.decode(rs.getBytes(15)));
                 try (ResultSet e = events.executeQuery()) {
                     while (e.next()) {
-                        history.add(new MessageEvent(Sql.getInstant(e, 1), EventType.valueOf(e.getString(2)),
-                                MessageStatus.valueOf(e.getString(3)), e.getString(4), e.getString(5)));
+                        all.add(new InlineEvents.Sequenced(e.getLong(6), new MessageEvent(Sql.getInstant(e, 1),
+                                EventType.valueOf(e.getString(2)), MessageStatus.valueOf(e.getString(3)),
+                                e.getString(4), e.getString(5))));
                     }
+                }
+                all.sort(InlineEvents.Sequenced.HISTORY_ORDER);
+                List<MessageEvent> history = new ArrayList<>(all.size());
+                for (InlineEvents.Sequenced x : all) {
+                    history.add(x.event());
                 }
                 StatusFold status = StatusFold.of(history);
                 return Optional.of(new MessageRecord(id, rs.getString(1), rs.getString(2), rs.getString(3),
