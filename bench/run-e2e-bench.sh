@@ -36,7 +36,7 @@ curl -sf -o /dev/null http://127.0.0.1:8080/health/ready || { echo "node not rea
 
 # sample the node's heap once a second while the load runs
 ( peak=0; while kill -0 "$node" 2>/dev/null; do
-    used=$(curl -s http://127.0.0.1:8080/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$2} END {printf "%d", s}')
+    used=$(curl -s http://127.0.0.1:8080/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.0f", s}')
     [ -n "$used" ] && [ "$used" -gt "$peak" ] && peak=$used && echo "$peak" > "$out/e2e-heap-peak"
     sleep 1
   done ) &
