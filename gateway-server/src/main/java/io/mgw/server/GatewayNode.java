@@ -11,6 +11,7 @@ import io.mgw.core.config.GatewayConfig;
 import io.mgw.core.model.MessageIdGenerator;
 import io.mgw.core.spi.AdapterContext;
 import io.mgw.core.spi.OutboundConnector;
+import io.mgw.routing.ExpirySweeper;
 import io.mgw.routing.RoutingEngine;
 import io.mgw.routing.kafka.EmbeddedKafka;
 import io.mgw.core.config.SimulatorConfig;
@@ -118,8 +119,13 @@ public final class GatewayNode implements AutoCloseable {
 
         MessageIdGenerator ids = new MessageIdGenerator(config.node().siteId(), config.node().nodeId(), clock);
         AtomicReference<AdapterContext> ctxRef = new AtomicReference<>();
+        // the expiry sweeper settles first the messages whose ids this node made; purge keeps store.retentionDays
+        ExpirySweeper.Options sweeper = ExpirySweeper.Options.defaults()
+                .withOwner(config.node().siteId(), config.node().nodeId())
+                .withRetention(Duration.ofDays(config.store().retentionDays()));
         routing = new RoutingEngine(config.kafka(), bootstrap, config.routes(), config.connectors(),
-                config.accounts(), store, meters, clock, cc -> connector(cc, ctxRef.get()));
+                config.accounts(), store, meters, clock, cc -> connector(cc, ctxRef.get()),
+                RoutingEngine.Settings.defaults().withSweeper(sweeper));
         AdapterContext ctx = new AdapterContext(config.node().name(), ids, routing.ingressSink(),
                 routing.receiptSink(), routing.deliveryRegistry(), store, routing::accounts, meters, clock);
         ctxRef.set(ctx);

@@ -10,7 +10,9 @@ import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnsettledMessage;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,6 +134,21 @@ final class InMemoryStore implements Store {
     @Override
     public List<String> expiredFragmentKeys(Instant now, int limit) {
         throw unused();
+    }
+
+    @Override
+    public List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
+        }
+        return records.values().stream()
+                .filter(r -> "MT".equals(r.direction()))
+                .filter(r -> !r.validUntil().isBefore(validFrom) && r.validUntil().isBefore(validBefore))
+                .filter(r -> r.history().stream().noneMatch(e -> e.status().isFinal()))
+                .sorted(Comparator.comparing(MessageRecord::validUntil).thenComparing(MessageRecord::id))
+                .limit(limit)
+                .map(r -> new UnsettledMessage(r.id(), r.validUntil()))
+                .toList();
     }
 
     @Override

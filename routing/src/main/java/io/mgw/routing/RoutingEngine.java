@@ -41,13 +41,14 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: construct (nothing runs; {@link #ingressSink()}, {@link #receiptSink()} and
  * {@link #deliveryRegistry()} are usable at once, so the connector factory can hand them to connectors), then
  * {@link #start()}: creates the topics, builds and starts every connector through the factory, starts one egress
- * consumer per connector and the router. {@link #reload} swaps rules, accounts and connectors without a restart.
- * {@link #drain} stops consuming, finishes what is in flight, commits and leaves the groups; {@link #close} also closes
+ * consumer per connector, the router and the expiry sweeper. {@link #reload} swaps rules, accounts and connectors
+ * without a restart. {@link #drain} stops the sweeper and consuming, finishes what is in flight, commits and leaves the groups; {@link #close} also closes
  * connectors and the producer. The store and the embedded broker belong to the caller and are not closed.
  *
  * <p>Threading model: one shared idempotent producer (thread-safe); one sender thread behind the ingress sink; one
  * router thread; one consumer thread per connector (owns that connector's egress state); one consumer thread per
- * account served on this node; a small pool plus one timer thread for receipts; one Camel context evaluating rules on
+ * account served on this node; a small pool plus one timer thread for receipts; one thread for the expiry sweep and
+ * purge ({@link ExpirySweeper}); one Camel context evaluating rules on
  * the router thread. Stages returned to adapters and connectors complete on Kafka producer or store threads: callers
  * must not block in their callbacks. No method of this class blocks a caller's network thread except {@link #start},
  * {@link #reload}, {@link #drain} and {@link #close}, which are meant for the node's control thread.
@@ -66,10 +67,11 @@ public final class RoutingEngine implements AutoCloseable {
      * @param ingressQueue      most messages waiting for the ingress sender thread
      * @param delivery          client-delivery tuning
      * @param egress            egress tuning per connector
+     * @param sweeper           expiry sweep and purge tuning, with this node's site and node id
      */
     public record Settings(Duration reassemblyTimeout, Duration parkedRetryEvery, Duration maxPark,
             Duration ingressTimeout, int ingressQueue, ClientDeliveryDispatcher.Options delivery,
-            Function<ConnectorConfig, EgressService.Options> egress) {
+            Function<ConnectorConfig, EgressService.Options> egress, ExpirySweeper.Options sweeper) {
 
         public Settings {
             requireNonNull(reassemblyTimeout, "reassemblyTimeout");
@@ -78,12 +80,27 @@ public final class RoutingEngine implements AutoCloseable {
             requireNonNull(ingressTimeout, "ingressTimeout");
             requireNonNull(delivery, "delivery");
             requireNonNull(egress, "egress");
+            requireNonNull(sweeper, "sweeper");
+        }
+
+        /** The same with {@link ExpirySweeper.Options#defaults()}. */
+        public Settings(Duration reassemblyTimeout, Duration parkedRetryEvery, Duration maxPark,
+                Duration ingressTimeout, int ingressQueue, ClientDeliveryDispatcher.Options delivery,
+                Function<ConnectorConfig, EgressService.Options> egress) {
+            this(reassemblyTimeout, parkedRetryEvery, maxPark, ingressTimeout, ingressQueue, delivery, egress,
+                    ExpirySweeper.Options.defaults());
         }
 
         public static Settings defaults() {
             return new Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(1),
                     Duration.ofMillis(KafkaClients.DELIVERY_TIMEOUT_MS + 1_000), 50_000,
                     ClientDeliveryDispatcher.Options.defaults(), EgressService.Options::of);
+        }
+
+        /** The same with other sweeper options. */
+        public Settings withSweeper(ExpirySweeper.Options sweeper) {
+            return new Settings(reassemblyTimeout, parkedRetryEvery, maxPark, ingressTimeout, ingressQueue, delivery,
+                    egress, sweeper);
         }
     }
 
@@ -100,6 +117,7 @@ public final class RoutingEngine implements AutoCloseable {
     private final KafkaIngressSink ingress;
     private final ReceiptProcessor receipts;
     private final ClientDeliveryDispatcher dispatcher;
+    private final ExpirySweeper sweeper;
     private final RouteRules rules;
     private final Map<String, Running> connectors = new ConcurrentHashMap<>();
     private volatile Accounts accounts;
@@ -152,6 +170,7 @@ public final class RoutingEngine implements AutoCloseable {
                 () -> connectorConfigs.stream().map(ConnectorConfig::id).toList(), meters, clock,
                 settings.parkedRetryEvery(), settings.maxPark());
         this.dispatcher = new ClientDeliveryDispatcher(clients, store, meters, clock, settings.delivery());
+        this.sweeper = new ExpirySweeper(store, producer, this::accounts, meters, clock, settings.sweeper());
     }
 
     /** The current accounts snapshot. */
@@ -208,6 +227,7 @@ public final class RoutingEngine implements AutoCloseable {
             }
         }, new Reassembler(store, settings.reassemblyTimeout(), clock), meters, clock);
         router.start();
+        sweeper.start();
         started = true;
         log.info("Routing engine started: {} connectors, {} rules", connectors.size(), rules.rules().size());
     }
@@ -301,6 +321,7 @@ public final class RoutingEngine implements AutoCloseable {
      */
     public void drain(Duration timeout) {
         draining = true;
+        sweeper.close();
         long deadline = System.nanoTime() + timeout.toNanos();
         Router r;
         synchronized (this) {

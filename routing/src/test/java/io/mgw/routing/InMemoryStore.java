@@ -5,12 +5,14 @@ import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageId;
 import io.mgw.core.model.MessageStatus;
+import io.mgw.core.spi.TemporaryFailureException;
 import io.mgw.core.store.Correlation;
 import io.mgw.core.store.Fragment;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnsettledMessage;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A map-based {@link Store} for routing tests: honest semantics, no durability. Thread-safe (one lock). */
@@ -199,6 +202,27 @@ final class InMemoryStore implements Store {
         return fragments.entrySet().stream()
                 .filter(e -> e.getValue().values().stream().anyMatch(f -> f.expiresAt().isBefore(now)))
                 .map(Map.Entry::getKey).limit(limit).toList();
+    }
+
+    /** How many of the next {@link #unsettledExpired} calls fail (a store read failure). */
+    final AtomicInteger failUnsettledReads = new AtomicInteger();
+
+    @Override
+    public synchronized List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
+        if (failUnsettledReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new TemporaryFailureException("store: read failed (test)");
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
+        }
+        return messages.values().stream()
+                .filter(r -> "MT".equals(r.direction()))
+                .filter(r -> !r.validUntil().isBefore(validFrom) && r.validUntil().isBefore(validBefore))
+                .filter(r -> r.history().stream().noneMatch(e -> e.status().isFinal()))
+                .sorted(Comparator.comparing(MessageRecord::validUntil).thenComparing(MessageRecord::id))
+                .limit(limit)
+                .map(r -> new UnsettledMessage(r.id(), r.validUntil()))
+                .toList();
     }
 
     @Override

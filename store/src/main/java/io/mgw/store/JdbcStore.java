@@ -22,6 +22,7 @@ import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnsettledMessage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -446,6 +447,60 @@ public final class JdbcStore implements Store {
             + " WHERE frag_key = ? ORDER BY seq";
     private static final String SELECT_EXPIRED_KEYS = "SELECT frag_key FROM fragments WHERE expires_at < ?"
             + " GROUP BY frag_key ORDER BY MIN(expires_at), frag_key LIMIT ?";
+
+    /**
+     * MT messages by validity end without a final event. Final events are always rows of message_events (only
+     * non-final first events are inlined in the message row, {@link InlineEvents}), so NOT EXISTS over that table
+     * is the whole test.
+     */
+    private static final String SELECT_UNSETTLED_EXPIRED = "SELECT m.id_hi, m.id_lo, m.valid_until FROM messages m"
+            + " WHERE m.valid_until >= ? AND m.valid_until < ? AND m.direction = 'MT'"
+            + " AND NOT EXISTS (SELECT 1 FROM message_events e WHERE e.id_hi = m.id_hi AND e.id_lo = m.id_lo"
+            + " AND e.status IN (" + finalStatusNames() + "))"
+            + " ORDER BY m.valid_until, m.id_hi, m.id_lo LIMIT ?";
+
+    private static String finalStatusNames() {
+        StringBuilder b = new StringBuilder();
+        for (MessageStatus s : MessageStatus.values()) {
+            if (s.isFinal()) {
+                b.append(b.isEmpty() ? "" : ", ").append('\'').append(s.name()).append('\'');
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query over the {@code messages_by_valid_until} index; ties of validity end are ordered by id as two
+     * signed numbers (hi, lo).
+     *
+     * @throws TemporaryFailureException when the database fails
+     */
+    @Override
+    public List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
+        requireNonNull(validFrom, "validFrom");
+        requireNonNull(validBefore, "validBefore");
+        checkLimit(limit);
+        try {
+            return reads.read(session -> {
+                PreparedStatement ps = session.prepare(SELECT_UNSETTLED_EXPIRED);
+                Sql.setInstant(ps, 1, validFrom);
+                Sql.setInstant(ps, 2, validBefore);
+                ps.setInt(3, limit);
+                List<UnsettledMessage> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new UnsettledMessage(new MessageId(rs.getLong(1), rs.getLong(2)),
+                                Sql.getInstant(rs, 3)));
+                    }
+                }
+                return out;
+            });
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
 
     @Override
     public Optional<MessageRecord> find(MessageId id) {

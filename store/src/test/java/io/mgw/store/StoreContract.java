@@ -23,6 +23,7 @@ import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnsettledMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -397,6 +398,109 @@ abstract class StoreContract {
 
         assertThat(found(id).history()).extracting(MessageEvent::type)
                 .containsExactly(EventType.ACCEPTED, EventType.ROUTED, EventType.SUBMITTED, EventType.RETRY);
+    }
+
+    // ---- unsettled expired messages ----
+
+    /** Records a message of {@code direction} whose validity ends {@code validFor} after now, with ACCEPTED. */
+    MessageId recordedValidFor(Duration validFor, Direction direction) {
+        Message m = validFor(validFor, direction);
+        join(store.recordMessage(m, accepted()));
+        return m.id();
+    }
+
+    Message validFor(Duration validFor, Direction direction) {
+        return Message.builder()
+                .id(ids.next())
+                .kind(Kind.SMS_TEXT)
+                .direction(direction)
+                .origin(new Origin("smpp", "acme", "node-1", "42"))
+                .source(new Address(AddressType.ALPHANUMERIC, "ACME", 5, 0))
+                .destination(Address.msisdn("447900123456"))
+                .text("hello")
+                .receivedAt(now.get())
+                .validUntil(now.get().plus(validFor))
+                .reportRequest(ReportRequest.FINAL)
+                .build();
+    }
+
+    static List<MessageId> idsOf(List<UnsettledMessage> found) {
+        return found.stream().map(UnsettledMessage::id).toList();
+    }
+
+    @Test
+    void unsettledExpiredFindsNonFinalMessagesOldestValidityFirst() {
+        MessageId later = recordedValidFor(Duration.ofMinutes(20), Direction.MT);
+        MessageId earlier = recordedValidFor(Duration.ofMinutes(10), Direction.MT);
+        join(store.appendEvent(later, event(EventType.SUBMITTED, MessageStatus.ENROUTE, Duration.ofSeconds(1))));
+        join(store.appendEvent(earlier,
+                event(EventType.SUBMIT_UNKNOWN, MessageStatus.UNKNOWN, Duration.ofSeconds(1))));
+
+        List<UnsettledMessage> found = store.unsettledExpired(T0, T0.plus(Duration.ofHours(1)), 10);
+
+        assertThat(found).containsExactly(
+                new UnsettledMessage(earlier, T0.plus(Duration.ofMinutes(10))),
+                new UnsettledMessage(later, T0.plus(Duration.ofMinutes(20))));
+    }
+
+    @Test
+    void unsettledExpiredLeavesOutMessagesWithAFinalEvent() {
+        MessageId delivered = recordedValidFor(Duration.ofMinutes(10), Direction.MT);
+        MessageId expired = recordedValidFor(Duration.ofMinutes(10), Direction.MT);
+        MessageId open = recordedValidFor(Duration.ofMinutes(10), Direction.MT);
+        join(store.appendEvent(delivered, event(EventType.REPORT, MessageStatus.DELIVERED, Duration.ofSeconds(2))));
+        // a late non-final event after the final one does not make the message unsettled again
+        join(store.appendEvent(delivered, event(EventType.REPORT, MessageStatus.ENROUTE, Duration.ofSeconds(3))));
+        join(store.appendEvent(expired, event(EventType.EXPIRED, MessageStatus.EXPIRED, Duration.ofSeconds(2))));
+
+        assertThat(idsOf(store.unsettledExpired(T0, T0.plus(Duration.ofHours(1)), 10))).containsExactly(open);
+    }
+
+    @Test
+    void unsettledExpiredLeavesOutAMessageRecordedWithAFinalFirstEvent() {
+        join(store.recordMessage(validFor(Duration.ofMinutes(1), Direction.MT), new MessageEvent(T0, EventType.REJECTED, MessageStatus.REJECTED, "", "no route")));
+
+        assertThat(store.unsettledExpired(T0, T0.plus(Duration.ofHours(1)), 10)).isEmpty();
+    }
+
+    @Test
+    void unsettledExpiredLeavesOutMoMessages() {
+        recordedValidFor(Duration.ofMinutes(10), Direction.MO);
+
+        assertThat(store.unsettledExpired(T0, T0.plus(Duration.ofHours(1)), 10)).isEmpty();
+    }
+
+    @Test
+    void unsettledExpiredRangeIncludesValidFromAndExcludesValidBefore() {
+        MessageId atFrom = recordedValidFor(Duration.ofMinutes(10), Direction.MT);
+        MessageId atBefore = recordedValidFor(Duration.ofMinutes(20), Direction.MT);
+        MessageId beforeFrom = recordedValidFor(Duration.ofMinutes(5), Direction.MT);
+
+        List<MessageId> found = idsOf(store.unsettledExpired(T0.plus(Duration.ofMinutes(10)),
+                T0.plus(Duration.ofMinutes(20)), 10));
+
+        assertThat(found).containsExactly(atFrom).doesNotContain(atBefore, beforeFrom);
+    }
+
+    @Test
+    void unsettledExpiredReturnsAtMostLimitAndPagesFromTheLastValidity() {
+        List<MessageId> all = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            all.add(recordedValidFor(Duration.ofMinutes(i), Direction.MT));
+        }
+        Instant before = T0.plus(Duration.ofHours(1));
+
+        List<UnsettledMessage> first = store.unsettledExpired(T0, before, 3);
+        List<UnsettledMessage> second = store.unsettledExpired(first.get(2).validUntil(), before, 3);
+
+        assertThat(idsOf(first)).containsExactlyElementsOf(all.subList(0, 3));
+        assertThat(idsOf(second)).containsExactlyElementsOf(all.subList(2, 5));
+    }
+
+    @Test
+    void unsettledExpiredRejectsAZeroLimit() {
+        assertThatThrownBy(() -> store.unsettledExpired(T0, T0.plusSeconds(1), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit: 0");
     }
 
     // ---- duplicate suppression ----

@@ -61,6 +61,23 @@ public interface Store extends AutoCloseable {
     /** The message's summary and full history, oldest event first. */
     Optional<MessageRecord> find(MessageId id);
 
+    /**
+     * MT messages whose validity ended in {@code [validFrom, validBefore)} and that have no event with a final status
+     * ({@link MessageStatus#isFinal()}) in their history: messages that never got a final receipt, for the expiry
+     * sweeper. Ordered by validity end, oldest first, then by id; at most {@code limit}. To page, call again with
+     * {@code validFrom} set to the last result's {@link UnsettledMessage#validUntil()} (inclusive, so results at that
+     * same instant come again unless they were settled meanwhile).
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, for test doubles that do not need it; every store
+     * the node can run on implements it.
+     *
+     * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws io.mgw.core.spi.TemporaryFailureException when the store cannot answer now
+     */
+    default List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
+        throw new UnsupportedOperationException("unsettledExpired: not supported by " + getClass().getName());
+    }
+
     // ---- duplicate suppression ----
 
     /**

@@ -10,6 +10,7 @@ import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnsettledMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -179,6 +180,11 @@ final class InMemoryFragmentStore implements Store {
 
     @Override
     public CompletionStage<Void> deleteParkedReceipt(long parkId) {
+        throw unused();
+    }
+
+    @Override
+    public List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
         throw unused();
     }
 

@@ -1,0 +1,338 @@
+package io.mgw.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.config.Accounts;
+import io.mgw.core.model.DeliveryReport;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.model.ReportRequest;
+import io.mgw.core.store.MessageRecord;
+import io.mgw.core.store.Store;
+import io.mgw.core.store.UnsettledMessage;
+import io.mgw.routing.internal.Sends;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles MT messages that never got a final receipt, and purges old message state (ARCHITECTURE.md §7).
+ *
+ * <p><b>Expiry.</b> Every {@code interval} the sweeper asks the store for messages whose validity ended more than
+ * {@code grace} ago and that have no final status ({@link Store#unsettledExpired}): submitted (ENROUTE) or of unknown
+ * outcome (a submit_sm_resp timeout) with no final receipt, or still waiting to be submitted. For each, if its sender
+ * asked for the report ({@link ReportRequest#wants}) and its account is still configured, a
+ * {@code ClientDelivery.Report} with status EXPIRED is published to {@code gw.deliver.<account>}; only after Kafka
+ * acknowledged it is the EXPIRED event written (the same order as {@link ReceiptProcessor}: the event is what keeps
+ * the message from being swept again, so writing it first would let a crash lose the report; a crash in between
+ * sends the report twice instead).
+ *
+ * <p><b>Several nodes.</b> A node sweeps the messages whose id it made (same site and node) once {@code grace} has
+ * passed, and every message once {@code grace + takeover} has passed, so the messages of a node that never comes back
+ * are settled too. Two nodes racing on one message both write EXPIRED (the status stays EXPIRED); the sweeper that
+ * sees a second final event after its own write counts it in {@code gateway.sweeper.raced}.
+ *
+ * <p><b>Watermarks.</b> Each scan (own messages, and all messages after takeover) keeps the validity end up to which
+ * it has settled everything, and starts the next sweep there, so a sweep does not rescan from the beginning. The
+ * watermarks live in memory: after a restart the first sweep scans from the oldest message kept. A message recorded
+ * only after the own watermark passed its validity end (a long Kafka backlog) is left to the takeover scan.
+ *
+ * <p><b>Purge.</b> Every {@code purgeEvery} (the first time {@code min(1 min, purgeEvery)} after start), message
+ * state older than {@code retention} is deleted ({@link Store#purgeOlderThan}); the rows removed are counted in
+ * {@code gateway.store.purged}.
+ *
+ * <p>Failures: a store or Kafka failure is logged and counted in {@code gateway.sweeper.errors}; the sweep stops
+ * there and the next one starts again at the first message not settled. Nothing kills the sweeper thread.
+ *
+ * <p>Threading: one daemon thread of its own; store reads and writes and Kafka acks are waited for on it.
+ */
+public final class ExpirySweeper implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpirySweeper.class);
+
+    /** The detail of the EXPIRED events the sweeper writes. */
+    static final String DETAIL = "no final receipt before validity end";
+
+    /** Any site or node: with {@link Options#withOwner} not called, every message counts as this node's own. */
+    public static final int ANY = -1;
+
+    private static final long WAIT_SECONDS = 30;
+
+    /**
+     * Tuning with defaults ({@link #defaults()}).
+     *
+     * @param interval   period of the expiry sweep (default 60 s)
+     * @param grace      wait after a message's validity end before it is swept, for receipts still on their way
+     *                   (default 10 min)
+     * @param takeover   further wait before any node sweeps messages made by another node (default 1 h)
+     * @param page       most messages read from the store at a time (default 500)
+     * @param purgeEvery period of the purge (default 1 h)
+     * @param retention  age after which message state is purged (default 7 days)
+     * @param site       the site whose messages are this node's own, or {@link #ANY}
+     * @param node       the node whose messages are this node's own, or {@link #ANY}
+     */
+    public record Options(Duration interval, Duration grace, Duration takeover, int page, Duration purgeEvery,
+            Duration retention, int site, int node) {
+
+        public Options {
+            positive(interval, "interval");
+            requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("grace: " + grace + " (expected: >= 0)");
+            }
+            requireNonNull(takeover, "takeover");
+            if (takeover.isNegative()) {
+                throw new IllegalArgumentException("takeover: " + takeover + " (expected: >= 0)");
+            }
+            if (page < 1) {
+                throw new IllegalArgumentException("page: " + page + " (expected: > 0)");
+            }
+            positive(purgeEvery, "purgeEvery");
+            positive(retention, "retention");
+        }
+
+        private static void positive(Duration d, String name) {
+            requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+            }
+        }
+
+        /** 60 s sweeps, 10 min grace, 1 h takeover, pages of 500, hourly purge of state older than 7 days. */
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofHours(1), 500,
+                    Duration.ofHours(1), Duration.ofDays(7), ANY, ANY);
+        }
+
+        /** The same with this node's site and node id (see {@link io.mgw.core.model.MessageId}). */
+        public Options withOwner(int site, int node) {
+            return new Options(interval, grace, takeover, page, purgeEvery, retention, site, node);
+        }
+
+        /** The same with another retention. */
+        public Options withRetention(Duration retention) {
+            return new Options(interval, grace, takeover, page, purgeEvery, retention, site, node);
+        }
+    }
+
+    private final Store store;
+    private final Producer<String, byte[]> producer;
+    private final Supplier<Accounts> accounts;
+    private final InstantSource clock;
+    private final Options options;
+    private final Counter expired;
+    private final Counter errors;
+    private final Counter raced;
+    private final Counter reported;
+    private final Counter purged;
+    private ScheduledExecutorService timer;
+    /** Validity end up to which own messages are settled; only the sweeper thread touches it. */
+    private Instant ownMark = Instant.EPOCH;
+    /** Validity end up to which all messages are settled. */
+    private Instant anyMark = Instant.EPOCH;
+
+    /**
+     * Nothing runs until {@link #start()}.
+     *
+     * @param store    message state
+     * @param producer the shared producer (reports)
+     * @param accounts current accounts (reports only to configured accounts)
+     * @param meters   metrics gateway.sweeper.{expired,errors,raced,reported} and gateway.store.purged
+     * @param clock    time
+     * @param options  tuning
+     */
+    public ExpirySweeper(Store store, Producer<String, byte[]> producer, Supplier<Accounts> accounts,
+            MeterRegistry meters, InstantSource clock, Options options) {
+        this.store = requireNonNull(store, "store");
+        this.producer = requireNonNull(producer, "producer");
+        this.accounts = requireNonNull(accounts, "accounts");
+        this.clock = requireNonNull(clock, "clock");
+        this.options = requireNonNull(options, "options");
+        this.expired = meters.counter("gateway.sweeper.expired");
+        this.errors = meters.counter("gateway.sweeper.errors");
+        this.raced = meters.counter("gateway.sweeper.raced");
+        this.reported = meters.counter("gateway.sweeper.reported");
+        this.purged = meters.counter("gateway.store.purged");
+    }
+
+    /**
+     * Starts the sweeps (first one {@code interval} after start) and the purge.
+     *
+     * @throws IllegalStateException if already started
+     */
+    public synchronized void start() {
+        if (timer != null) {
+            throw new IllegalStateException("already started");
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mgw-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = options.interval().toMillis();
+        timer.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        long purgeEvery = options.purgeEvery().toMillis();
+        timer.scheduleWithFixedDelay(this::purge, Math.min(60_000, purgeEvery), purgeEvery, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One sweep: this node's messages past the grace, then every message past grace and takeover. Never throws
+     * (package-private for tests).
+     */
+    void sweep() {
+        try {
+            Instant now = clock.instant();
+            Instant ownBefore = now.minus(options.grace());
+            ownMark = scan(ownMark, ownBefore, true);
+            anyMark = scan(anyMark, ownBefore.minus(options.takeover()), false);
+        } catch (RuntimeException e) {
+            errors.increment();
+            log.warn("Expiry sweep failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Settles unsettled messages with validity end in {@code [from, before)}; returns the new watermark: {@code before}
+     * if all went well, else the validity end of the first message not settled.
+     */
+    private Instant scan(Instant from, Instant before, boolean ownOnly) {
+        if (!from.isBefore(before)) {
+            return from;
+        }
+        Instant cursor = from;
+        Set<MessageId> seen = new HashSet<>();
+        while (true) {
+            List<UnsettledMessage> page;
+            try {
+                page = store.unsettledExpired(cursor, before, options.page());
+            } catch (RuntimeException e) {
+                errors.increment();
+                log.warn("Expiry sweep: reading unsettled messages from {} failed: {}", cursor, e.toString());
+                return cursor;
+            }
+            boolean fresh = false;
+            for (UnsettledMessage u : page) {
+                if (!seen.add(u.id())) {
+                    continue;
+                }
+                fresh = true;
+                if (ownOnly && !isOwn(u.id())) {
+                    continue; // another node's: left to it, or to the takeover scan
+                }
+                try {
+                    settle(u.id(), !isOwn(u.id()));
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    errors.increment();
+                    log.warn("Expiry sweep: settling {} failed, retrying next sweep: {}", u.id(), e.toString());
+                    return u.validUntil();
+                }
+            }
+            if (page.size() < options.page()) {
+                return before;
+            }
+            Instant last = page.get(page.size() - 1).validUntil();
+            // a full page of messages already looked at (other nodes' messages sharing one validity end): step past
+            // that instant (the store keeps microseconds); the takeover scan still reaches what is skipped
+            cursor = fresh ? last : last.plus(1, ChronoUnit.MICROS);
+        }
+    }
+
+    private boolean isOwn(MessageId id) {
+        return (options.site() == ANY || id.site() == options.site())
+                && (options.node() == ANY || id.node() == options.node());
+    }
+
+    private void settle(MessageId id, boolean takenOver) throws Exception {
+        Optional<MessageRecord> rec = store.find(id);
+        if (rec.isEmpty() || rec.get().status().isFinal()) {
+            return; // purged, or a final receipt arrived since the query
+        }
+        MessageRecord m = rec.get();
+        Instant at = clock.instant();
+        if (wantsReport(m)) {
+            DeliveryReport report = new DeliveryReport(id, MessageStatus.EXPIRED, 0, "", m.receivedAt(), at, 0, 1,
+                    DETAIL);
+            Sends.deliver(producer, Sends.report(m, report), id.toString()).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            reported.increment();
+        }
+        String detail = takenOver ? DETAIL + " (swept for node " + id.site() + "/" + id.node() + ")" : DETAIL;
+        store.appendEvent(id, new MessageEvent(at, EventType.EXPIRED, MessageStatus.EXPIRED, connectorOf(m), detail))
+                .toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        expired.increment();
+        log.debug("Expired {} (valid until {}): no final receipt", id, m.validUntil());
+        long finals = store.find(id).map(r -> r.history().stream().filter(e -> e.status().isFinal()).count())
+                .orElse(0L);
+        if (finals > 1) {
+            raced.increment();
+            log.info("Expiry of {} raced with another final event (another node's sweep or a late receipt)", id);
+        }
+    }
+
+    /** The connector of the last submission, "" if none. */
+    private static String connectorOf(MessageRecord m) {
+        String c = "";
+        for (MessageEvent e : m.history()) {
+            if (e.type() == EventType.SUBMITTED || e.type() == EventType.SUBMIT_UNKNOWN) {
+                c = e.connector();
+            }
+        }
+        return c;
+    }
+
+    private boolean wantsReport(MessageRecord m) {
+        ReportRequest wants;
+        try {
+            wants = ReportRequest.valueOf(m.reportRequest());
+        } catch (IllegalArgumentException e) {
+            wants = ReportRequest.NONE;
+        }
+        return wants.wants(MessageStatus.EXPIRED) && accounts.get().find(m.account()).isPresent();
+    }
+
+    /** Purges state older than the retention once; never throws (package-private for tests). */
+    void purge() {
+        try {
+            Instant before = clock.instant().minus(options.retention());
+            long removed = store.purgeOlderThan(before);
+            purged.increment(removed);
+            if (removed > 0) {
+                log.info("Purged {} rows of message state older than {}", removed, before);
+            }
+        } catch (RuntimeException e) {
+            errors.increment();
+            log.warn("Purging message state failed, retrying next time: {}", e.toString());
+        }
+    }
+
+    /** Stops the sweeps; a sweep in progress is interrupted. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
