@@ -400,8 +400,11 @@ public final class Router implements AutoCloseable {
     }
 
     private CompletableFuture<Void> processMo(Message part) {
-        return reassembler.offer(part).toCompletableFuture()
-                .thenCompose(whole -> whole.map(this::routeMo).orElse(CompletableFuture.completedFuture(null)));
+        // the fragments are deleted only once the whole message is recorded and handed to gw.deliver: a crash in
+        // between redelivers the last part, which joins the same message again (a duplicate, never a loss)
+        return reassembler.offerHeld(part).toCompletableFuture()
+                .thenCompose(whole -> whole.map(h -> routeMo(h.message()).thenCompose(v -> h.release()))
+                        .orElse(CompletableFuture.completedFuture(null)));
     }
 
     private CompletableFuture<Void> routeMo(Message m) {

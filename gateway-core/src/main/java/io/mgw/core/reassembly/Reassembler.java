@@ -64,9 +64,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failure behaviour.</b> A failed store write fails the returned stage (the caller retries the part; nothing
  * is committed). A fragment whose stored bytes cannot be decoded is logged at ERROR and treated as missing. Known
  * duplicate windows: a part redelivered by Kafka after its message was completed starts a new partial message,
- * which {@link #expire()} hands out later as a lone part; and a node dying after the fragments were deleted but
- * before the caller handed the joined message on loses the parts whose Kafka offsets were already committed
- * (the last part is redelivered and expires alone). Both windows are one message wide.
+ * which {@link #expire()} hands out later as a lone part. With {@link #offer}, a node dying after the fragments were
+ * deleted but before the caller handed the joined message on loses the parts whose Kafka offsets were already
+ * committed; {@link #offerHeld} closes that window by deleting only when the caller says the message is handed on.
  *
  * <p>Thread-safe. Offers and expiry for the same key run one after the other (chained on the previous stage),
  * never interleaved, so two concurrent offers cannot both complete a message.
@@ -115,16 +115,66 @@ public final class Reassembler {
      * @return completes once the part is durable in the store; fails if the store write fails
      */
     public CompletionStage<Optional<Message>> offer(Message part) {
+        return offer(part, true).thenApply(held -> held.map(Held::message));
+    }
+
+    /**
+     * A whole message whose fragments are still in the store: the caller hands {@link #message()} on (durably) and
+     * only then calls {@link #release()}, so a crash in between leaves the fragments, and the redelivered last part
+     * joins the same message again (a duplicate, never a loss).
+     */
+    public static final class Held {
+        private final Message message;
+        private final Supplier<CompletionStage<Void>> release;
+
+        private Held(Message message, Supplier<CompletionStage<Void>> release) {
+            this.message = message;
+            this.release = release;
+        }
+
+        /** The joined message (or the single part itself). */
+        public Message message() {
+            return message;
+        }
+
+        /** Deletes the message's fragments; completes once that is durable (at once for a single part). */
+        public CompletionStage<Void> release() {
+            return release.get();
+        }
+    }
+
+    /**
+     * As {@link #offer}, but a completed message keeps its fragments until the caller {@linkplain Held#release()
+     * releases} them after handing it on: the way to use this without the crash window described above. Until the
+     * release, a part offered again (a duplicate) completes the same message a second time, and an expiry that
+     * comes due hands its parts out too: duplicates, never a loss.
+     *
+     * @return completes once the part is durable in the store; fails if the store write fails
+     */
+    public CompletionStage<Optional<Held>> offerHeld(Message part) {
+        return offer(part, false);
+    }
+
+    private CompletionStage<Optional<Held>> offer(Message part, boolean deleteAtOnce) {
         requireNonNull(part, "part");
         Optional<Concat> concat = part.concat();
         if (concat.isEmpty() || concat.get().total() == 1) {
-            return CompletableFuture.completedFuture(Optional.of(part));
+            return CompletableFuture.completedFuture(Optional.of(new Held(part,
+                    () -> CompletableFuture.completedFuture(null))));
         }
         Concat c = concat.get();
         String key = key(part, c);
         Fragment fragment = new Fragment(key, c.sequence(), c.total(), WireFormat.encodeMessage(part),
                 clock.instant().plus(timeout));
-        return serialized(key, () -> store.saveFragment(fragment).thenCompose(done -> completeIfWhole(key, c.total())));
+        return serialized(key, () -> store.saveFragment(fragment).thenCompose(done -> {
+            Optional<Held> whole = completeIfWhole(key, c.total());
+            if (whole.isEmpty() || !deleteAtOnce) {
+                return CompletableFuture.completedFuture(whole);
+            }
+            // within this serialised operation, so an expiry queued behind it finds nothing left to give up
+            return store.deleteFragments(key).thenApply(deleted -> Optional.of(new Held(whole.get().message(),
+                    () -> CompletableFuture.completedFuture(null))));
+        }));
     }
 
     /**
@@ -163,13 +213,14 @@ public final class Reassembler {
 
     // ---- internals ----
 
-    private CompletionStage<Optional<Message>> completeIfWhole(String key, int total) {
+    private Optional<Held> completeIfWhole(String key, int total) {
         TreeMap<Integer, Message> bySequence = decodeParts(key, store.fragments(key));
         if (bySequence.size() < total) {
-            return CompletableFuture.completedFuture(Optional.empty());
+            return Optional.empty();
         }
         Message joined = join(new ArrayList<>(bySequence.values()), total);
-        return store.deleteFragments(key).thenApply(done -> Optional.of(joined));
+        // the delete is serialised with the key's other operations, so a part offered meanwhile is stored first
+        return Optional.of(new Held(joined, () -> serialized(key, () -> store.deleteFragments(key))));
     }
 
     private CompletionStage<List<Message>> expireKey(String key, Instant now) {
