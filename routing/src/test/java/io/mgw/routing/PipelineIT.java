@@ -305,6 +305,52 @@ class PipelineIT {
     }
 
     @Test
+    void unknownOutcomeWithoutAReceiptEndsExpiredWithTheClientsReport() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        // the node's clock can be moved forward: the sweeper runs every 100 ms on real time, asks this clock for now
+        java.util.concurrent.atomic.AtomicReference<Duration> shift =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
+        store = new InMemoryStore(clock);
+        meters = new SimpleMeterRegistry();
+        Duration grace = Duration.ofMinutes(10);
+        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
+                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
+                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
+                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), grace, Duration.ofHours(1),
+                        100, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
+        engines.add(e);
+        e.start();
+        TestTarget target = target(e, acct);
+        connectors.get(conn).behaviour = m -> CompletableFuture.completedFuture(
+                new SubmitOutcome.Unknown("response timeout", List.of()));
+        Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
+                .source(Address.of("SENDER")).destination(Address.msisdn("4977")).text("never answered")
+                .reportRequest(ReportRequest.FINAL).receivedAt(clock.instant())
+                .validUntil(clock.instant().plus(Duration.ofMinutes(5))).build();
+        accept(e, m);
+        awaitTrue(() -> hasEvent(m, EventType.SUBMIT_UNKNOWN));
+        assertThat(status(m)).isEqualTo(MessageStatus.UNKNOWN);
+
+        // validity ended, but within the grace a receipt may still come: nothing happens
+        shift.set(Duration.ofMinutes(5).plus(grace).minusSeconds(30));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status(m) == MessageStatus.UNKNOWN); // five sweeps at least
+        assertThat(target.reports()).isEmpty();
+
+        shift.set(Duration.ofMinutes(5).plus(grace).plusSeconds(30));
+        awaitTrue(() -> status(m) == MessageStatus.EXPIRED && target.reports().size() >= 1);
+        ClientDelivery.Report r = target.reports().get(0);
+        assertThat(r.report().messageId()).isEqualTo(m.id());
+        assertThat(r.report().status()).isEqualTo(MessageStatus.EXPIRED);
+        assertThat(r.textPreview()).isEqualTo("never answered");
+        assertThat(store.find(m.id()).orElseThrow().history()).extracting(MessageEvent::type)
+                .containsSubsequence(EventType.SUBMIT_UNKNOWN, EventType.EXPIRED);
+        assertThat(meters.counter("gateway.sweeper.expired").count()).isEqualTo(1);
+    }
+
+    @Test
     void redeliveredMessageAlreadySubmittedIsSkippedAndCounted() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
