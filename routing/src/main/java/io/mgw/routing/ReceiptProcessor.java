@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * recorded. Non-final statuses are recorded and
  * forwarded only to senders that asked for intermediate reports.
  *
- * <p>A final receipt for a message that already has its final REPORT event (the peer resent it) is acknowledged
- * and only counted in {@code gateway.receipt.duplicate}: no second REPORT event, no second report to the client.
+ * <p>A final receipt for a message that already has its final REPORT event (the peer resent it), or that the
+ * {@link ExpirySweeper} settled EXPIRED, is acknowledged and only counted in {@code gateway.receipt.duplicate}: no second REPORT event, no second report to the client.
  *
  * <p>Not found (the receipt raced ahead of the submit response): the receipt is parked in the store and the stage
  * completes normally. A background task retries parked receipts every {@code retryEvery}, applies and deletes the
@@ -191,10 +191,15 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         return new PartTally(1, delivered ? 1 : 0, delivered ? 0 : 1, status);
     }
 
-    /** Whether the message already has its final REPORT event (every part settled and reported). */
+    /**
+     * Whether the message already has its final REPORT event (every part settled and reported), or was settled
+     * EXPIRED by the {@link ExpirySweeper} (its sender already has its final report: a receipt after that changes
+     * neither the status nor what the sender was told).
+     */
     private static boolean hasFinalReport(Optional<MessageRecord> rec) {
         return rec.isPresent() && rec.get().history().stream()
-                .anyMatch(e -> e.type() == EventType.REPORT && e.status().isFinal());
+                .anyMatch(e -> (e.type() == EventType.REPORT || e.type() == EventType.EXPIRED)
+                        && e.status().isFinal());
     }
 
     private CompletableFuture<Void> forwardIfWanted(SouthReceipt r, Correlation c, Optional<MessageRecord> rec,

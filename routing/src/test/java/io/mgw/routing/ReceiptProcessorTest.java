@@ -100,6 +100,18 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void finalReceiptAfterTheSweeperExpiredTheMessageIsADuplicate() throws Exception {
+        Message m = recorded(ReportRequest.FINAL);
+        store.putCorrelation("smsc", "X1", m.id(), 1, 1);
+        store.appendEvent(m.id(), new MessageEvent(now.get(), EventType.EXPIRED, MessageStatus.EXPIRED, "smsc",
+                ExpirySweeper.DETAIL));
+        receipt("X1", MessageStatus.DELIVERED);
+        assertThat(producer.history()).isEmpty();
+        assertThat(store.find(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.EXPIRED);
+        assertThat(meters.counter("gateway.receipt.duplicate").count()).isEqualTo(1);
+    }
+
+    @Test
     void earlyReceiptIsParkedAndAppliedOnceTheCorrelationExists() throws Exception {
         Message m = recorded(ReportRequest.FINAL);
         receipt("E1", MessageStatus.DELIVERED);
