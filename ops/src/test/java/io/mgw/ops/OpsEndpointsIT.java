@@ -1,5 +1,6 @@
 package io.mgw.ops;
 
+import io.mgw.testkit.store.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,7 +42,7 @@ class OpsEndpointsIT {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final InMemoryStore store = new InMemoryStore();
+    private final InMemoryStore store = new InMemoryStore(java.time.Clock.systemUTC());
     private final Readiness readiness = new Readiness();
     private final AtomicBoolean kafkaUp = new AtomicBoolean(true);
     private final List<HttpListener> listeners = new ArrayList<>();

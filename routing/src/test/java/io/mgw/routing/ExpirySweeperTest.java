@@ -1,5 +1,6 @@
 package io.mgw.routing;
 
+import io.mgw.testkit.store.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

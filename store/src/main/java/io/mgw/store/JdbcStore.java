@@ -94,12 +94,10 @@ public final class JdbcStore implements Store {
      * Options for H2, appended to an H2 URL that does not set MODE itself. MODE=PostgreSQL for our SQL;
      * WRITE_DELAY=0 so a commit is in the file before the write's stage completes (H2's default of 500 ms lost the
      * last commits when the process was killed, tried here); a 64 MB page cache (the default 16 MB made the writer
-     * re-read index pages); 64 prepared queries kept per session (with the default 8, the store's dozen queries
-     * evicted each other on the pooled connections, and every read was parsed and planned again: a fifth of the
-     * egress thread's time in bench/run-e2e-bench.sh).
+     * re-read index pages).
      */
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-            + ";WRITE_DELAY=0;CACHE_SIZE=65536;QUERY_CACHE_SIZE=64";
+            + ";WRITE_DELAY=0;CACHE_SIZE=65536";
 
     /**
      * How writes are queued and batched.
@@ -126,7 +124,8 @@ public final class JdbcStore implements Store {
 
         /**
          * 1 writer for H2, 2 for PostgreSQL; 50,000 queued writes (about 5 s at the target rate); 4,000 per batch
-         * (larger batches rewrite fewer H2 pages per write: 1,000 gave 20% fewer receipts in the end-to-end bench).
+         * (larger batches rewrite fewer H2 pages per write; in single runs of bench/run-e2e-bench.sh the receipts
+         * returned went from 201k with 1,000 to 240k with 4,000, on a noisy machine).
          */
         public static WriteSettings defaults(String dialect) {
             return new WriteSettings(Dialect.of(dialect) == Dialect.H2 ? 1 : 2, 50_000, 4_000);

@@ -68,15 +68,10 @@ public interface Store extends AutoCloseable {
      * {@code validFrom} set to the last result's {@link UnsettledMessage#validUntil()} (inclusive, so results at that
      * same instant come again unless they were settled meanwhile).
      *
-     * <p>The default throws {@link UnsupportedOperationException}, for test doubles that do not need it; every store
-     * the node can run on implements it.
-     *
      * @throws IllegalArgumentException if {@code limit < 1}
      * @throws io.mgw.core.spi.TemporaryFailureException when the store cannot answer now
      */
-    default List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
-        throw new UnsupportedOperationException("unsettledExpired: not supported by " + getClass().getName());
-    }
+    List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit);
 
     // ---- duplicate suppression ----
 

@@ -1,5 +1,6 @@
 package io.mgw.smpp.server;
 
+import io.mgw.testkit.store.InMemoryStore;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.config.Accounts;
 import io.mgw.core.config.PasswordHash;
@@ -18,7 +19,7 @@ final class ServerHarness implements AutoCloseable {
     static final String HASH = PasswordHash.hash(PASSWORD);
 
     final TestIngress ingress = new TestIngress();
-    final InMemoryStore store = new InMemoryStore();
+    final InMemoryStore store = new InMemoryStore(java.time.Clock.systemUTC());
     final TestDeliveries deliveries = new TestDeliveries();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     volatile Accounts accounts;

@@ -1,4 +1,4 @@
-package io.mgw.routing;
+package io.mgw.testkit.store;
 
 import io.mgw.core.model.Content;
 import io.mgw.core.model.Message;
@@ -29,8 +29,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A map-based {@link Store} for routing tests: honest semantics, no durability. Thread-safe (one lock). */
-final class InMemoryStore implements Store {
+/**
+ * A map-based {@link Store} for tests of the modules that use a store (routing, protocol adapters, ops): the same
+ * answers as the JDBC store for what those tests exercise, no durability. Thread-safe (one lock). Knobs for failure
+ * tests: {@link #hold}, {@link #failUnsettledReads}, {@link #setFailReads}, {@link #setHealthy}.
+ */
+public final class InMemoryStore implements Store {
 
     private final InstantSource clock;
     private final Map<MessageId, MessageRecord> messages = new HashMap<>();
@@ -42,8 +46,26 @@ final class InMemoryStore implements Store {
     private final Map<String, TreeMap<Integer, Fragment>> fragments = new HashMap<>();
     private final AtomicLong parkIds = new AtomicLong();
 
-    InMemoryStore(InstantSource clock) {
+    private volatile boolean healthy = true;
+    private volatile boolean failReads;
+
+    public InMemoryStore(InstantSource clock) {
         this.clock = clock;
+    }
+
+    /** Puts a record as it is (for read-side tests), replacing any with its id. */
+    public synchronized void put(MessageRecord record) {
+        messages.put(record.id(), record);
+    }
+
+    /** What {@link #isHealthy()} answers. */
+    public void setHealthy(boolean healthy) {
+        this.healthy = healthy;
+    }
+
+    /** Whether {@link #find} fails, as a database that refuses connections. */
+    public void setFailReads(boolean failReads) {
+        this.failReads = failReads;
     }
 
     private static <T> CompletionStage<T> done(T v) {
@@ -51,7 +73,7 @@ final class InMemoryStore implements Store {
     }
 
     /** Messages whose recordMessage never completes (a store write stuck when the node crashes). */
-    volatile java.util.function.Predicate<Message> hold = m -> false;
+    public volatile java.util.function.Predicate<Message> hold = m -> false;
 
     @Override
     public CompletionStage<Void> recordMessage(Message m, MessageEvent first) {
@@ -104,6 +126,9 @@ final class InMemoryStore implements Store {
 
     @Override
     public synchronized Optional<MessageRecord> find(MessageId id) {
+        if (failReads) {
+            throw new TemporaryFailureException("store: read failed (test): database connection refused");
+        }
         return Optional.ofNullable(messages.get(id));
     }
 
@@ -176,7 +201,7 @@ final class InMemoryStore implements Store {
         return done(null);
     }
 
-    synchronized int parkedCount() {
+    public synchronized int parkedCount() {
         return parked.size();
     }
 
@@ -205,7 +230,7 @@ final class InMemoryStore implements Store {
     }
 
     /** How many of the next {@link #unsettledExpired} calls fail (a store read failure). */
-    final AtomicInteger failUnsettledReads = new AtomicInteger();
+    public final AtomicInteger failUnsettledReads = new AtomicInteger();
 
     @Override
     public synchronized List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
@@ -234,7 +259,7 @@ final class InMemoryStore implements Store {
 
     @Override
     public boolean isHealthy() {
-        return true;
+        return healthy;
     }
 
     @Override
