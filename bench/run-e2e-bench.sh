@@ -24,7 +24,7 @@ trap cleanup EXIT
 java -Xmx512m -XX:+UseParallelGC -jar "$jar" sim smsc --port 2776 --system-id gateway --password gwpass \
     --receipt-delay-ms 100 > "$out/e2e-sim.log" 2>&1 &
 pids+=($!)
-java -Xms1g -Xmx1g -XX:+UseParallelGC -XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true \
+java -Xms1g -Xmx1g -XX:+UseParallelGC ${NODE_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true \
     -jar "$jar" run --config config/bench.yaml > "$out/e2e-node.log" 2>&1 &
 node=$!
 pids+=($node)
@@ -35,10 +35,17 @@ done
 curl -sf -o /dev/null http://127.0.0.1:8080/health/ready || { echo "node not ready; see $out/e2e-node.log" >&2; exit 1; }
 
 # sample the node's heap once a second while the load runs
-( peak=0; while kill -0 "$node" 2>/dev/null; do
+( peak=0; tick=0; rm -f "$out/e2e-pipeline.log"; while kill -0 "$node" 2>/dev/null; do
     used=$(curl -s http://127.0.0.1:8080/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.0f", s}')
     [ -n "$used" ] && [ "$used" -gt "$peak" ] && peak=$used && echo "$peak" > "$out/e2e-heap-peak"
     sleep 1
+    # every 5 s, a line of pipeline counters to see which stage falls behind
+    if [ $(( ++tick % 5 )) -eq 0 ]; then
+      curl -s http://127.0.0.1:8080/metrics | awk -v t="$tick" '
+        /^gateway_(ingress_message_accepted|routing_message_routed|egress_submitted|smpp_client_receipts_received|receipt_correlated|receipt_parked|receipt_unparked|smpp_deliver_acked)_total|^gateway_store_write_(queue|batch_count|batch_sum|flush_seconds_sum)|^gateway_egress_lag/ {
+          n=$1; sub(/\{.*/, "", n); sub(/^gateway_/, "", n); sub(/_total$/, "", n); v[n]+=$NF }
+        END { printf "t=%ds", t; for (k in v) printf " %s=%.0f", k, v[k]; printf "\n" }' >> "$out/e2e-pipeline.log"
+    fi
   done ) &
 pids+=($!)
 
@@ -52,5 +59,5 @@ rc=$?
 set -e
 echo "node heap peak: $(( $(cat "$out/e2e-heap-peak" 2>/dev/null || echo 0) / 1048576 )) MiB (limit -Xmx1g)"
 kill -TERM "$node"; wait "$node" 2>/dev/null || true
-echo "JFR recording: $out/e2e-node.jfr"
+echo "JFR recording: $out/e2e-node.jfr; pipeline counters every 5 s: $out/e2e-pipeline.log"
 exit $rc

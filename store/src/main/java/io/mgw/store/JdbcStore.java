@@ -104,7 +104,8 @@ public final class JdbcStore implements Store {
      *
      * @param writers       writer threads (each with its own connection and queue); 1 suits H2, whose commits are
      *                      serialised anyway
-     * @param queueCapacity writes that may wait, over all writers, before new ones are refused
+     * @param queueCapacity writes that may wait, over all writers, before new ones are refused (receipt results have
+     *                      a lane of their own, a tenth of this size on top: see {@link GroupCommitWriter})
      * @param maxBatch      most writes applied in one transaction
      */
     public record WriteSettings(int writers, int queueCapacity, int maxBatch) {

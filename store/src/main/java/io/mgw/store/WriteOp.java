@@ -1,5 +1,6 @@
 package io.mgw.store;
 
+import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageId;
@@ -22,6 +23,18 @@ abstract sealed class WriteOp<T> {
 
     /** Which writer takes this op: ops on the same key go to the same writer, so their order holds. */
     abstract int shardKey();
+
+    /**
+     * Whether a peer is waiting on this write with a bounded window: the results of delivery receipts (the SMSC holds
+     * its deliver_sm until we answered, so a write stuck behind thousands of queued routing writes stalls its whole
+     * window). Such ops are taken before the others ({@link GroupCommitWriter}). They may therefore be applied before
+     * writes queued earlier; that is safe because no urgent op depends on a non-urgent one still queued: events
+     * carry their arrival sequence (the history folds in that order, not in write order), a receipt is only
+     * correlated after its submission's write committed, and the urgent ops among themselves keep their order.
+     */
+    boolean urgent() {
+        return false;
+    }
 
     final void complete() {
         future.complete(result);
@@ -60,6 +73,11 @@ abstract sealed class WriteOp<T> {
         @Override
         int shardKey() {
             return id.hashCode();
+        }
+
+        @Override
+        boolean urgent() {
+            return event.type() == EventType.REPORT;
         }
     }
 
@@ -141,6 +159,11 @@ abstract sealed class WriteOp<T> {
         int shardKey() {
             return id.hashCode();
         }
+
+        @Override
+        boolean urgent() {
+            return true;
+        }
     }
 
     static final class Park extends WriteOp<Void> {
@@ -154,6 +177,11 @@ abstract sealed class WriteOp<T> {
         int shardKey() {
             return receipt.connector().hashCode();
         }
+
+        @Override
+        boolean urgent() {
+            return true;
+        }
     }
 
     static final class Unpark extends WriteOp<Void> {
@@ -166,6 +194,11 @@ abstract sealed class WriteOp<T> {
         @Override
         int shardKey() {
             return Long.hashCode(parkId);
+        }
+
+        @Override
+        boolean urgent() {
+            return true;
         }
     }
 

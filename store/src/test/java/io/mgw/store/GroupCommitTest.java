@@ -124,6 +124,39 @@ class GroupCommitTest {
     }
 
     @Test
+    void receiptWritesGoAheadOfQueuedRoutingWrites() throws Exception {
+        open(1000, 100);
+        holdWriter();
+        var first = store.markSubmitted(id(0), "c", 1).toCompletableFuture();
+        gate.awaitHeld();
+        var completed = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (int i = 1; i <= 300; i++) {
+            String label = "bulk-" + i;
+            all.add(store.markSubmitted(id(i), "c", 1).toCompletableFuture().thenRun(() -> completed.add(label)));
+        }
+        // a receipt's result, queued after three batches' worth of routing writes
+        all.add(store.appendEvent(id(1), new io.mgw.core.model.MessageEvent(T0, io.mgw.core.model.EventType.REPORT,
+                MessageStatus.DELIVERED, "c", "receipt")).toCompletableFuture()
+                .thenRun(() -> completed.add("receipt")));
+        // a non-receipt event takes its turn in the bulk lane
+        all.add(store.appendEvent(id(2), new io.mgw.core.model.MessageEvent(T0, io.mgw.core.model.EventType.EXPIRED,
+                MessageStatus.EXPIRED, "c", "sweeper")).toCompletableFuture()
+                .thenRun(() -> completed.add("sweeper")));
+
+        gate.release();
+
+        first.get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        List<String> order = List.copyOf(completed);
+        // the first batch after the held one holds the receipt and the first 99 routing writes
+        assertThat(order.indexOf("receipt")).isLessThan(order.indexOf("bulk-100"));
+        assertThat(order.indexOf("sweeper")).isGreaterThan(order.indexOf("bulk-300"));
+        assertThat(store.find(id(1))).isEmpty(); // events only; the message itself was never recorded
+        assertThat(meters.get("gateway.store.write.batch").summary().count()).isEqualTo(5);
+    }
+
+    @Test
     void writesInOneBatchTakeEffectInCallOrder() throws Exception {
         open(1000, 1000);
         holdWriter();
