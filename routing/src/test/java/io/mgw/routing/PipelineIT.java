@@ -320,7 +320,7 @@ class PipelineIT {
                 List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
                 c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
                 settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), grace, Duration.ofHours(1),
-                        100, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
+                        100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
         engines.add(e);
         e.start();
         TestTarget target = target(e, acct);
