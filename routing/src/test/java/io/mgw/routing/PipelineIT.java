@@ -352,6 +352,54 @@ class PipelineIT {
     }
 
     @Test
+    void aMessageTheSweeperExpiredWhileItsConnectorWasDownGetsNoSecondReportFromTheEgress() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        java.util.concurrent.atomic.AtomicReference<Duration> shift =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
+        store = new InMemoryStore(clock);
+        meters = new SimpleMeterRegistry();
+        Duration grace = Duration.ofMinutes(10);
+        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
+                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
+                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
+                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), grace, Duration.ofHours(1),
+                        100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
+        engines.add(e);
+        e.start();
+        TestTarget target = target(e, acct);
+        // routed to the connector (recorded ROUTED), but its copy in gw.out.<conn> is not read while the connector's
+        // node is down: the sweeper expires it after validity + grace and reports EXPIRED
+        Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
+                .source(Address.of("SENDER")).destination(Address.msisdn("4978")).text("waited too long")
+                .reportRequest(ReportRequest.FINAL).receivedAt(clock.instant())
+                .validUntil(clock.instant().plus(Duration.ofMinutes(5))).build();
+        store.recordMessage(m, List.of(
+                new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
+                new MessageEvent(clock.instant(), EventType.ROUTED, MessageStatus.ENROUTE, conn, "route all")))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        shift.set(Duration.ofMinutes(5).plus(grace).plusSeconds(30));
+        awaitTrue(() -> status(m) == MessageStatus.EXPIRED && target.reports().size() >= 1);
+
+        // the node comes back: the egress reads the copy, past its validity and already final
+        try (var producer = new io.mgw.routing.kafka.KafkaClients(kafka.bootstrapServers(), Map.of(), Map.of())
+                .producer(unique("late"))) {
+            io.mgw.routing.internal.Sends.send(producer, io.mgw.routing.kafka.Topics.out(conn), "4978",
+                    io.mgw.core.wire.WireFormat.encodeMessage(m.withAttribute(Router.ATTR_ROUTE, "all")))
+                    .get(45, TimeUnit.SECONDS);
+        }
+        awaitTrue(() -> meters.counter("gateway.egress.final.skipped", "connector", conn).count() == 1);
+
+        assertThat(target.reports()).singleElement()
+                .satisfies(r -> assertThat(r.report().status()).isEqualTo(MessageStatus.EXPIRED));
+        assertThat(store.find(m.id()).orElseThrow().history()).filteredOn(ev -> ev.type() == EventType.EXPIRED)
+                .hasSize(1);
+        assertThat(meters.counter("gateway.egress.expired", "connector", conn).count()).isZero();
+        assertThat(connectors.get(conn).submitsSnapshot()).isEmpty();
+    }
+
+    @Test
     void redeliveredMessageAlreadySubmittedIsSkippedAndCounted() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
