@@ -400,6 +400,40 @@ class PipelineIT {
     }
 
     @Test
+    void aShorterGraceAppliesToTheRunningSweeperWithoutARestart() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        java.util.concurrent.atomic.AtomicReference<Duration> shift =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
+        store = new InMemoryStore(clock);
+        meters = new SimpleMeterRegistry();
+        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
+                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
+                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
+                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), Duration.ofMinutes(10),
+                        Duration.ofHours(1), 100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
+        engines.add(e);
+        e.start();
+        Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
+                .source(Address.of("SENDER")).destination(Address.msisdn("4979")).text("no receipt")
+                .reportRequest(ReportRequest.NONE).receivedAt(clock.instant())
+                .validUntil(clock.instant().plus(Duration.ofMinutes(5))).build();
+        store.recordMessage(m, List.of(
+                new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
+                new MessageEvent(clock.instant(), EventType.SUBMITTED, MessageStatus.ENROUTE, conn, "remote ids: r")))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        // two minutes past validity: within the 10 min grace
+        shift.set(Duration.ofMinutes(7));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status(m) == MessageStatus.ENROUTE);
+
+        e.retimeSweeper(Duration.ofMillis(100), Duration.ofMinutes(1), Duration.ofHours(1));
+        awaitTrue(() -> status(m) == MessageStatus.EXPIRED);
+    }
+
+    @Test
     void redeliveredMessageAlreadySubmittedIsSkippedAndCounted() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
