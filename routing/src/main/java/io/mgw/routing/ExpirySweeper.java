@@ -206,7 +206,7 @@ public final class ExpirySweeper implements AutoCloseable {
      *
      * @throws IllegalArgumentException if a value is out of range (see {@link Options})
      */
-    public void retime(Duration interval, Duration grace, Duration takeover) {
+    public synchronized void retime(Duration interval, Duration grace, Duration takeover) {
         Options next = options.withTiming(interval, grace, takeover);
         Options before = options;
         options = next;
