@@ -122,7 +122,9 @@ public final class GatewayNode implements AutoCloseable {
         // the expiry sweeper settles first the messages whose ids this node made; purge keeps store.retentionDays
         ExpirySweeper.Options sweeper = ExpirySweeper.Options.defaults()
                 .withOwner(config.node().siteId(), config.node().nodeId())
-                .withRetention(Duration.ofDays(config.store().retentionDays()));
+                .withRetention(Duration.ofDays(config.store().retentionDays()))
+                .withTiming(config.store().sweepInterval(), config.store().expiryGrace(),
+                        config.store().expiryTakeover());
         routing = new RoutingEngine(config.kafka(), bootstrap, config.routes(), config.connectors(),
                 config.accounts(), store, meters, clock, cc -> connector(cc, ctxRef.get()),
                 RoutingEngine.Settings.defaults().withSweeper(sweeper));
@@ -194,10 +196,15 @@ public final class GatewayNode implements AutoCloseable {
         return new io.mgw.smpp.client.SmppClientConnector(effective, ctx);
     }
 
-    /** Applies routes, accounts and connector limits from a changed config file (listeners and Kafka need a restart). */
+    /**
+     * Applies routes, accounts, connector limits and the expiry sweep's timing from a changed config file (listeners,
+     * Kafka and the other store keys need a restart).
+     */
     void reload(GatewayConfig next) {
         current.set(next);
         routing.reload(next.routes(), next.connectors(), next.accounts());
+        routing.retimeSweeper(next.store().sweepInterval(), next.store().expiryGrace(),
+                next.store().expiryTakeover());
     }
 
     public int smppPort() {

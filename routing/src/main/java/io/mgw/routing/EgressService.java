@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  poll ──▶ per partition: pending (offset order) ──▶ start if: partition not blocked, destination idle,
  *                                                      in-flight &lt; maxInFlight
- *  start: expired? EXPIRED │ submitted before (history)? skip (duplicate) │ cancelled? skip, DELETED report
+ *  start: submitted before (history)? skip (duplicate) │ cancelled? skip, DELETED report
+ *         │ already final (the sweeper's EXPIRED)? skip │ expired? EXPIRED
  *         │ connector unavailable + failover? republish
  *         else connector.submit ──▶ Accepted      correlations + mark + SUBMITTED (one store write)
  *                                    Throttled     block partition retryAfter, retry the same message first
@@ -163,6 +164,7 @@ public final class EgressService implements AutoCloseable {
     private final Counter failover;
     private final Counter duplicates;
     private final Counter cancelledSkipped;
+    private final Counter finalSkipped;
     private final Counter malformed;
     private int buffered;
     private Instant nextCommit = Instant.MIN;
@@ -205,6 +207,7 @@ public final class EgressService implements AutoCloseable {
         failover = meters.counter("gateway.egress.failover", tags);
         duplicates = meters.counter("gateway.egress.duplicate.skipped", tags);
         cancelledSkipped = meters.counter("gateway.egress.cancelled.skipped", tags);
+        finalSkipped = meters.counter("gateway.egress.final.skipped", tags);
         malformed = meters.counter("gateway.egress.malformed", tags);
         Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
         Gauge.builder("gateway.egress.lag", lag, AtomicLong::get).tags(tags).register(meters);
@@ -397,14 +400,13 @@ public final class EgressService implements AutoCloseable {
         }
     }
 
-    /** One try of a message whose destination is marked busy in {@code s}. */
+    /**
+     * One try of a message whose destination is marked busy in {@code s}. The store record is read first, also for
+     * a message past its validity: one that waited here longer than its validity and the sweeper's grace (a connector
+     * down for long) was already settled EXPIRED, and its sender told, by the {@link ExpirySweeper}.
+     */
     private void attempt(PartitionState s, Pending p, Instant now) {
         Message m = p.message;
-        if (now.isAfter(m.validUntil())) {
-            expired.increment();
-            terminal(s, p, EventType.EXPIRED, MessageStatus.EXPIRED, 0, "validity ended before submit");
-            return;
-        }
         Optional<MessageRecord> rec;
         boolean submittedBefore;
         try {
@@ -428,6 +430,19 @@ public final class EgressService implements AutoCloseable {
         }
         if (rec.isPresent() && isCancelled(rec.get())) {
             cancelled(s, p);
+            return;
+        }
+        if (rec.isPresent() && rec.get().status().isFinal()) {
+            // final already (the sweeper's EXPIRED): its sender had the report, a second one would contradict it
+            finalSkipped.increment();
+            log.debug("Skipping {}: already {} before submit to {}", m.id(), rec.get().status(), config.id());
+            release(s, p);
+            finish(p);
+            return;
+        }
+        if (now.isAfter(m.validUntil())) {
+            expired.increment();
+            terminal(s, p, EventType.EXPIRED, MessageStatus.EXPIRED, 0, "validity ended before submit");
             return;
         }
         if (!connector.isAvailable()) {

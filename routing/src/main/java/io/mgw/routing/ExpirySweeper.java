@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -50,8 +51,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Watermarks.</b> Each scan (own messages, and all messages after takeover) keeps the validity end up to which
  * it has settled everything, and starts the next sweep there, so a sweep does not rescan from the beginning. The
- * watermarks live in memory: after a restart the first sweep scans from the oldest message kept. A message recorded
+ * watermarks live in memory: after a restart the scans start again from the oldest message kept. A message recorded
  * only after the own watermark passed its validity end (a long Kafka backlog) is left to the takeover scan.
+ *
+ * <p><b>Bounded sweeps.</b> A scan reads {@code page} messages at a time and at most {@code maxPages} pages per
+ * sweep, and holds only the current page and the ids sharing the current validity end. A scan that stops at
+ * {@code maxPages} (the first sweeps after a restart with a large backlog) keeps its watermark where it stopped and
+ * the next sweep follows one second later instead of one {@code interval} later, until the backlog is read.
+ *
+ * <p><b>Live changes.</b> {@link #retime} changes interval, grace and takeover of a running sweeper (the node's
+ * config reload); they apply from the next sweep.
  *
  * <p><b>Purge.</b> Every {@code purgeEvery} (the first time {@code min(1 min, purgeEvery)} after start), message
  * state older than {@code retention} is deleted ({@link Store#purgeOlderThan}); the rows removed are counted in
@@ -74,6 +83,9 @@ public final class ExpirySweeper implements AutoCloseable {
 
     private static final long WAIT_SECONDS = 30;
 
+    /** Delay of the follow-up sweep after a scan stopped at {@link Options#maxPages}. */
+    private static final long FOLLOW_UP_MILLIS = 1_000;
+
     /**
      * Tuning with defaults ({@link #defaults()}).
      *
@@ -82,13 +94,16 @@ public final class ExpirySweeper implements AutoCloseable {
      *                   (default 10 min)
      * @param takeover   further wait before any node sweeps messages made by another node (default 1 h)
      * @param page       most messages read from the store at a time (default 500)
+     * @param maxPages   most pages each scan reads in one sweep before it leaves the rest to a follow-up sweep
+     *                   (default 20; at least 2, so a page of other nodes' messages sharing one validity end is
+     *                   stepped past)
      * @param purgeEvery period of the purge (default 1 h)
      * @param retention  age after which message state is purged (default 7 days)
      * @param site       the site whose messages are this node's own, or {@link #ANY}
      * @param node       the node whose messages are this node's own, or {@link #ANY}
      */
-    public record Options(Duration interval, Duration grace, Duration takeover, int page, Duration purgeEvery,
-            Duration retention, int site, int node) {
+    public record Options(Duration interval, Duration grace, Duration takeover, int page, int maxPages,
+            Duration purgeEvery, Duration retention, int site, int node) {
 
         public Options {
             positive(interval, "interval");
@@ -103,6 +118,9 @@ public final class ExpirySweeper implements AutoCloseable {
             if (page < 1) {
                 throw new IllegalArgumentException("page: " + page + " (expected: > 0)");
             }
+            if (maxPages < 2) {
+                throw new IllegalArgumentException("maxPages: " + maxPages + " (expected: >= 2)");
+            }
             positive(purgeEvery, "purgeEvery");
             positive(retention, "retention");
         }
@@ -114,20 +132,28 @@ public final class ExpirySweeper implements AutoCloseable {
             }
         }
 
-        /** 60 s sweeps, 10 min grace, 1 h takeover, pages of 500, hourly purge of state older than 7 days. */
+        /**
+         * 60 s sweeps, 10 min grace, 1 h takeover, pages of 500 and at most 20 per scan and sweep, hourly purge of
+         * state older than 7 days.
+         */
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofHours(1), 500,
+            return new Options(Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofHours(1), 500, 20,
                     Duration.ofHours(1), Duration.ofDays(7), ANY, ANY);
         }
 
         /** The same with this node's site and node id (see {@link io.mgw.core.model.MessageId}). */
         public Options withOwner(int site, int node) {
-            return new Options(interval, grace, takeover, page, purgeEvery, retention, site, node);
+            return new Options(interval, grace, takeover, page, maxPages, purgeEvery, retention, site, node);
         }
 
         /** The same with another retention. */
         public Options withRetention(Duration retention) {
-            return new Options(interval, grace, takeover, page, purgeEvery, retention, site, node);
+            return new Options(interval, grace, takeover, page, maxPages, purgeEvery, retention, site, node);
+        }
+
+        /** The same with another sweep interval, grace and takeover delay. */
+        public Options withTiming(Duration interval, Duration grace, Duration takeover) {
+            return new Options(interval, grace, takeover, page, maxPages, purgeEvery, retention, site, node);
         }
     }
 
@@ -135,7 +161,8 @@ public final class ExpirySweeper implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final Supplier<Accounts> accounts;
     private final InstantSource clock;
-    private final Options options;
+    /** Replaced whole by {@link #retime}; read once per sweep. */
+    private volatile Options options;
     private final Counter expired;
     private final Counter errors;
     private final Counter raced;
@@ -146,6 +173,8 @@ public final class ExpirySweeper implements AutoCloseable {
     private Instant ownMark = Instant.EPOCH;
     /** Validity end up to which all messages are settled. */
     private Instant anyMark = Instant.EPOCH;
+    /** Whether a scan of the current sweep stopped at {@link Options#maxPages}; only the sweeper thread touches it. */
+    private boolean cut;
 
     /**
      * Nothing runs until {@link #start()}.
@@ -172,6 +201,26 @@ public final class ExpirySweeper implements AutoCloseable {
     }
 
     /**
+     * Changes the sweep interval, grace and takeover delay; they apply from the next sweep (the one already scheduled
+     * still runs after the old interval).
+     *
+     * @throws IllegalArgumentException if a value is out of range (see {@link Options})
+     */
+    public synchronized void retime(Duration interval, Duration grace, Duration takeover) {
+        Options next = options.withTiming(interval, grace, takeover);
+        Options before = options;
+        options = next;
+        if (!before.equals(next)) {
+            log.info("Expiry sweeper: every {}, grace {}, takeover {}", interval, grace, takeover);
+        }
+    }
+
+    /** The current options. */
+    public Options options() {
+        return options;
+    }
+
+    /**
      * Starts the sweeps (first one {@code interval} after start) and the purge.
      *
      * @throws IllegalStateException if already started
@@ -185,42 +234,65 @@ public final class ExpirySweeper implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long every = options.interval().toMillis();
-        timer.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        timer.schedule(this::sweepAndReschedule, options.interval().toMillis(), TimeUnit.MILLISECONDS);
         long purgeEvery = options.purgeEvery().toMillis();
         timer.scheduleWithFixedDelay(this::purge, Math.min(60_000, purgeEvery), purgeEvery, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sweeps, then schedules the next sweep: soon if this one left a backlog, else after the current interval. */
+    private void sweepAndReschedule() {
+        boolean more = sweep();
+        long every = options.interval().toMillis();
+        try {
+            timer.schedule(this::sweepAndReschedule, more ? Math.min(FOLLOW_UP_MILLIS, every) : every,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
     }
 
     /**
      * One sweep: this node's messages past the grace, then every message past grace and takeover. Never throws
      * (package-private for tests).
+     *
+     * @return whether a scan stopped at {@link Options#maxPages}, so more unsettled messages may be waiting
      */
-    void sweep() {
+    boolean sweep() {
+        Options o = options;
+        cut = false;
         try {
             Instant now = clock.instant();
-            Instant ownBefore = now.minus(options.grace());
-            ownMark = scan(ownMark, ownBefore, true);
-            anyMark = scan(anyMark, ownBefore.minus(options.takeover()), false);
+            Instant ownBefore = now.minus(o.grace());
+            ownMark = scan(o, ownMark, ownBefore, true);
+            anyMark = scan(o, anyMark, ownBefore.minus(o.takeover()), false);
         } catch (RuntimeException e) {
             errors.increment();
             log.warn("Expiry sweep failed: {}", e.toString());
         }
+        return cut;
     }
 
     /**
-     * Settles unsettled messages with validity end in {@code [from, before)}; returns the new watermark: {@code before}
-     * if all went well, else the validity end of the first message not settled.
+     * Settles unsettled messages with validity end in {@code [from, before)}, at most {@code maxPages} pages; returns
+     * the new watermark: {@code before} if all went well, the validity end where it stopped after {@code maxPages}
+     * (and sets {@link #cut}), else the validity end of the first message not settled.
      */
-    private Instant scan(Instant from, Instant before, boolean ownOnly) {
+    private Instant scan(Options o, Instant from, Instant before, boolean ownOnly) {
         if (!from.isBefore(before)) {
             return from;
         }
         Instant cursor = from;
+        // the ids at validity end == cursor already looked at: the next page starts at the cursor and reads them again
         Set<MessageId> seen = new HashSet<>();
-        while (true) {
+        for (int pages = 0; ; pages++) {
+            if (pages == o.maxPages()) {
+                cut = true;
+                log.debug("Expiry sweep: {} pages read, the rest from {} in the next sweep", pages, cursor);
+                return cursor;
+            }
             List<UnsettledMessage> page;
             try {
-                page = store.unsettledExpired(cursor, before, options.page());
+                page = store.unsettledExpired(cursor, before, o.page());
             } catch (RuntimeException e) {
                 errors.increment();
                 log.warn("Expiry sweep: reading unsettled messages from {} failed: {}", cursor, e.toString());
@@ -246,13 +318,22 @@ public final class ExpirySweeper implements AutoCloseable {
                     return u.validUntil();
                 }
             }
-            if (page.size() < options.page()) {
+            if (page.size() < o.page()) {
                 return before;
             }
             Instant last = page.get(page.size() - 1).validUntil();
             // a full page of messages already looked at (other nodes' messages sharing one validity end): step past
             // that instant (the store keeps microseconds); the takeover scan still reaches what is skipped
-            cursor = fresh ? last : last.plus(1, ChronoUnit.MICROS);
+            Instant next = fresh ? last : last.plus(1, ChronoUnit.MICROS);
+            if (!next.equals(cursor)) {
+                seen.clear();
+                for (UnsettledMessage u : page) {
+                    if (u.validUntil().equals(next)) {
+                        seen.add(u.id());
+                    }
+                }
+            }
+            cursor = next;
         }
     }
 

@@ -274,6 +274,16 @@ public final class RoutingEngine implements AutoCloseable {
     }
 
     /**
+     * Changes the expiry sweep's interval, grace and takeover delay from the next sweep on (see
+     * {@link ExpirySweeper#retime}).
+     *
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public void retimeSweeper(Duration interval, Duration grace, Duration takeover) {
+        sweeper.retime(interval, grace, takeover);
+    }
+
+    /**
      * Applies new rules, connectors and accounts without a restart. Rules are validated first (nothing changes if
      * they are invalid); new topics are created; new connectors start, removed ones drain (30 s at most) and close,
      * changed ones are replaced. Messages already routed keep their connector; while a changed connector restarts the

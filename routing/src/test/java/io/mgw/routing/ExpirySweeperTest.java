@@ -49,7 +49,7 @@ class ExpirySweeperTest {
     private final MessageIdGenerator ownIds = new MessageIdGenerator(1, 2, clock);
     private final MessageIdGenerator otherIds = new MessageIdGenerator(1, 3, clock);
     private final ExpirySweeper sweeper = new ExpirySweeper(store, producer, accounts::get, meters, clock,
-            new ExpirySweeper.Options(Duration.ofMinutes(1), GRACE, TAKEOVER, 2, Duration.ofHours(1),
+            new ExpirySweeper.Options(Duration.ofMinutes(1), GRACE, TAKEOVER, 2, 10, Duration.ofHours(1),
                     Duration.ofDays(7), 1, 2));
 
     @AfterEach
@@ -278,15 +278,72 @@ class ExpirySweeperTest {
     }
 
     @Test
+    void aBacklogAfterARestartIsReadInBoundedSweeps() {
+        // a restarted node: its watermarks start at the beginning, nine unsettled messages wait; pages of 2, at most 2
+        // pages per scan and sweep
+        List<MessageId> backlog = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            backlog.add(submitted(ReportRequest.NONE));
+            advance(Duration.ofSeconds(1));
+        }
+        advance(VALIDITY.plus(GRACE));
+        try (ExpirySweeper restarted = new ExpirySweeper(store, producer, accounts::get, meters, clock,
+                new ExpirySweeper.Options(Duration.ofMinutes(1), GRACE, TAKEOVER, 2, 2, Duration.ofHours(1),
+                        Duration.ofDays(7), 1, 2))) {
+            assertThat(restarted.sweep()).as("more waiting").isTrue();
+            assertThat(backlog).filteredOn(id -> record(id).status() == MessageStatus.EXPIRED)
+                    .containsExactlyElementsOf(backlog.subList(0, 4));
+
+            assertThat(restarted.sweep()).isTrue();
+            assertThat(backlog).filteredOn(id -> record(id).status() == MessageStatus.EXPIRED)
+                    .containsExactlyElementsOf(backlog.subList(0, 8));
+
+            assertThat(restarted.sweep()).as("backlog read").isFalse();
+            assertThat(backlog).allMatch(id -> record(id).status() == MessageStatus.EXPIRED);
+            assertThat(count("gateway.sweeper.expired")).isEqualTo(9);
+            assertThat(count("gateway.sweeper.errors")).isZero();
+        }
+    }
+
+    @Test
+    void retimeAppliesTheNewGraceFromTheNextSweep() {
+        MessageId id = submitted(ReportRequest.FINAL);
+        advance(VALIDITY.plus(Duration.ofMinutes(2)));
+        sweeper.sweep();
+        assertThat(record(id).status()).isEqualTo(MessageStatus.ENROUTE);
+
+        sweeper.retime(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(30));
+        assertThat(sweeper.options().interval()).isEqualTo(Duration.ofSeconds(30));
+        sweeper.sweep();
+
+        assertThat(record(id).status()).isEqualTo(MessageStatus.EXPIRED);
+        assertThat(published()).hasSize(1);
+    }
+
+    @Test
+    void retimeRejectsAZeroIntervalAndKeepsTheRunningOptions() {
+        assertThatThrownBy(() -> sweeper.retime(Duration.ZERO, GRACE, TAKEOVER))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval: PT0S");
+        assertThat(sweeper.options().interval()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void optionsRejectFewerThanTwoPagesPerSweep() {
+        assertThatThrownBy(() -> new ExpirySweeper.Options(Duration.ofMinutes(1), GRACE, TAKEOVER, 2, 1,
+                Duration.ofHours(1), Duration.ofDays(7), 1, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxPages: 1 (expected: >= 2)");
+    }
+
+    @Test
     void optionsRejectAZeroInterval() {
-        assertThatThrownBy(() -> new ExpirySweeper.Options(Duration.ZERO, GRACE, TAKEOVER, 1, Duration.ofHours(1),
+        assertThatThrownBy(() -> new ExpirySweeper.Options(Duration.ZERO, GRACE, TAKEOVER, 1, 2, Duration.ofHours(1),
                 Duration.ofDays(7), 1, 2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("interval");
     }
 
     @Test
     void optionsRejectAZeroPage() {
-        assertThatThrownBy(() -> new ExpirySweeper.Options(Duration.ofMinutes(1), GRACE, TAKEOVER, 0,
+        assertThatThrownBy(() -> new ExpirySweeper.Options(Duration.ofMinutes(1), GRACE, TAKEOVER, 0, 2,
                 Duration.ofHours(1), Duration.ofDays(7), 1, 2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("page: 0");
     }

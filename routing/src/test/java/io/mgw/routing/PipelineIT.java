@@ -320,7 +320,7 @@ class PipelineIT {
                 List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
                 c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
                 settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), grace, Duration.ofHours(1),
-                        100, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
+                        100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
         engines.add(e);
         e.start();
         TestTarget target = target(e, acct);
@@ -349,6 +349,88 @@ class PipelineIT {
         assertThat(store.find(m.id()).orElseThrow().history()).extracting(MessageEvent::type)
                 .containsSubsequence(EventType.SUBMIT_UNKNOWN, EventType.EXPIRED);
         assertThat(meters.counter("gateway.sweeper.expired").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageTheSweeperExpiredWhileItsConnectorWasDownGetsNoSecondReportFromTheEgress() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        java.util.concurrent.atomic.AtomicReference<Duration> shift =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
+        store = new InMemoryStore(clock);
+        meters = new SimpleMeterRegistry();
+        Duration grace = Duration.ofMinutes(10);
+        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
+                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
+                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
+                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), grace, Duration.ofHours(1),
+                        100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
+        engines.add(e);
+        e.start();
+        TestTarget target = target(e, acct);
+        // routed to the connector (recorded ROUTED), but its copy in gw.out.<conn> is not read while the connector's
+        // node is down: the sweeper expires it after validity + grace and reports EXPIRED
+        Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
+                .source(Address.of("SENDER")).destination(Address.msisdn("4978")).text("waited too long")
+                .reportRequest(ReportRequest.FINAL).receivedAt(clock.instant())
+                .validUntil(clock.instant().plus(Duration.ofMinutes(5))).build();
+        store.recordMessage(m, List.of(
+                new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
+                new MessageEvent(clock.instant(), EventType.ROUTED, MessageStatus.ENROUTE, conn, "route all")))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        shift.set(Duration.ofMinutes(5).plus(grace).plusSeconds(30));
+        awaitTrue(() -> status(m) == MessageStatus.EXPIRED && target.reports().size() >= 1);
+
+        // the node comes back: the egress reads the copy, past its validity and already final
+        try (var producer = new io.mgw.routing.kafka.KafkaClients(kafka.bootstrapServers(), Map.of(), Map.of())
+                .producer(unique("late"))) {
+            io.mgw.routing.internal.Sends.send(producer, io.mgw.routing.kafka.Topics.out(conn), "4978",
+                    io.mgw.core.wire.WireFormat.encodeMessage(m.withAttribute(Router.ATTR_ROUTE, "all")))
+                    .get(45, TimeUnit.SECONDS);
+        }
+        awaitTrue(() -> meters.counter("gateway.egress.final.skipped", "connector", conn).count() == 1);
+
+        assertThat(target.reports()).singleElement()
+                .satisfies(r -> assertThat(r.report().status()).isEqualTo(MessageStatus.EXPIRED));
+        assertThat(store.find(m.id()).orElseThrow().history()).filteredOn(ev -> ev.type() == EventType.EXPIRED)
+                .hasSize(1);
+        assertThat(meters.counter("gateway.egress.expired", "connector", conn).count()).isZero();
+        assertThat(connectors.get(conn).submitsSnapshot()).isEmpty();
+    }
+
+    @Test
+    void aShorterGraceAppliesToTheRunningSweeperWithoutARestart() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        java.util.concurrent.atomic.AtomicReference<Duration> shift =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
+        store = new InMemoryStore(clock);
+        meters = new SimpleMeterRegistry();
+        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
+                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
+                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
+                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), Duration.ofMinutes(10),
+                        Duration.ofHours(1), 100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
+        engines.add(e);
+        e.start();
+        Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
+                .source(Address.of("SENDER")).destination(Address.msisdn("4979")).text("no receipt")
+                .reportRequest(ReportRequest.NONE).receivedAt(clock.instant())
+                .validUntil(clock.instant().plus(Duration.ofMinutes(5))).build();
+        store.recordMessage(m, List.of(
+                new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
+                new MessageEvent(clock.instant(), EventType.SUBMITTED, MessageStatus.ENROUTE, conn, "remote ids: r")))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        // two minutes past validity: within the 10 min grace
+        shift.set(Duration.ofMinutes(7));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status(m) == MessageStatus.ENROUTE);
+
+        e.retimeSweeper(Duration.ofMillis(100), Duration.ofMinutes(1), Duration.ofHours(1));
+        awaitTrue(() -> status(m) == MessageStatus.EXPIRED);
     }
 
     @Test

@@ -226,6 +226,22 @@ final class ConfigNode {
         return c.scalar().map(v -> parseDuration(c, v.strip())).orElse(def);
     }
 
+    /**
+     * A duration as {@link #duration(String, java.time.Duration)}, within {@code [min, max]}; the error names the
+     * bounds as written in {@code range} (e.g. "1s..1h").
+     */
+    java.time.Duration duration(String key, java.time.Duration def, java.time.Duration min, java.time.Duration max,
+            String range) {
+        ConfigNode c = child(key);
+        return c.scalar().map(v -> {
+            java.time.Duration d = parseDuration(c, v.strip());
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw c.error("'" + v.strip() + "' (expected: " + range + ")");
+            }
+            return d;
+        }).orElse(def);
+    }
+
     private static java.time.Duration parseDuration(ConfigNode c, String v) {
         try {
             if (v.startsWith("P") || v.startsWith("p")) {

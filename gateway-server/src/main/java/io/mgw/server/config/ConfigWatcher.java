@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the node's config file and hands each new valid version to a listener, so routes, accounts and connector
- * limits change without a restart. A file that fails validation is logged and ignored: the node keeps running on the
+ * Watches the node's config file and hands each new valid version to a listener, so routes, accounts, connector
+ * limits and the expiry sweep's timing change without a restart. A file that fails validation is logged and ignored: the node keeps running on the
  * last good config. Polls the modification time and content (cheap, and works on every file system, unlike inotify
  * on some network mounts).
  */
@@ -59,7 +59,7 @@ public final class ConfigWatcher implements AutoCloseable {
             }
             lastContent = content;
             GatewayConfig config = ConfigLoader.load(file);
-            log.info("config {} changed: applying routes, accounts and connector limits", file);
+            log.info("config {} changed: applying routes, accounts, connector limits and sweep timing", file);
             listener.accept(config);
         } catch (ConfigException e) {
             log.error("config {} changed but is invalid, keeping the running config: {}", file, e.getMessage());

@@ -127,4 +127,83 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse("routes:\n  - direction: MO\n    deliverTo: ghost\n"))
                 .hasMessageContaining("routes[0].deliverTo (line 3): unknown account 'ghost'");
     }
+
+    @Test
+    void sweeperTimingDefaults() {
+        GatewayConfig c = parse("{}");
+        assertThat(c.store().sweepInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.store().expiryGrace()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.store().expiryTakeover()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void sweeperTimingIsReadFromTheStoreBlockAndTheEnvironment() {
+        GatewayConfig c = parse("store:\n  sweepInterval: 30s\n  expiryGrace: 5m\n  expiryTakeover: PT2H\n",
+                Map.of("MGW_STORE_SWEEPINTERVAL", "15s"));
+        assertThat(c.store().sweepInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.store().expiryGrace()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.store().expiryTakeover()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void zeroSweepIntervalIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  sweepInterval: 0s\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.sweepInterval (line 2): '0s' (expected: 1s..1h)");
+    }
+
+    @Test
+    void sweepIntervalAboveAnHourIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  sweepInterval: 2h\n"))
+                .hasMessageContaining("store.sweepInterval (line 2): '2h' (expected: 1s..1h)");
+    }
+
+    @Test
+    void sweepIntervalThatIsNoDurationIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  sweepInterval: soon\n"))
+                .hasMessageContaining("store.sweepInterval (line 2): 'soon' (expected: a duration such as");
+    }
+
+    @Test
+    void expiryGraceBelowAMinuteIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  expiryGrace: 30s\n"))
+                .hasMessageContaining("store.expiryGrace (line 2): '30s' (expected: 1m..7d)");
+    }
+
+    @Test
+    void expiryGraceAboveSevenDaysIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  retentionDays: 30\n  expiryGrace: 8d\n"))
+                .hasMessageContaining("store.expiryGrace (line 3): '8d' (expected: 1m..7d)");
+    }
+
+    @Test
+    void negativeExpiryGraceIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  expiryGrace: PT-10M\n"))
+                .hasMessageContaining("store.expiryGrace (line 2): 'PT-10M' (expected: 1m..7d)");
+    }
+
+    @Test
+    void zeroExpiryTakeoverIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  expiryTakeover: 0m\n"))
+                .hasMessageContaining("store.expiryTakeover (line 2): '0m' (expected: 1m..7d)");
+    }
+
+    @Test
+    void expiryTakeoverAboveSevenDaysIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  retentionDays: 30\n  expiryTakeover: 169h\n"))
+                .hasMessageContaining("store.expiryTakeover (line 3): '169h' (expected: 1m..7d)");
+    }
+
+    @Test
+    void graceAndTakeoverReachingTheRetentionAreRefused() {
+        assertThatThrownBy(() -> parse("store:\n  retentionDays: 1\n  expiryGrace: 12h\n  expiryTakeover: 12h\n"))
+                .hasMessageContaining("store.expiryTakeover (line 4): expiryGrace 12h + expiryTakeover 12h "
+                        + "(expected: less than retentionDays, 1d)");
+    }
+
+    @Test
+    void misspeltSweeperKeyIsRefused() {
+        assertThatThrownBy(() -> parse("store:\n  sweepIntervall: 30s\n"))
+                .hasMessageContaining("store.sweepIntervall (line 2): unknown key");
+    }
 }
