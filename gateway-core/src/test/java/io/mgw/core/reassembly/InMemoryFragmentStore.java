@@ -113,10 +113,18 @@ final class InMemoryFragmentStore implements Store {
         }
     }
 
-    /** Number of fragments held, over all keys. */
+    /** Number of parts held, over all keys (completion markers, sequence 0, are not parts). */
     int size() {
         synchronized (fragments) {
-            return fragments.values().stream().mapToInt(Map::size).sum();
+            return (int) fragments.values().stream().flatMap(byKey -> byKey.keySet().stream()).filter(seq -> seq > 0)
+                    .count();
+        }
+    }
+
+    /** Number of completion markers held. */
+    int markers() {
+        synchronized (fragments) {
+            return (int) fragments.values().stream().filter(byKey -> byKey.containsKey(0)).count();
         }
     }
 
