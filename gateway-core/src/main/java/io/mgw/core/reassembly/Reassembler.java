@@ -322,10 +322,21 @@ public final class Reassembler {
         }
     }
 
-    /** Deletes a key's parts and old marker, then stores {@code marker} (if any) in their place. */
+    /**
+     * Deletes a key's parts and old marker, then stores {@code marker} (if any) in their place. Fails only if the
+     * delete fails: once the parts are gone, failing would make the caller retry a part that then starts anew (a
+     * loss), so a marker that cannot be saved is only logged (its late duplicates are handed out as before).
+     */
     private CompletionStage<Void> forget(String key, Optional<Fragment> marker) {
         CompletionStage<Void> deleted = store.deleteFragments(key);
-        return marker.isEmpty() ? deleted : deleted.thenCompose(v -> store.saveFragment(marker.get()));
+        if (marker.isEmpty()) {
+            return deleted;
+        }
+        return deleted.thenCompose(v -> store.saveFragment(marker.get()).exceptionally(error -> {
+            log.warn("MO reassembly: could not save the completion marker of {}; late duplicates will be handed out",
+                    key, error);
+            return null;
+        }));
     }
 
     private CompletionStage<List<Message>> expireKey(String key, Instant now) {

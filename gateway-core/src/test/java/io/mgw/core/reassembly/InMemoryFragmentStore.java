@@ -38,6 +38,9 @@ final class InMemoryFragmentStore implements Store {
     private final List<CompletableFuture<Void>> pendingStages = new ArrayList<>();
     final AtomicBoolean failNextSave = new AtomicBoolean();
     final AtomicBoolean failNextDelete = new AtomicBoolean();
+    /** Makes the first save after the next delete fail. */
+    final AtomicBoolean failSaveAfterDelete = new AtomicBoolean();
+    private final AtomicBoolean failNextSaveArmed = new AtomicBoolean();
 
     /** Writes applied at once, on the caller's thread. */
     InMemoryFragmentStore() {
@@ -77,7 +80,7 @@ final class InMemoryFragmentStore implements Store {
 
     @Override
     public CompletionStage<Void> saveFragment(Fragment fragment) {
-        if (failNextSave.getAndSet(false)) {
+        if (failNextSave.getAndSet(false) || failNextSaveArmed.getAndSet(false)) {
             return CompletableFuture.failedFuture(new IllegalStateException("injected: save failed"));
         }
         return write(() -> fragments.computeIfAbsent(fragment.key(), k -> new TreeMap<>())
@@ -96,6 +99,9 @@ final class InMemoryFragmentStore implements Store {
     public CompletionStage<Void> deleteFragments(String key) {
         if (failNextDelete.getAndSet(false)) {
             return CompletableFuture.failedFuture(new IllegalStateException("injected: delete failed"));
+        }
+        if (failSaveAfterDelete.getAndSet(false)) {
+            failNextSaveArmed.set(true);
         }
         return write(() -> fragments.remove(key));
     }

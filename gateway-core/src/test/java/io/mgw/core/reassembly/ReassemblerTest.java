@@ -491,6 +491,18 @@ class ReassemblerTest {
     }
 
     @Test
+    void aMarkerThatCannotBeSavedDoesNotFailTheCompletion() {
+        List<Message> parts = parts(42, "still ", "whole");
+        offer(parts.get(0));
+        // the completing offer deletes the parts, then saves the marker: that save fails
+        store.failSaveAfterDelete.set(true);
+
+        assertThat(offer(parts.get(1)).map(ReassemblerTest::text)).contains("still whole");
+        assertThat(store.size()).isZero();
+        assertThat(store.markers()).isZero();
+    }
+
+    @Test
     void theMemoryOfACompletionExpires() {
         complete(parts(38, "forgotten ", "soon"));
         assertThat(store.markers()).isEqualTo(1);
