@@ -3,6 +3,7 @@ package io.mgw.routing;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.config.Accounts;
@@ -107,6 +108,8 @@ public final class Router implements AutoCloseable {
         this.moDelivered = meters.counter("gateway.routing.mo.routed");
         this.moUnroutable = meters.counter("gateway.routing.mo.unroutable");
         this.batchRetries = meters.counter("gateway.routing.batch.retried");
+        FunctionCounter.builder("gateway.routing.mo.duplicate", reassembler, Reassembler::lateDuplicates)
+                .description("MO parts that came again after their message was completed, dropped").register(meters);
     }
 
     /** Joins group {@code gw.router} and starts the polling thread. */

@@ -643,6 +643,33 @@ class PipelineIT {
     }
 
     @Test
+    void moPartsSentAgainAfterTheirMessageWasDeliveredAreDroppedAndCounted() throws Exception {
+        String acct = unique("app");
+        String conn = unique("smsc");
+        RouteConfig mo = new RouteConfig("keyword", "MO", Optional.of("7777"), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.of(acct));
+        RoutingEngine e = engine(List.of(mo), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message.Builder b = Message.builder().direction(Direction.MO).origin(new Origin("smpp", conn, "n1", ""))
+                .source(Address.msisdn("491702")).destination(Address.of("7777"));
+        List<Message> parts = new ArrayList<>();
+        for (int round = 0; round < 2; round++) { // the SMSC lost both deliver_sm_resp and sends the parts again
+            parts.add(b.id(IDS.next()).text("once ").concat(Optional.of(new io.mgw.core.model.Concat(10, 2, 1, false)))
+                    .build());
+            parts.add(b.id(IDS.next()).text("only").concat(Optional.of(new io.mgw.core.model.Concat(10, 2, 2, false)))
+                    .build());
+        }
+        accept(e, parts.get(0));
+        accept(e, parts.get(1));
+        awaitTrue(() -> target.delivered.size() == 1);
+        accept(e, parts.get(2));
+        accept(e, parts.get(3));
+
+        awaitTrue(() -> meters.get("gateway.routing.mo.duplicate").functionCounter().count() == 2);
+        assertThat(target.delivered).hasSize(1);
+    }
+
+    @Test
     void hungTargetKeepsBoundedInFlightAndItsDeliveriesGoToAnotherTarget() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");

@@ -819,6 +819,22 @@ abstract class StoreContract {
     }
 
     @Test
+    void sequenceZeroIsAFragmentLikeAnyOther() {
+        // the reassembler's completion marker (Reassembler.MARKER_SEQUENCE) shares its key with the parts
+        byte[] digests = new byte[48];
+        digests[47] = 7;
+        join(store.saveFragment(new Fragment("k1", 0, 3, digests, T0.plusSeconds(120))));
+        join(store.saveFragment(fragment("k1", 2, 3, "b", T0.plusSeconds(60))));
+
+        List<Fragment> f = store.fragments("k1");
+
+        assertThat(f).extracting(Fragment::sequence).containsExactly(0, 2);
+        assertThat(f.get(0).payload()).isEqualTo(digests);
+        assertThat(f.get(0).expiresAt()).isEqualTo(T0.plusSeconds(120));
+        assertThat(store.expiredFragmentKeys(T0.plusSeconds(61), 10)).containsExactly("k1");
+    }
+
+    @Test
     void expiredFragmentKeysAreThoseWithAFragmentPastItsTime() {
         join(store.saveFragment(fragment("old", 1, 2, "a", T0.plusSeconds(10))));
         join(store.saveFragment(fragment("old", 2, 2, "b", T0.plusSeconds(70))));

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,11 +64,28 @@ import org.slf4j.LoggerFactory;
  * Its {@code concat()} is empty and its attributes are part 1's plus {@value #PARTS_ATTRIBUTE} = total.
  *
  * <p><b>Failure behaviour.</b> A failed store write fails the returned stage (the caller retries the part; nothing
- * is committed). A fragment whose stored bytes cannot be decoded is logged at ERROR and treated as missing. Known
- * duplicate windows: a part redelivered by Kafka after its message was completed starts a new partial message,
- * which {@link #expire()} hands out later as a lone part. With {@link #offer}, a node dying after the fragments were
- * deleted but before the caller handed the joined message on loses the parts whose Kafka offsets were already
- * committed; {@link #offerHeld} closes that window by deleting only when the caller says the message is handed on.
+ * is committed). A fragment whose stored bytes cannot be decoded is logged at ERROR and treated as missing. With
+ * {@link #offer}, a node dying after the fragments were deleted but before the caller handed the joined message on
+ * loses the parts whose Kafka offsets were already committed; {@link #offerHeld} closes that window by deleting only
+ * when the caller says the message is handed on.
+ *
+ * <p><b>Late duplicates.</b> An SMSC that lost a deliver_sm_resp sends the part again, possibly after its message was
+ * completed (and Kafka may redeliver a part too). When a message's fragments are deleted, a <em>completion
+ * marker</em> takes their place under the same key: a fragment with sequence 0 that holds a digest of each part's
+ * content, expiring {@code 2 x timeout} after the completion. A part is a <em>late duplicate</em> when it arrives
+ * within one timeout of the completion (its fragment expires no later than the marker) and its content digest equals
+ * the completed part's with the same sequence. The key already holds source, destination, reference, total and
+ * reference width, so the content is what tells a redelivery from a new message that reuses the reference (8-bit
+ * references wrap at 256): a new message differs in at least one part. Late duplicates are stored like any part, so a
+ * new message whose part happens to equal the old one still completes (with identical content, nothing is mixed);
+ * what differs is how they end: a set made only of late duplicates is dropped when it completes (the SMSC redelivered
+ * the whole message), and {@link #expire()} drops late duplicates instead of handing them out. Dropped parts are
+ * counted in {@link #lateDuplicates()}. A new message that repeats the old one exactly, under the same reference,
+ * within the timeout, is taken for a redelivery and dropped. Limit: with the reference reused within one timeout, a late
+ * duplicate that meets a new message in progress under the key is taken for that message's part of the same sequence
+ * (whichever of the two came first keeps its place), so the new message may join with the old part's content. The marker stays until it
+ * expires and no part is in progress under its key (the next completion replaces it), so memory is bounded by the
+ * messages completed in the last {@code 2 x timeout}.
  *
  * <p>Thread-safe. Offers and expiry for the same key run one after the other (chained on the previous stage),
  * never interleaved, so two concurrent offers cannot both complete a message.
@@ -85,12 +104,17 @@ public final class Reassembler {
     private static final byte[] NO_BYTES = new byte[0];
     private static final int IEI_CONCAT_8BIT = 0x00;
     private static final int IEI_CONCAT_16BIT = 0x08;
+    /** The sequence of a completion marker; parts are numbered from 1. */
+    static final int MARKER_SEQUENCE = 0;
+    /** Octets of a part's content digest kept in a completion marker (a truncated SHA-256: not a security check). */
+    static final int DIGEST_OCTETS = 16;
 
     private final Store store;
     private final Duration timeout;
     private final InstantSource clock;
     /** The last queued operation per key; an entry exists only while an operation on the key is in flight. */
     private final ConcurrentHashMap<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
+    private final LongAdder lateDuplicates = new LongAdder();
 
     /**
      * @param store   where fragments are kept
@@ -110,7 +134,8 @@ public final class Reassembler {
      * Takes one part. A message without {@code concat()}, or with a total of 1, completes at once with itself,
      * unchanged. Otherwise the part is stored; the stage completes with the joined message when this part made the
      * set complete (the fragments are deleted first), and with empty when parts are still missing. Parts may come in
-     * any order; a duplicate (same sequence) is ignored.
+     * any order; a duplicate (same sequence) is ignored. A part that comes again after its message was completed is
+     * stored too, and dropped later (see "Late duplicates" in the class comment).
      *
      * @return completes once the part is durable in the store; fails if the store write fails
      */
@@ -166,15 +191,49 @@ public final class Reassembler {
         String key = key(part, c);
         Fragment fragment = new Fragment(key, c.sequence(), c.total(), WireFormat.encodeMessage(part),
                 clock.instant().plus(timeout));
-        return serialized(key, () -> store.saveFragment(fragment).thenCompose(done -> {
-            Optional<Held> whole = completeIfWhole(key, c.total());
-            if (whole.isEmpty() || !deleteAtOnce) {
-                return CompletableFuture.completedFuture(whole);
-            }
-            // within this serialised operation, so an expiry queued behind it finds nothing left to give up
-            return store.deleteFragments(key).thenApply(deleted -> Optional.of(new Held(whole.get().message(),
-                    () -> CompletableFuture.completedFuture(null))));
-        }));
+        return serialized(key, () -> {
+            Stored before = Stored.of(store.fragments(key));
+            boolean known = before.parts().stream().anyMatch(f -> f.sequence() == c.sequence());
+            // a duplicate sequence replaces nothing in the store: no write needed
+            CompletionStage<Void> saved = known ? CompletableFuture.completedFuture(null) : store.saveFragment(fragment);
+            return saved.thenCompose(done -> {
+                List<Fragment> parts = new ArrayList<>(before.parts());
+                if (!known) {
+                    parts.add(fragment);
+                }
+                TreeMap<Integer, Message> bySequence = decodeParts(key, parts);
+                if (bySequence.size() < c.total()) {
+                    return CompletableFuture.completedFuture(Optional.<Held>empty());
+                }
+                if (before.marker().isPresent() && parts.stream().allMatch(f -> isLateDuplicate(f, before.marker()))) {
+                    // the SMSC sent the whole completed message again: drop it, keep remembering the completion
+                    log.info("MO reassembly: {} parts of {} came again after it was completed; dropped", parts.size(),
+                            key);
+                    return forget(key, before.marker()).thenApply(v -> {
+                        lateDuplicates.add(parts.size());
+                        return Optional.<Held>empty();
+                    });
+                }
+                Message joined = join(new ArrayList<>(bySequence.values()), c.total());
+                Fragment marker = marker(key, c.total(), bySequence);
+                if (deleteAtOnce) {
+                    // within this serialised operation, so an expiry queued behind it finds nothing left to give up
+                    return forget(key, Optional.of(marker)).thenApply(v -> Optional.of(new Held(joined,
+                            () -> CompletableFuture.completedFuture(null))));
+                }
+                // the delete is serialised with the key's other operations, so a part offered meanwhile is stored first
+                return CompletableFuture.completedFuture(Optional.of(new Held(joined,
+                        () -> serialized(key, () -> forget(key, Optional.of(marker))))));
+            });
+        });
+    }
+
+    /**
+     * Parts counted so far that came again after their message was completed (within the timeout) and were dropped
+     * rather than handed on; the caller exports it as a metric (e.g. {@code gateway.routing.mo.duplicate}).
+     */
+    public long lateDuplicates() {
+        return lateDuplicates.sum();
     }
 
     /**
@@ -188,7 +247,8 @@ public final class Reassembler {
     /**
      * Gives up at most {@code limit} incomplete messages whose first part arrived more than the timeout ago: returns
      * the parts that did arrive, each unchanged (still with its {@code concat()}), in sequence order per message, and
-     * deletes them from the store. The caller delivers them as they are, so nothing is lost, and counts them in a
+     * deletes them from the store. Late duplicates of a completed message are not returned but counted in
+     * {@link #lateDuplicates()}; completion markers that have expired are deleted too. The caller delivers them as they are, so nothing is lost, and counts them in a
      * metric (e.g. {@code gateway.mo.reassembly.expired}); the returned list size is the count of parts.
      *
      * <p>Blocks until the deletes are durable: call it from a scheduler thread, never from a network thread. If a
@@ -213,31 +273,152 @@ public final class Reassembler {
 
     // ---- internals ----
 
-    private Optional<Held> completeIfWhole(String key, int total) {
-        TreeMap<Integer, Message> bySequence = decodeParts(key, store.fragments(key));
-        if (bySequence.size() < total) {
-            return Optional.empty();
+    /** What a key holds: the parts of a message in progress, and the marker of the last completion, if any. */
+    private record Stored(List<Fragment> parts, Optional<Fragment> marker) {
+        static Stored of(List<Fragment> fragments) {
+            List<Fragment> parts = new ArrayList<>(fragments.size());
+            Optional<Fragment> marker = Optional.empty();
+            for (Fragment f : fragments) {
+                if (f.sequence() == MARKER_SEQUENCE) {
+                    marker = Optional.of(f);
+                } else {
+                    parts.add(f);
+                }
+            }
+            return new Stored(parts, marker);
         }
-        Message joined = join(new ArrayList<>(bySequence.values()), total);
-        // the delete is serialised with the key's other operations, so a part offered meanwhile is stored first
-        return Optional.of(new Held(joined, () -> serialized(key, () -> store.deleteFragments(key))));
+    }
+
+    /**
+     * A completion marker: the content digest of each part in sequence order, expiring two timeouts from now so that
+     * it outlives every part that arrives within one timeout of the completion (see {@link #isLateDuplicate}).
+     */
+    private Fragment marker(String key, int total, TreeMap<Integer, Message> bySequence) {
+        byte[] digests = new byte[total * DIGEST_OCTETS];
+        bySequence.forEach((sequence, m) -> System.arraycopy(contentDigest(m), 0, digests,
+                (sequence - 1) * DIGEST_OCTETS, DIGEST_OCTETS));
+        return new Fragment(key, MARKER_SEQUENCE, total, digests, clock.instant().plus(timeout.multipliedBy(2)));
+    }
+
+    /**
+     * Whether a stored part came within one timeout of the completion the marker remembers (it was stored at
+     * {@code expiresAt - timeout}, the completion was at {@code marker.expiresAt - 2 x timeout}) with the content of
+     * the completed part of the same sequence.
+     */
+    private static boolean isLateDuplicate(Fragment part, Optional<Fragment> marker) {
+        if (marker.isEmpty() || part.expiresAt().isAfter(marker.get().expiresAt())) {
+            return false;
+        }
+        byte[] digests = marker.get().payload();
+        int from = (part.sequence() - 1) * DIGEST_OCTETS;
+        if (from < 0 || from + DIGEST_OCTETS > digests.length) {
+            return false;
+        }
+        try {
+            return Arrays.equals(contentDigest(WireFormat.decodeMessage(part.payload())), 0, DIGEST_OCTETS, digests,
+                    from, from + DIGEST_OCTETS);
+        } catch (WireFormatException e) {
+            return false; // decodeParts logs it
+        }
+    }
+
+    /**
+     * Deletes a key's parts and old marker, then stores {@code marker} (if any) in their place. Fails only if the
+     * delete fails: once the parts are gone, failing would make the caller retry a part that then starts anew (a
+     * loss), so a marker that cannot be saved is only logged (its late duplicates are handed out as before).
+     */
+    private CompletionStage<Void> forget(String key, Optional<Fragment> marker) {
+        CompletionStage<Void> deleted = store.deleteFragments(key);
+        if (marker.isEmpty()) {
+            return deleted;
+        }
+        return deleted.thenCompose(v -> store.saveFragment(marker.get()).exceptionally(error -> {
+            log.warn("MO reassembly: could not save the completion marker of {}; late duplicates will be handed out",
+                    key, error);
+            return null;
+        }));
     }
 
     private CompletionStage<List<Message>> expireKey(String key, Instant now) {
-        List<Fragment> fragments = store.fragments(key);
-        Optional<Instant> oldest = fragments.stream().map(Fragment::expiresAt).min(Comparator.naturalOrder());
-        if (oldest.isEmpty() || !oldest.get().isBefore(now)) {
-            // completed, or completed and begun anew, since the store listed the key
+        Stored stored = Stored.of(store.fragments(key));
+        Optional<Instant> oldest = stored.parts().stream().map(Fragment::expiresAt).min(Comparator.naturalOrder());
+        if (oldest.isEmpty()) {
+            if (stored.marker().isEmpty() || !stored.marker().get().expiresAt().isBefore(now)) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+            return store.deleteFragments(key).handle((done, error) -> {
+                if (error != null) {
+                    log.warn("MO reassembly: could not delete the completion marker of {}; will retry", key, error);
+                }
+                return List.of();
+            });
+        }
+        if (!oldest.get().isBefore(now)) {
+            // completed, or completed and begun anew, since the store listed the key; or only its marker expired
+            // while a new message is in progress: the marker goes when that message completes or expires
             return CompletableFuture.completedFuture(List.of());
         }
-        List<Message> parts = new ArrayList<>(decodeParts(key, fragments).values());
-        return store.deleteFragments(key).handle((done, error) -> {
+        List<Fragment> given = new ArrayList<>();
+        int duplicates = 0;
+        for (Fragment f : stored.parts()) {
+            if (isLateDuplicate(f, stored.marker())) {
+                duplicates++;
+            } else {
+                given.add(f);
+            }
+        }
+        List<Message> parts = new ArrayList<>(decodeParts(key, given).values());
+        Optional<Fragment> keep = stored.marker().filter(m -> !m.expiresAt().isBefore(now));
+        int dropped = duplicates;
+        return forget(key, keep).handle((done, error) -> {
             if (error != null) {
                 log.warn("MO reassembly: could not delete expired fragments of {}; will retry", key, error);
                 return List.of();
             }
+            if (dropped > 0) {
+                log.info("MO reassembly: {} parts of {} came again after it was completed; dropped", dropped, key);
+                lateDuplicates.add(dropped);
+            }
             return parts;
         });
+    }
+
+    /** SHA-256 of a part's content, truncated to {@value #DIGEST_OCTETS} octets. */
+    static byte[] contentDigest(Message m) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+        switch (m.content()) {
+            case Content.Text t -> {
+                sha.update((byte) 'T');
+                sha.update(t.text().getBytes(StandardCharsets.UTF_8));
+            }
+            case Content.Binary b -> {
+                sha.update((byte) 'B');
+                sha.update((byte) b.dataCoding());
+                lengthPrefixed(sha, b.udh());
+                lengthPrefixed(sha, b.data());
+            }
+            case Content.Multipart mp -> {
+                sha.update((byte) 'M');
+                lengthPrefixed(sha, mp.subject().getBytes(StandardCharsets.UTF_8));
+                for (Content.Part p : mp.parts()) {
+                    lengthPrefixed(sha, p.contentType().getBytes(StandardCharsets.UTF_8));
+                    lengthPrefixed(sha, p.contentId().getBytes(StandardCharsets.UTF_8));
+                    lengthPrefixed(sha, p.bytes());
+                }
+            }
+        }
+        return Arrays.copyOf(sha.digest(), DIGEST_OCTETS);
+    }
+
+    private static void lengthPrefixed(MessageDigest sha, byte[] bytes) {
+        int n = bytes.length;
+        sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        sha.update(bytes);
     }
 
     /** Decodes fragments into parts keyed by sequence; undecodable or out-of-range ones are logged and skipped. */

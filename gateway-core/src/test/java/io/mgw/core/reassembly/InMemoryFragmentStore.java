@@ -38,6 +38,9 @@ final class InMemoryFragmentStore implements Store {
     private final List<CompletableFuture<Void>> pendingStages = new ArrayList<>();
     final AtomicBoolean failNextSave = new AtomicBoolean();
     final AtomicBoolean failNextDelete = new AtomicBoolean();
+    /** Makes the first save after the next delete fail. */
+    final AtomicBoolean failSaveAfterDelete = new AtomicBoolean();
+    private final AtomicBoolean failNextSaveArmed = new AtomicBoolean();
 
     /** Writes applied at once, on the caller's thread. */
     InMemoryFragmentStore() {
@@ -77,7 +80,7 @@ final class InMemoryFragmentStore implements Store {
 
     @Override
     public CompletionStage<Void> saveFragment(Fragment fragment) {
-        if (failNextSave.getAndSet(false)) {
+        if (failNextSave.getAndSet(false) || failNextSaveArmed.getAndSet(false)) {
             return CompletableFuture.failedFuture(new IllegalStateException("injected: save failed"));
         }
         return write(() -> fragments.computeIfAbsent(fragment.key(), k -> new TreeMap<>())
@@ -97,6 +100,9 @@ final class InMemoryFragmentStore implements Store {
         if (failNextDelete.getAndSet(false)) {
             return CompletableFuture.failedFuture(new IllegalStateException("injected: delete failed"));
         }
+        if (failSaveAfterDelete.getAndSet(false)) {
+            failNextSaveArmed.set(true);
+        }
         return write(() -> fragments.remove(key));
     }
 
@@ -113,10 +119,18 @@ final class InMemoryFragmentStore implements Store {
         }
     }
 
-    /** Number of fragments held, over all keys. */
+    /** Number of parts held, over all keys (completion markers, sequence 0, are not parts). */
     int size() {
         synchronized (fragments) {
-            return fragments.values().stream().mapToInt(Map::size).sum();
+            return (int) fragments.values().stream().flatMap(byKey -> byKey.keySet().stream()).filter(seq -> seq > 0)
+                    .count();
+        }
+    }
+
+    /** Number of completion markers held. */
+    int markers() {
+        synchronized (fragments) {
+            return (int) fragments.values().stream().filter(byKey -> byKey.containsKey(0)).count();
         }
     }
 

@@ -348,6 +348,202 @@ class ReassemblerTest {
         assertThat(reassembler.expire()).containsExactly(p1);
     }
 
+    // ---- late duplicates ----
+
+    /** The same part sent again by the SMSC: a new deliver_sm, so a new id and origin, the same content. */
+    private static Message redelivered(Message m) {
+        Concat c = m.concat().orElseThrow();
+        return Message.builder()
+                .id(new MessageId(1_000 + c.reference(), c.sequence()))
+                .direction(Direction.MO)
+                .origin(new Origin("smpp", "smsc-a", "node-1", "deliver_sm:again-" + c.sequence()))
+                .source(m.source())
+                .destination(m.destination())
+                .receivedAt(T0)
+                .content(m.content())
+                .concat(m.concat())
+                .attributes(m.attributes())
+                .build();
+    }
+
+    private void complete(List<Message> parts) {
+        List<Optional<Message>> results = offerAll(parts);
+        assertThat(results.getLast()).as("completed").isPresent();
+    }
+
+    @Test
+    void aLateDuplicateOfACompletedMessageIsDroppedAndCounted() {
+        List<Message> parts = parts(30, "late ", "twice");
+        complete(parts);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(offer(redelivered(parts.get(1)))).isEmpty();
+        clock.advance(TIMEOUT.plusSeconds(1));
+
+        assertThat(reassembler.expire()).as("not handed out as a lone part").isEmpty();
+        assertThat(reassembler.lateDuplicates()).isEqualTo(1);
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void aCompletedMessageSentAgainWholeIsDropped() {
+        List<Message> parts = parts(31, "all ", "again");
+        complete(parts);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(offer(redelivered(parts.get(0)))).isEmpty();
+        assertThat(offer(redelivered(parts.get(1)))).as("joins nothing").isEmpty();
+
+        assertThat(reassembler.lateDuplicates()).isEqualTo(2);
+        assertThat(store.size()).isZero();
+        clock.advance(TIMEOUT.plusSeconds(1));
+        assertThat(reassembler.expire()).isEmpty();
+    }
+
+    @Test
+    void aNewMessageReusingTheReferenceAfterCompletionStillReassembles() {
+        complete(parts(32, "first ", "message"));
+        clock.advance(Duration.ofMinutes(1));
+
+        List<Optional<Message>> results = offerAll(parts(32, "second ", "message"));
+
+        assertThat(results.getLast().map(ReassemblerTest::text)).contains("second message");
+        assertThat(reassembler.lateDuplicates()).isZero();
+    }
+
+    @Test
+    void aNewMessageWithAPartLikeTheOldOneStillReassembles() {
+        complete(parts(33, "same start, ", "old end"));
+        clock.advance(Duration.ofMinutes(1));
+        List<Message> next = parts(33, "same start, ", "new end");
+
+        assertThat(offer(next.get(0))).as("looks like a late duplicate, kept for now").isEmpty();
+        assertThat(offer(next.get(1)).map(ReassemblerTest::text)).contains("same start, new end");
+        assertThat(reassembler.lateDuplicates()).isZero();
+    }
+
+    @Test
+    void onExpiryOnlyTheLateDuplicatesAreDroppedAndANewMessagesPartsComeOut() {
+        List<Message> old = parts(34, "old ", "two ", "three");
+        complete(old);
+        clock.advance(Duration.ofMinutes(1));
+        Message newFirst = part(34, 3, 1, false, "new ");
+        offer(newFirst); // its parts 2 and 3 never come
+        offer(redelivered(old.get(2)));
+        clock.advance(TIMEOUT.plusSeconds(1));
+
+        assertThat(reassembler.expire()).containsExactly(newFirst);
+        assertThat(reassembler.lateDuplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void aLateDuplicateThatCompletesANewMessageIsJoinedIntoIt() {
+        // the limit of telling parts apart by content: with the reference reused within the timeout, a late part of
+        // the old message fills the new message's gap (documented on the class)
+        List<Message> old = parts(41, "old ", "two");
+        complete(old);
+        clock.advance(Duration.ofMinutes(1));
+        offer(part(41, 2, 1, false, "new "));
+
+        assertThat(offer(redelivered(old.get(1))).map(ReassemblerTest::text)).contains("new two");
+    }
+
+    @Test
+    void aLateDuplicateAfterAHeldMessageWasReleasedIsDropped() {
+        List<Message> parts = parts(35, "held ", "then late");
+        reassembler.offerHeld(parts.get(0)).toCompletableFuture().join();
+        reassembler.offerHeld(parts.get(1)).toCompletableFuture().join().orElseThrow().release()
+                .toCompletableFuture().join();
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(reassembler.offerHeld(redelivered(parts.get(0))).toCompletableFuture().join()).isEmpty();
+        clock.advance(TIMEOUT.plusSeconds(1));
+
+        assertThat(reassembler.expire()).isEmpty();
+        assertThat(reassembler.lateDuplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void theCompletionIsRememberedInTheStoreAcrossARestart() {
+        List<Message> parts = parts(36, "before ", "restart");
+        complete(parts);
+
+        Reassembler afterRestart = new Reassembler(store, TIMEOUT, clock);
+        afterRestart.offer(redelivered(parts.get(1))).toCompletableFuture().join();
+        clock.advance(TIMEOUT.plusSeconds(1));
+
+        assertThat(afterRestart.expire()).isEmpty();
+        assertThat(afterRestart.lateDuplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartArrivingAfterTheTimeoutIsNoLongerADuplicate() {
+        List<Message> parts = parts(37, "long ", "ago");
+        complete(parts);
+        clock.advance(TIMEOUT.plusSeconds(1));
+        Message again = redelivered(parts.get(1));
+
+        offer(again);
+        clock.advance(TIMEOUT.plusSeconds(1));
+
+        assertThat(reassembler.expire()).containsExactly(again);
+        assertThat(reassembler.lateDuplicates()).isZero();
+    }
+
+    @Test
+    void aMarkerThatCannotBeSavedDoesNotFailTheCompletion() {
+        List<Message> parts = parts(42, "still ", "whole");
+        offer(parts.get(0));
+        // the completing offer deletes the parts, then saves the marker: that save fails
+        store.failSaveAfterDelete.set(true);
+
+        assertThat(offer(parts.get(1)).map(ReassemblerTest::text)).contains("still whole");
+        assertThat(store.size()).isZero();
+        assertThat(store.markers()).isZero();
+    }
+
+    @Test
+    void theMemoryOfACompletionExpires() {
+        complete(parts(38, "forgotten ", "soon"));
+        assertThat(store.markers()).isEqualTo(1);
+
+        clock.advance(TIMEOUT.multipliedBy(2));
+        assertThat(reassembler.expire()).isEmpty();
+        assertThat(store.markers()).as("at two timeouts").isEqualTo(1);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(reassembler.expire()).isEmpty();
+        assertThat(store.markers()).isZero();
+    }
+
+    @Test
+    void anExpiredMarkerWaitsForTheMessageInProgressUnderItsKey() {
+        complete(parts(39, "old ", "one"));
+        clock.advance(TIMEOUT.plusMinutes(1));
+        Message newFirst = part(39, 2, 1, false, "new ");
+        offer(newFirst);
+        clock.advance(TIMEOUT.minusSeconds(30)); // the marker has expired, the new part not yet
+
+        assertThat(reassembler.expire()).isEmpty();
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(offer(part(39, 2, 2, false, "one")).map(ReassemblerTest::text)).contains("new one");
+        assertThat(store.markers()).as("replaced by the new completion").isEqualTo(1);
+    }
+
+    @Test
+    void aSecondCompletionReplacesTheMarker() {
+        complete(parts(40, "a", "b", "c"));
+        clock.advance(Duration.ofMinutes(1));
+        complete(parts(40, "d", "e", "f"));
+        clock.advance(Duration.ofMinutes(1));
+
+        offer(redelivered(part(40, 3, 2, false, "b"))); // of the first message: no longer remembered
+        offer(redelivered(part(40, 3, 1, false, "d"))); // of the second: a late duplicate
+        clock.advance(TIMEOUT.plusSeconds(1));
+
+        assertThat(reassembler.expire()).extracting(ReassemblerTest::text).containsExactly("b");
+        assertThat(reassembler.lateDuplicates()).isEqualTo(1);
+    }
+
     // ---- durability ----
 
     @Test

@@ -13,6 +13,8 @@ import io.mgw.core.segment.UserDataHeader;
 import io.mgw.core.spi.AdapterContext;
 import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.text.DataCoding;
+import io.mgw.core.text.Gsm7;
+import io.mgw.core.text.SmsEncoding;
 import io.mgw.smpp.receipt.ParsedReceipt;
 import io.mgw.smpp.receipt.ReceiptParser;
 import io.mgw.smpp.receipt.RemoteIdNormalizer;
@@ -204,7 +206,7 @@ final class InboundHandler {
         Kind kind = Kind.SMS_TEXT;
         if (DataCoding.isValid(dc) && DataCoding.textEncoding(dc).isPresent()) {
             try {
-                content = new Content.Text(DataCoding.decode(data, dc));
+                content = new Content.Text(moText(data, udh.length, dc, settings.segmentation().packGsm7()));
             } catch (IllegalArgumentException e) {
                 content = null;
             }
@@ -232,6 +234,26 @@ final class InboundHandler {
                 .attributes(attrs)
                 .build();
         return ctx.ingress().accept(m);
+    }
+
+    /**
+     * The text of an MO short_message (or message_payload) after its UDH. A connector set to {@code packGsm7} sends
+     * GSM 7-bit packed, and its SMSC is taken to deliver packed too: GSM 7-bit data codings are then unpacked first.
+     * With a UDH the septets form one bit stream with it (3GPP TS 23.040 §9.2.3.24): they start on the first septet
+     * boundary after the UDH, so {@code data} begins with {@link Gsm7#fillBits(int) fill bits}. As only the octet
+     * length is known, a final CR that exactly fills the last octet is padding and dropped ({@link Gsm7#unpackAll}).
+     *
+     * @param data      the octets after the UDH (all of them when there is none)
+     * @param udhOctets the UDH length in octets including its UDHL octet, 0 when there is none
+     * @param dc        a valid text data_coding
+     * @param packGsm7  the connector's {@code packGsm7} setting
+     * @throws IllegalArgumentException if {@code data} is not text in {@code dc}
+     */
+    static String moText(byte[] data, int udhOctets, int dc, boolean packGsm7) {
+        if (packGsm7 && DataCoding.encodingOf(dc) == SmsEncoding.GSM7) {
+            return Gsm7.decode(Gsm7.unpackAll(data, Gsm7.fillBits(udhOctets)));
+        }
+        return DataCoding.decode(data, dc);
     }
 
     private static Optional<Concat> sar(AbstractSmCommand pdu) {

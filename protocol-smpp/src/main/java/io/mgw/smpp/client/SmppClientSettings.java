@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  *   <tr><td>interfaceVersion</td><td>3.4</td><td>3.3, 3.4 or 5.0</td></tr>
  *   <tr><td>encoding</td><td>GSM7_OR_UCS2</td><td>GSM7_OR_UCS2, LATIN1_OR_UCS2 or UCS2</td></tr>
  *   <tr><td>segmentation</td><td>UDH8</td><td>UDH8, UDH16, SAR or PAYLOAD</td></tr>
- *   <tr><td>packGsm7</td><td>false</td><td>send GSM 7-bit packed</td></tr>
+ *   <tr><td>packGsm7</td><td>false</td><td>send GSM 7-bit packed, and unpack GSM 7-bit MO</td></tr>
  *   <tr><td>maxSegments</td><td>10</td><td>longest message, in segments (1..255)</td></tr>
  *   <tr><td>remoteIdFormat</td><td>auto</td><td>see {@link RemoteIdNormalizer}</td></tr>
  *   <tr><td>sourceTon / sourceNpi</td><td>from the address</td><td>override source_addr_ton / _npi</td></tr>

@@ -570,6 +570,44 @@ class SmppClientConnectorIT {
     }
 
     @Test
+    void packedMoIsUnpackedByAPackingConnector() throws Exception {
+        bound(Map.of("packGsm7", "true"));
+
+        List<Integer> statuses = sim.sendMo("4917600000009", "12345", "STOP {now} 1234567", true);
+
+        assertThat(statuses).containsExactly(0);
+        assertThat(ingress.messages).singleElement().extracting(Message::content)
+                .isEqualTo(new Content.Text("STOP {now} 1234567"));
+    }
+
+    @Test
+    void packedMultipartMoIsUnpackedAfterItsUdh() throws Exception {
+        bound(Map.of("packGsm7", "true"));
+        // 153 septets per part; the braces are escaped (two septets), so parts do not end on octet boundaries
+        String text = "a".repeat(150) + "{x}" + "b".repeat(40);
+
+        List<Integer> statuses = sim.sendMo("4917600000009", "12345", text, true);
+
+        assertThat(statuses).containsExactly(0, 0);
+        assertThat(ingress.messages).hasSize(2);
+        assertThat(ingress.messages).allSatisfy(m -> assertThat(m.concat()).isPresent());
+        assertThat(((Content.Text) ingress.messages.get(0).content()).text()
+                + ((Content.Text) ingress.messages.get(1).content()).text()).isEqualTo(text);
+    }
+
+    @Test
+    void anUnpackingConnectorReadsUnpackedMoAsBefore() throws Exception {
+        bound(Map.of("packGsm7", "false"));
+        String text = "a".repeat(150) + "{x}" + "b".repeat(40);
+
+        List<Integer> statuses = sim.sendMo("4917600000009", "12345", text, false);
+
+        assertThat(statuses).containsExactly(0, 0);
+        assertThat(((Content.Text) ingress.messages.get(0).content()).text()
+                + ((Content.Text) ingress.messages.get(1).content()).text()).isEqualTo(text);
+    }
+
+    @Test
     void moIsRefusedTemporarilyWhenTheIngressFails() throws Exception {
         bound(Map.of());
         ingress.failing.set(true);

@@ -112,6 +112,8 @@ public final class SmscSimulator implements AutoCloseable {
     private static final DateTimeFormatter RECEIPT_DATE = DateTimeFormatter.ofPattern("yyMMddHHmm", Locale.ROOT);
     private static final SegmentationPolicy MO_POLICY =
             new SegmentationPolicy(EncodingPreference.GSM7_OR_UCS2, SegmentationMode.UDH8, 255, false);
+    private static final SegmentationPolicy MO_POLICY_PACKED =
+            new SegmentationPolicy(EncodingPreference.GSM7_OR_UCS2, SegmentationMode.UDH8, 255, true);
 
     /** How the simulator writes its message ids. */
     public enum IdFormat {
@@ -428,10 +430,19 @@ public final class SmscSimulator implements AutoCloseable {
      * @throws IOException if sending failed or a response timed out
      */
     public List<Integer> sendMo(String from, String to, String text) throws IOException {
+        return sendMo(from, to, text, false);
+    }
+
+    /**
+     * As {@link #sendMo(String, String, String)}, with GSM 7-bit text packed when {@code packGsm7} is true (8 septets
+     * in 7 octets; after a UDH, from the next septet boundary, TS 23.040 §9.2.3.24).
+     */
+    public List<Integer> sendMo(String from, String to, String text, boolean packGsm7) throws IOException {
         SimSession target = sessions.stream().filter(SimSession::canReceive).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no receiver bound"));
         int reference = (int) (nextId.get() & 0xFF);
-        List<Segment> parts = Segmenter.split(new Content.Text(text), MO_POLICY, reference);
+        List<Segment> parts = Segmenter.split(new Content.Text(text), packGsm7 ? MO_POLICY_PACKED : MO_POLICY,
+                reference);
         List<Integer> statuses = new ArrayList<>();
         for (Segment p : parts) {
             byte esm = (byte) (p.udhi() ? 0x40 : 0x00);
