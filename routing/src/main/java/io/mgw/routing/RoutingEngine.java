@@ -227,6 +227,7 @@ public final class RoutingEngine implements AutoCloseable {
             }
         }, new Reassembler(store, settings.reassemblyTimeout(), clock), meters, clock);
         router.start();
+        receipts.start(clients, "mgw-receipts");
         sweeper.start();
         started = true;
         log.info("Routing engine started: {} connectors, {} rules", connectors.size(), rules.rules().size());
@@ -235,6 +236,7 @@ public final class RoutingEngine implements AutoCloseable {
     private void ensureTopics(List<ConnectorConfig> cs, Accounts as, List<RouteConfig> rs) {
         Map<String, Integer> topics = new LinkedHashMap<>();
         topics.put(Topics.INGRESS, Math.max(1, kafka.ingressPartitions()));
+        topics.put(Topics.REPORT, Math.max(1, kafka.ingressPartitions()));
         for (ConnectorConfig c : cs) {
             topics.put(Topics.out(c.id()), Math.max(1, c.partitions()));
         }
@@ -325,7 +327,7 @@ public final class RoutingEngine implements AutoCloseable {
     }
 
     /**
-     * Stops consuming (router first, then egress, then client delivery), waits for what is in flight up to
+     * Stops consuming (router first, then egress, then receipts, then client delivery), waits for what is in flight up to
      * {@code timeout} in all, commits and leaves the groups. The ingress sink keeps working for adapters still
      * finishing. Idempotent.
      */
@@ -353,6 +355,7 @@ public final class RoutingEngine implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        receipts.drain(remaining(deadline));
         dispatcher.drain(remaining(deadline));
     }
 

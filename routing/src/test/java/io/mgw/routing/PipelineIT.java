@@ -487,7 +487,7 @@ class PipelineIT {
 
         e.receiptSink().onReceipt(new SouthReceipt(conn, "R-77", MessageStatus.UNDELIVERABLE, 11, Optional.empty(),
                 Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(store.parkedCount()).isEqualTo(1);
+        awaitTrue(() -> store.parkedCount() == 1);
         assertThat(target.reports()).isEmpty();
 
         store.putCorrelation(conn, "R-77", m.id(), 1, 1);
@@ -497,6 +497,36 @@ class PipelineIT {
         awaitTrue(() -> store.parkedCount() == 0);
         assertThat(status(m)).isEqualTo(MessageStatus.UNDELIVERABLE);
         assertThat(meters.counter("gateway.receipt.unparked").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiptQueuedWhileTheStoreIsDownIsAppliedOnceItIsBack() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message m = mt(acct, "4923", "store down", ReportRequest.FINAL);
+        accept(e, m);
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
+        double retriedBefore = meters.counter("gateway.receipt.retried").count();
+
+        store.setFailReads(true);
+        try {
+            // the connector's peer gets its answer as soon as Kafka has the receipt, store or no store
+            e.receiptSink().onReceipt(new SouthReceipt(conn, conn + "-1", MessageStatus.DELIVERED, 0,
+                    Optional.empty(), Optional.empty(), CLOCK.instant())).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            awaitTrue(() -> meters.counter("gateway.receipt.retried").count() > retriedBefore);
+            assertThat(target.reports()).isEmpty();
+        } finally {
+            store.setFailReads(false);
+        }
+
+        awaitTrue(() -> target.reports().size() >= 1);
+        assertThat(target.reports().get(0).report().status()).isEqualTo(MessageStatus.DELIVERED);
+        awaitTrue(() -> status(m) == MessageStatus.DELIVERED);
+        assertThat(store.find(m.id()).orElseThrow().history()).filteredOn(ev -> ev.type() == EventType.REPORT)
+                .singleElement();
     }
 
     @Test
@@ -512,6 +542,9 @@ class PipelineIT {
         awaitTrue(() -> store.findCorrelation(conn, "p2").isPresent() && hasEvent(m, EventType.SUBMITTED));
         e.receiptSink().onReceipt(new SouthReceipt(conn, "p1", MessageStatus.DELIVERED, 0, Optional.empty(),
                 Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // the first part's outcome is recorded (as an ENROUTE report event), and nothing goes to the client yet
+        awaitTrue(() -> store.find(m.id()).orElseThrow().history().stream()
+                .anyMatch(ev -> ev.type() == EventType.REPORT && ev.status() == MessageStatus.ENROUTE));
         assertThat(target.reports()).isEmpty();
         e.receiptSink().onReceipt(new SouthReceipt(conn, "p2", MessageStatus.DELIVERED, 0, Optional.empty(),
                 Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -46,6 +46,10 @@ class ReceiptProcessorTest {
             () -> List.of("smsc"), meters, clock, Duration.ofHours(1), Duration.ofMinutes(60));
     private final MessageIdGenerator ids = new MessageIdGenerator(1, 2, clock);
 
+    {
+        receipts.earlyWait(Duration.ZERO); // park at once unless a test says otherwise
+    }
+
     @AfterEach
     void close() {
         receipts.close();
@@ -60,7 +64,7 @@ class ReceiptProcessorTest {
     }
 
     private void receipt(String remoteId, MessageStatus status) throws Exception {
-        receipts.onReceipt(new SouthReceipt("smsc", remoteId, status, 0, Optional.empty(), Optional.empty(),
+        receipts.process(new SouthReceipt("smsc", remoteId, status, 0, Optional.empty(), Optional.empty(),
                 now.get())).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
@@ -127,6 +131,32 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void aReceiptWhoseCorrelationAppearsWithinTheEarlyWaitIsAppliedWithoutParking() throws Exception {
+        receipts.earlyWait(Duration.ofSeconds(10));
+        Message m = recorded(ReportRequest.FINAL);
+        var stage = receipts.process(new SouthReceipt("smsc", "E1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), now.get())).toCompletableFuture();
+        Thread.sleep(300);
+        assertThat(stage).isNotDone();
+
+        store.putCorrelation("smsc", "E1", m.id(), 1, 1);
+
+        stage.get(5, TimeUnit.SECONDS);
+        assertThat(store.parkedCount()).isZero();
+        assertThat(meters.counter("gateway.receipt.parked").count()).isZero();
+        assertThat(published()).singleElement().isInstanceOf(ClientDelivery.Report.class);
+    }
+
+    @Test
+    void aReceiptStillUncorrelatedAfterTheEarlyWaitIsParked() throws Exception {
+        receipts.earlyWait(Duration.ofMillis(300));
+        receipts.process(new SouthReceipt("smsc", "E2", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), now.get())).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(store.parkedCount()).isEqualTo(1);
+        assertThat(meters.counter("gateway.receipt.parked").count()).isEqualTo(1);
+    }
+
+    @Test
     void parkedReceiptIsGivenUpAfterTheConfiguredTimeAndCounted() throws Exception {
         receipt("LOST", MessageStatus.DELIVERED);
         now.set(now.get().plus(Duration.ofMinutes(59)));
@@ -140,6 +170,41 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void aReceiptFromAConnectorIsQueuedInTheReportTopicAndNothingElseHappensYet() throws Exception {
+        Message m = recorded(ReportRequest.FINAL);
+        store.putCorrelation("smsc", "Q1", m.id(), 1, 1);
+        SouthReceipt r = new SouthReceipt("smsc", "Q1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), now.get());
+
+        receipts.onReceipt(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(producer.history()).singleElement().satisfies(rec -> {
+            assertThat(rec.topic()).isEqualTo("gw.report");
+            assertThat(rec.key()).isEqualTo("smsc/Q1");
+            assertThat(WireFormat.decodeReceipt(rec.value())).isEqualTo(r);
+        });
+        // correlation, history and the client's report are the consumer's job (process)
+        assertThat(store.find(m.id()).orElseThrow().history()).noneMatch(e -> e.type() == EventType.REPORT);
+        assertThat(meters.counter("gateway.receipt.correlated").count()).isZero();
+    }
+
+    @Test
+    void aReceiptKafkaDoesNotTakeFailsWithATemporaryError() {
+        MockProducer<String, byte[]> failing =
+                new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+        try (ReceiptProcessor p = new ReceiptProcessor(store, failing, () -> accounts, () -> List.of("smsc"), meters,
+                clock, Duration.ofHours(1), Duration.ofHours(1))) {
+            var stage = p.onReceipt(new SouthReceipt("smsc", "Q2", MessageStatus.DELIVERED, 0, Optional.empty(),
+                    Optional.empty(), now.get())).toCompletableFuture();
+            org.awaitility.Awaitility.await().until(() -> !failing.history().isEmpty());
+            failing.errorNext(new RuntimeException("broker down"));
+            assertThat(stage).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                    .withCauseInstanceOf(io.mgw.core.spi.TemporaryFailureException.class)
+                    .withMessageContaining("not queued");
+        }
+    }
+
+    @Test
     void kafkaFailureFailsTheStageSoTheConnectorAnswersTemporaryError() {
         MockProducer<String, byte[]> failing =
                 new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
@@ -147,7 +212,7 @@ class ReceiptProcessorTest {
                 clock, Duration.ofHours(1), Duration.ofHours(1))) {
             Message m = recorded(ReportRequest.FINAL);
             store.putCorrelation("smsc", "K1", m.id(), 1, 1);
-            var stage = p.onReceipt(new SouthReceipt("smsc", "K1", MessageStatus.DELIVERED, 0, Optional.empty(),
+            var stage = p.process(new SouthReceipt("smsc", "K1", MessageStatus.DELIVERED, 0, Optional.empty(),
                     Optional.empty(), now.get())).toCompletableFuture();
             org.awaitility.Awaitility.await().until(() -> !failing.history().isEmpty());
             failing.errorNext(new RuntimeException("broker down"));
@@ -166,12 +231,12 @@ class ReceiptProcessorTest {
             store.putCorrelation("smsc", "F1", m.id(), 1, 1);
             SouthReceipt r = new SouthReceipt("smsc", "F1", MessageStatus.DELIVERED, 0, Optional.empty(),
                     Optional.empty(), now.get());
-            var first = p.onReceipt(r).toCompletableFuture();
+            var first = p.process(r).toCompletableFuture();
             org.awaitility.Awaitility.await().until(() -> flaky.history().size() == 1);
             flaky.errorNext(new RuntimeException("node died before the ack"));
             assertThat(first).failsWithin(Duration.ofSeconds(5));
             // the peer resends the receipt (our deliver_sm_resp was a temporary error): it is not a duplicate
-            var second = p.onReceipt(r).toCompletableFuture();
+            var second = p.process(r).toCompletableFuture();
             org.awaitility.Awaitility.await().until(() -> flaky.history().size() == 2);
             flaky.completeNext();
             second.get(5, TimeUnit.SECONDS);

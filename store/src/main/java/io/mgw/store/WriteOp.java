@@ -25,9 +25,10 @@ abstract sealed class WriteOp<T> {
     abstract int shardKey();
 
     /**
-     * Whether a peer is waiting on this write with a bounded window: the results of delivery receipts (the SMSC holds
-     * its deliver_sm until we answered, so a write stuck behind thousands of queued routing writes stalls its whole
-     * window). Such ops are taken before the others ({@link GroupCommitWriter}). They may therefore be applied before
+     * Whether this write is on the delivery half's critical path: a submission's correlations (the SMSC's receipt
+     * for it comes a moment later and must find them) and the results of delivery receipts. Such ops are taken before
+     * the others ({@link GroupCommitWriter}), which are mostly the router's (it keeps thousands queued, and its
+     * backlog is better left waiting in Kafka). They may therefore be applied before
      * writes queued earlier; that is safe because no urgent op depends on a non-urgent one still queued: events
      * carry their arrival sequence (the history folds in that order, not in write order), a receipt is only
      * correlated after its submission's write committed, and the urgent ops among themselves keep their order.
@@ -139,6 +140,11 @@ abstract sealed class WriteOp<T> {
         @Override
         int shardKey() {
             return id.hashCode();
+        }
+
+        @Override
+        boolean urgent() {
+            return true; // receipts wait for these correlations
         }
     }
 

@@ -8,6 +8,7 @@ import static java.util.Objects.requireNonNull;
  * <pre>
  *  gw.ingress            every accepted MT and MO message, key = destination address
  *  gw.out.&lt;connector&gt;    messages routed to one outbound connector, key = destination address
+ *  gw.report             delivery receipts from connectors, before correlation, key = connector/remote id
  *  gw.deliver.&lt;account&gt;  reports and MO for one client account; key = message id for a report,
  *                        source address for an MO (so MO from one sender keep their order)
  * </pre>
@@ -18,6 +19,12 @@ public final class Topics {
 
     /** The ingress topic. */
     public static final String INGRESS = "gw.ingress";
+
+    /**
+     * Delivery receipts from the south as they came in (keyed by connector and remote id), before correlation; also
+     * the name of the consumer group that correlates them.
+     */
+    public static final String REPORT = "gw.report";
 
     /** The consumer group of the router. */
     public static final String ROUTER_GROUP = "gw.router";

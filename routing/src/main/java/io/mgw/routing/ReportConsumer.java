@@ -1,0 +1,307 @@
+package io.mgw.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.spi.SouthReceipt;
+import io.mgw.core.wire.WireFormat;
+import io.mgw.routing.internal.Commits;
+import io.mgw.routing.kafka.KafkaClients;
+import io.mgw.routing.kafka.Topics;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads delivery receipts from {@value Topics#REPORT} (consumer group of the same name) and hands each to the
+ * receipt handler ({@link ReceiptProcessor#process}): correlation, history, report to the client.
+ *
+ * <p>Up to {@code maxInFlight} receipts are handled at once (the partitions are paused at that level). The offset of
+ * a partition is committed up to the first receipt not yet handled, so a crash hands the unfinished ones to the next
+ * owner again: at-least-once, with a repeated final receipt recognised as a duplicate by the handler. A receipt whose
+ * handling fails (store or Kafka unavailable) is tried again after a backoff (100 ms doubling to 5 s), counted in
+ * {@code gateway.receipt.retried}; it is never skipped. An undecodable record is logged, counted in
+ * {@code gateway.receipt.malformed} and skipped.
+ *
+ * <p>Threading: one platform thread owns the consumer; the handler's stages complete on other threads, and this
+ * thread only looks at them.
+ */
+final class ReportConsumer implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReportConsumer.class);
+    private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final KafkaClients clients;
+    private final String clientId;
+    private final Function<SouthReceipt, CompletionStage<Void>> handler;
+    private final int maxInFlight;
+    private final Counter malformed;
+    private final Counter retried;
+    private final Map<TopicPartition, ArrayDeque<Item>> inFlight = new HashMap<>();
+    private final AtomicInteger inFlightCount = new AtomicInteger();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    /** Next offsets to commit, per partition: everything before them is handled. */
+    private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+
+    private volatile boolean running = true;
+    private volatile long drainDeadline;
+    private volatile Consumer<String, byte[]> consumer;
+    private Thread thread;
+    private long lastCommit = System.nanoTime();
+
+    private static final class Item {
+        final long offset;
+        final SouthReceipt receipt; // null: undecodable, skipped
+        CompletableFuture<Void> future;
+        int attempts;
+        long retryAt;
+
+        Item(long offset, SouthReceipt receipt, CompletableFuture<Void> future) {
+            this.offset = offset;
+            this.receipt = receipt;
+            this.future = future;
+        }
+    }
+
+    ReportConsumer(KafkaClients clients, String clientId, Function<SouthReceipt, CompletionStage<Void>> handler,
+            int maxInFlight, MeterRegistry meters) {
+        this.clients = requireNonNull(clients, "clients");
+        this.clientId = requireNonNull(clientId, "clientId");
+        this.handler = requireNonNull(handler, "handler");
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: > 0)");
+        }
+        this.maxInFlight = maxInFlight;
+        this.malformed = meters.counter("gateway.receipt.malformed");
+        this.retried = meters.counter("gateway.receipt.retried");
+        Gauge.builder("gateway.receipt.inflight", inFlightCount, AtomicInteger::get)
+                .description("receipts read from gw.report and not yet handled").register(meters);
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().name("mgw-receipts-in").daemon(true).start(this);
+    }
+
+    /** Stops reading, waits up to {@code timeout} for the receipts in hand, commits what is done, leaves the group. */
+    void drain(Duration timeout) {
+        if (thread == null) {
+            return;
+        }
+        drainDeadline = System.nanoTime() + timeout.toNanos();
+        running = false;
+        Consumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            thread.join(timeout.plusSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        Consumer<String, byte[]> c;
+        try {
+            c = clients.consumer(Topics.REPORT, clientId, 500);
+        } catch (RuntimeException e) {
+            log.error("Receipt consumer not started: {}", e.toString());
+            return;
+        }
+        consumer = c;
+        try {
+            c.subscribe(List.of(Topics.REPORT), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commitDone(c, true);
+                    forget(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // nothing in hand for them yet
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    forget(partitions);
+                }
+            });
+            while (running) {
+                flowControl(c);
+                try {
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(inFlightCount.get() > 0 ? 5 : 100))) {
+                        add(r);
+                    }
+                } catch (WakeupException e) {
+                    // drain() asks us to look at the running flag
+                }
+                retryFailed();
+                settle();
+                if (System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
+                    commitDone(c, false);
+                }
+            }
+            while (inFlightCount.get() > 0 && System.nanoTime() < drainDeadline) {
+                retryFailed();
+                settle();
+                Thread.sleep(5);
+            }
+            commitDone(c, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("Receipt consumer stopped on an unexpected error", e);
+        } finally {
+            try {
+                c.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.warn("Closing the receipt consumer: {}", e.toString());
+            }
+        }
+    }
+
+    private void add(ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        SouthReceipt receipt;
+        try {
+            receipt = WireFormat.decodeReceipt(r.value());
+        } catch (RuntimeException e) {
+            malformed.increment();
+            log.warn("Skipping undecodable receipt {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>())
+                    .add(new Item(r.offset(), null, CompletableFuture.completedFuture(null)));
+            inFlightCount.incrementAndGet();
+            return;
+        }
+        inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(new Item(r.offset(), receipt, handle(receipt)));
+        inFlightCount.incrementAndGet();
+    }
+
+    private CompletableFuture<Void> handle(SouthReceipt receipt) {
+        try {
+            return handler.apply(receipt).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Starts again, after their backoff, the receipts whose handling failed. */
+    private void retryFailed() {
+        long now = System.nanoTime();
+        for (ArrayDeque<Item> q : inFlight.values()) {
+            for (Item it : q) {
+                if (!it.future.isCompletedExceptionally()) {
+                    continue;
+                }
+                if (it.retryAt == 0) {
+                    long backoff = Math.min(5_000, 100L << Math.min(it.attempts, 6));
+                    it.retryAt = now + TimeUnit.MILLISECONDS.toNanos(backoff);
+                    if (it.attempts == 0) {
+                        log.warn("Receipt {}/{} not handled, trying again: {}", it.receipt.connector(),
+                                it.receipt.remoteId(), cause(it.future));
+                    }
+                } else if (now - it.retryAt >= 0) {
+                    it.attempts++;
+                    it.retryAt = 0;
+                    retried.increment();
+                    it.future = handle(it.receipt);
+                }
+            }
+        }
+    }
+
+    private static String cause(CompletableFuture<Void> f) {
+        try {
+            f.join();
+            return "";
+        } catch (RuntimeException e) {
+            return e.getCause() != null ? e.getCause().toString() : e.toString();
+        }
+    }
+
+    /** Removes the handled receipts at the head of each partition and notes the next offsets to commit. */
+    private void settle() {
+        for (Map.Entry<TopicPartition, ArrayDeque<Item>> e : inFlight.entrySet()) {
+            ArrayDeque<Item> q = e.getValue();
+            long next = -1;
+            while (!q.isEmpty() && q.peekFirst().future.isDone() && !q.peekFirst().future.isCompletedExceptionally()) {
+                next = q.pollFirst().offset + 1;
+                inFlightCount.decrementAndGet();
+            }
+            if (next >= 0) {
+                toCommit.put(e.getKey(), new OffsetAndMetadata(next));
+            }
+        }
+    }
+
+    private void commitDone(Consumer<String, byte[]> c, boolean sync) {
+        lastCommit = System.nanoTime();
+        settle();
+        if (toCommit.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(toCommit);
+        toCommit.clear();
+        try {
+            Commits.commit(c, offsets, sync, Duration.ofSeconds(10), (tp, o) -> { },
+                    e -> {
+                        // runs on this thread, inside a later poll or commit: try these offsets again next time
+                        log.debug("Receipt offset commit failed, trying again: {}", e.toString());
+                        offsets.forEach(toCommit::putIfAbsent);
+                    });
+        } catch (RuntimeException e) {
+            log.warn("Receipt offset commit failed: {}", e.toString());
+        }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            toCommit.remove(tp);
+            ArrayDeque<Item> q = inFlight.remove(tp);
+            if (q != null) {
+                inFlightCount.addAndGet(-q.size());
+            }
+            paused.remove(tp);
+        }
+    }
+
+    /** Pauses every assigned partition while {@code maxInFlight} receipts are in hand, resumes below. */
+    private void flowControl(Consumer<String, byte[]> c) {
+        if (inFlightCount.get() >= maxInFlight) {
+            Set<TopicPartition> assigned = c.assignment();
+            Set<TopicPartition> toPause = new HashSet<>(assigned);
+            toPause.removeAll(paused);
+            if (!toPause.isEmpty()) {
+                c.pause(toPause);
+                paused.addAll(toPause);
+            }
+        } else if (!paused.isEmpty()) {
+            Set<TopicPartition> toResume = new HashSet<>(paused);
+            toResume.retainAll(c.assignment());
+            c.resume(toResume);
+            paused.clear();
+        }
+    }
+}
