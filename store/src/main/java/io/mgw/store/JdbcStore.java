@@ -94,10 +94,11 @@ public final class JdbcStore implements Store {
      * Options for H2, appended to an H2 URL that does not set MODE itself. MODE=PostgreSQL for our SQL;
      * WRITE_DELAY=0 so a commit is in the file before the write's stage completes (H2's default of 500 ms lost the
      * last commits when the process was killed, tried here); a 64 MB page cache (the default 16 MB made the writer
-     * re-read index pages).
+     * re-read index pages); DB_CLOSE_ON_EXIT=FALSE so the node's own shutdown (drain, then close the store) decides
+     * when the database closes: H2's shutdown hook closed it under the draining stages on SIGTERM.
      */
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-            + ";WRITE_DELAY=0;CACHE_SIZE=65536";
+            + ";WRITE_DELAY=0;CACHE_SIZE=65536;DB_CLOSE_ON_EXIT=FALSE";
 
     /**
      * How writes are queued and batched.
