@@ -154,15 +154,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        return f.handle((v, e) -> {
-            if (e != null) {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause() : e;
-                throw new TemporaryFailureException("receipt " + receipt.connector() + "/" + receipt.remoteId()
-                        + " not queued: " + cause, cause);
-            }
-            return null;
-        });
+        return temporaryOnFailure(f, receipt, " not queued");
     }
 
     /** Starts reading {@value Topics#REPORT}; call once, after the topic exists. */
@@ -200,12 +192,18 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             f = CompletableFuture.failedFuture(e);
         }
+        return temporaryOnFailure(f, receipt, "");
+    }
+
+    /** The stage, with any failure turned into a {@link TemporaryFailureException} naming the receipt. */
+    private static CompletionStage<Void> temporaryOnFailure(CompletableFuture<Void> f, SouthReceipt receipt,
+            String what) {
         return f.handle((v, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                         ? e.getCause() : e;
                 throw new TemporaryFailureException("receipt " + receipt.connector() + "/" + receipt.remoteId()
-                        + ": " + cause, cause);
+                        + what + ": " + cause, cause);
             }
             return null;
         });
