@@ -88,7 +88,6 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
 
     /** Period of the lookups of an uncorrelated receipt before it is parked. */
     static final long EARLY_STEP_MS = 100;
-    private final ScheduledExecutorService early;
     private volatile Duration earlyWait = Duration.ofSeconds(2);
 
     /** Receipts read from gw.report and being handled at once, at most. */
@@ -122,7 +121,6 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         this.meters = meters;
         this.workers = Executors.newFixedThreadPool(4, daemon("mgw-receipts"));
         this.retrier = Executors.newSingleThreadScheduledExecutor(daemon("mgw-receipts-parked"));
-        this.early = Executors.newSingleThreadScheduledExecutor(daemon("mgw-receipts-early"));
         long every = Math.max(10, retryEvery.toMillis());
         retrier.scheduleWithFixedDelay(this::retryParked, every, every, TimeUnit.MILLISECONDS);
     }
@@ -215,28 +213,12 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
      * behind others), and a look in memory is far cheaper than a parked row written, read back and deleted.
      */
     private CompletableFuture<Void> correlate(SouthReceipt r, long waitedMs) {
-        return CompletableFuture.supplyAsync(() -> store.findCorrelation(r.connector(), r.remoteId()), workers)
-                .thenCompose(c -> {
-                    if (c.isPresent()) {
-                        return apply(r, c.get());
-                    }
-                    if (waitedMs >= earlyWait.toMillis()) {
-                        return park(r);
-                    }
-                    CompletableFuture<Void> later = new CompletableFuture<>();
-                    try {
-                        early.schedule(() -> correlate(r, waitedMs + EARLY_STEP_MS).whenComplete((v, e) -> {
-                            if (e != null) {
-                                later.completeExceptionally(e);
-                            } else {
-                                later.complete(null);
-                            }
-                        }), EARLY_STEP_MS, TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        later.completeExceptionally(e);
-                    }
-                    return later;
-                });
+        java.util.concurrent.Executor lookup = waitedMs == 0 ? workers
+                : CompletableFuture.delayedExecutor(EARLY_STEP_MS, TimeUnit.MILLISECONDS, workers);
+        return CompletableFuture.supplyAsync(() -> store.findCorrelation(r.connector(), r.remoteId()), lookup)
+                .thenCompose(c -> c.isPresent() ? apply(r, c.get())
+                        : waitedMs >= earlyWait.toMillis() ? park(r)
+                        : correlate(r, waitedMs + EARLY_STEP_MS));
     }
 
     /** How long an uncorrelated receipt is looked up again before it is parked (package-private for tests). */
@@ -397,7 +379,6 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     public void close() {
         drain(Duration.ofSeconds(10));
         retrier.shutdownNow();
-        early.shutdownNow();
         workers.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);

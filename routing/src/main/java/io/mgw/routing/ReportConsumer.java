@@ -12,14 +12,17 @@ import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -60,6 +63,10 @@ final class ReportConsumer implements Runnable {
     private final Map<TopicPartition, ArrayDeque<Item>> inFlight = new HashMap<>();
     private final AtomicInteger inFlightCount = new AtomicInteger();
     private final Set<TopicPartition> paused = new HashSet<>();
+    /** Items whose handling failed, added by their stage's callback (any thread), taken by this thread. */
+    private final ConcurrentLinkedQueue<Item> failed = new ConcurrentLinkedQueue<>();
+    /** Failed items waiting for their backoff to end (this thread only). */
+    private final List<Item> backingOff = new ArrayList<>();
     /** Next offsets to commit, per partition: everything before them is handled. */
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
 
@@ -75,6 +82,8 @@ final class ReportConsumer implements Runnable {
         CompletableFuture<Void> future;
         int attempts;
         long retryAt;
+        /** Its partition was revoked or lost: a late failure is not retried here. */
+        boolean dropped;
 
         Item(long offset, SouthReceipt receipt, CompletableFuture<Void> future) {
             this.offset = offset;
@@ -195,8 +204,19 @@ final class ReportConsumer implements Runnable {
             inFlightCount.incrementAndGet();
             return;
         }
-        inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(new Item(r.offset(), receipt, handle(receipt)));
+        Item it = new Item(r.offset(), receipt, handle(receipt));
+        watch(it);
+        inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(it);
         inFlightCount.incrementAndGet();
+    }
+
+    /** Queues the item for a retry if its current attempt fails. */
+    private void watch(Item it) {
+        it.future.whenComplete((v, e) -> {
+            if (e != null) {
+                failed.add(it);
+            }
+        });
     }
 
     private CompletableFuture<Void> handle(SouthReceipt receipt) {
@@ -210,24 +230,28 @@ final class ReportConsumer implements Runnable {
     /** Starts again, after their backoff, the receipts whose handling failed. */
     private void retryFailed() {
         long now = System.nanoTime();
-        for (ArrayDeque<Item> q : inFlight.values()) {
-            for (Item it : q) {
-                if (!it.future.isCompletedExceptionally()) {
-                    continue;
-                }
-                if (it.retryAt == 0) {
-                    long backoff = Math.min(5_000, 100L << Math.min(it.attempts, 6));
-                    it.retryAt = now + TimeUnit.MILLISECONDS.toNanos(backoff);
-                    if (it.attempts == 0) {
-                        log.warn("Receipt {}/{} not handled, trying again: {}", it.receipt.connector(),
-                                it.receipt.remoteId(), cause(it.future));
-                    }
-                } else if (now - it.retryAt >= 0) {
-                    it.attempts++;
-                    it.retryAt = 0;
-                    retried.increment();
-                    it.future = handle(it.receipt);
-                }
+        for (Item it; (it = failed.poll()) != null; ) {
+            if (it.dropped) {
+                continue;
+            }
+            long backoff = Math.min(5_000, 100L << Math.min(it.attempts, 6));
+            it.retryAt = now + TimeUnit.MILLISECONDS.toNanos(backoff);
+            if (it.attempts == 0) {
+                log.warn("Receipt {}/{} not handled, trying again: {}", it.receipt.connector(), it.receipt.remoteId(),
+                        cause(it.future));
+            }
+            backingOff.add(it);
+        }
+        for (Iterator<Item> i = backingOff.iterator(); i.hasNext(); ) {
+            Item it = i.next();
+            if (it.dropped) {
+                i.remove();
+            } else if (now - it.retryAt >= 0) {
+                i.remove();
+                it.attempts++;
+                retried.increment();
+                it.future = handle(it.receipt);
+                watch(it);
             }
         }
     }
@@ -281,6 +305,7 @@ final class ReportConsumer implements Runnable {
             toCommit.remove(tp);
             ArrayDeque<Item> q = inFlight.remove(tp);
             if (q != null) {
+                q.forEach(it -> it.dropped = true);
                 inFlightCount.addAndGet(-q.size());
             }
             paused.remove(tp);

@@ -136,8 +136,9 @@ class ReceiptProcessorTest {
         Message m = recorded(ReportRequest.FINAL);
         var stage = receipts.process(new SouthReceipt("smsc", "E1", MessageStatus.DELIVERED, 0, Optional.empty(),
                 Optional.empty(), now.get())).toCompletableFuture();
-        Thread.sleep(300);
-        assertThat(stage).isNotDone();
+        // still looking (it would have parked at once without the wait), across several lookups
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !stage.isDone());
 
         store.putCorrelation("smsc", "E1", m.id(), 1, 1);
 
