@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the node's config file and hands each new valid version to a listener, so routes, accounts, connector
  * limits and the expiry sweep's timing change without a restart. A file that fails validation is logged and ignored:
- * the node keeps running on the last good config. Polls the modification time and content (cheap, and works on every file system, unlike inotify
- * on some network mounts).
+ * the node keeps running on the last good config. Polls the modification time and content (cheap, and works on
+ * every file system, unlike inotify on some network mounts).
  */
 public final class ConfigWatcher implements AutoCloseable {
 
