@@ -42,21 +42,35 @@ curl -sf -o /dev/null http://127.0.0.1:8080/health/ready || { echo "node not rea
     # every 5 s, a line of pipeline counters to see which stage falls behind
     if [ $(( ++tick % 5 )) -eq 0 ]; then
       curl -s http://127.0.0.1:8080/metrics | awk -v t="$tick" '
-        /^gateway_(ingress_message_accepted|routing_message_routed|egress_submitted|smpp_client_receipts_received|receipt_correlated|receipt_parked|receipt_unparked|smpp_deliver_acked)_total|^gateway_store_write_(queue|batch_count|batch_sum|flush_seconds_sum)|^gateway_egress_lag/ {
+        /^gateway_(ingress_message_accepted|routing_message_routed|egress_submitted|smpp_client_receipts_received|receipt_correlated|receipt_parked|receipt_unparked|smpp_deliver_acked)_total|^gateway_store_write_(queue|batch_writes_count|batch_writes_sum|flush_seconds_sum)|^gateway_egress_lag/ {
           n=$1; sub(/\{.*/, "", n); sub(/^gateway_/, "", n); sub(/_total$/, "", n); v[n]+=$NF }
         END { printf "t=%ds", t; for (k in v) printf " %s=%.0f", k, v[k]; printf "\n" }' >> "$out/e2e-pipeline.log"
     fi
   done ) &
 pids+=($!)
 
+# CPU seconds (user + system) a process has used so far, from /proc
+cpu_secs() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+sim_cpu0=$(cpu_secs "${pids[0]}"); node_cpu0=$(cpu_secs "$node"); t0=$(date +%s)
+
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(--rate 10000 --duration 60s --warmup 15s)
 set +e
-java -Xms512m -Xmx2g -cp "$(ls bench/target/bench-*.jar | head -1):$(cat bench/target/smpp-load.classpath)" \
+timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -o "$out/e2e-load.cpu" -f "%U %S")
+"${timer[@]}" java -Xms512m -Xmx2g -cp "$(ls bench/target/bench-*.jar | head -1):$(cat bench/target/smpp-load.classpath)" \
     io.mgw.bench.smpp.SmppLoad --host 127.0.0.1 --port 2775 --system-id bench --password benchpw \
     --binds 4 --window 100 --wait-receipts 60s --json "$out/e2e-load.json" "${args[@]}"
 rc=$?
 set -e
+wall=$(( $(date +%s) - t0 ))
+sim_cpu=$(awk -v a="$(cpu_secs "${pids[0]}")" -v b="$sim_cpu0" 'BEGIN {printf "%.1f", a - b}')
+node_cpu=$(awk -v a="$(cpu_secs "$node")" -v b="$node_cpu0" 'BEGIN {printf "%.1f", a - b}')
+load_cpu=$(awk 'END {printf "%.1f", $1 + $2}' "$out/e2e-load.cpu" 2>/dev/null || echo "?")
+echo "CPU seconds over the ${wall} s load: node $node_cpu, simulator $sim_cpu, load tool $load_cpu"
+accepted=$(curl -s http://127.0.0.1:8080/metrics | awk '/^gateway_ingress_message_accepted_total/ {s+=$NF} END {printf "%.0f", s}')
+if [ "${accepted:-0}" -gt 0 ]; then
+  awk -v c="$node_cpu" -v n="$accepted" 'BEGIN {printf "node CPU per accepted message: %.0f us (%d accepted)\n", c * 1e6 / n, n}'
+fi
 echo "node heap peak: $(( $(cat "$out/e2e-heap-peak" 2>/dev/null || echo 0) / 1048576 )) MiB (limit -Xmx1g)"
 kill -TERM "$node"; wait "$node" 2>/dev/null || true
 echo "JFR recording: $out/e2e-node.jfr; pipeline counters every 5 s: $out/e2e-pipeline.log"

@@ -154,7 +154,7 @@ public final class RoutingEngine implements AutoCloseable {
             InstantSource clock, Function<ConnectorConfig, OutboundConnector> connectorFactory, Settings settings) {
         this.kafka = requireNonNull(kafka, "kafka");
         TopicAdmin.durabilityFor(kafka);
-        this.clients = new KafkaClients(bootstrapServers, kafka.producer(), kafka.consumer());
+        this.clients = KafkaClients.of(kafka, bootstrapServers);
         this.store = requireNonNull(store, "store");
         this.meters = requireNonNull(meters, "meters");
         this.clock = requireNonNull(clock, "clock");

@@ -57,6 +57,12 @@ import java.util.stream.Stream;
  */
 public final class StoreBench {
 
+    /**
+     * -Dbench.reads=true: also make the node's reads, on the issuing thread (the egress reads a message before
+     * submitting it; the receipt path looks up the correlation, then the message).
+     */
+    private static final boolean READS = Boolean.getBoolean("bench.reads");
+
     /** Which of the four writes to issue (for finding what costs what): -Dbench.ops=record,submission,... */
     private static final String OPS = System.getProperty("bench.ops", "record,submission,report,delivered");
 
@@ -156,10 +162,17 @@ public final class StoreBench {
                     }
                     int s = i - lag;
                     if (s >= 0 && s < share) {
+                        if (READS) {
+                            store.find(mine[s]);
+                        }
                         submit(store, mine[s], remote(mine[s]), retries);
                     }
                     int r = i - 2 * lag;
                     if (r >= 0 && r < share) {
+                        if (READS) {
+                            store.findCorrelation("smsc-a", remote(mine[r]));
+                            store.find(mine[r]);
+                        }
                         report(store, mine[r], retries).whenComplete((v, e) -> {
                             if (e != null) {
                                 System.err.println("write failed: " + e);

@@ -2,6 +2,8 @@ package io.mgw.routing.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mgw.core.config.KafkaConfig;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,7 +18,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Builds the pipeline's producers and consumers with the settings the promises need (ARCHITECTURE.md §2, §6).
  *
- * <p>Producer: {@code acks=all}, idempotence on, {@code linger.ms=2}, lz4, {@code max.block.ms} and
+ * <p>Producer: {@code acks=all}, idempotence on, {@code linger.ms=2}, lz4 ({@link #of} turns compression off for the
+ * embedded broker), {@code max.block.ms} and
  * {@code delivery.timeout.ms} bounded so that a send to an unreachable cluster fails within seconds instead of
  * hanging. Consumer: manual commits, {@code auto.offset.reset=earliest} (a new group reads everything that waits),
  * read-committed isolation is not used (no transactions). Extra properties from the config override the defaults,
@@ -35,6 +38,20 @@ public record KafkaClients(String bootstrapServers, Map<String, String> producer
         requireNonNull(bootstrapServers, "bootstrapServers");
         producerExtra = Map.copyOf(producerExtra);
         consumerExtra = Map.copyOf(consumerExtra);
+    }
+
+    /**
+     * The clients for a node's Kafka settings. Unless {@code kafka.producer} sets {@code compression.type}, batches
+     * are compressed with lz4 on a cluster (records cross the network and are replicated) and not at all on the
+     * embedded broker: over loopback compression saves nothing, and each compressed batch allocates lz4's 64 KiB
+     * block buffers, which was 30% of the node's allocation in the end-to-end benchmark (docs/BENCHMARKS.md).
+     */
+    public static KafkaClients of(KafkaConfig kafka, String bootstrapServers) {
+        Map<String, String> producer = new HashMap<>(kafka.producer());
+        if (kafka.bootstrap().isEmpty()) {
+            producer.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        }
+        return new KafkaClients(bootstrapServers, producer, kafka.consumer());
     }
 
     /** A producer of string keys and byte values. */

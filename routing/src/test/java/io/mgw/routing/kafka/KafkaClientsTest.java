@@ -1,0 +1,39 @@
+package io.mgw.routing.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mgw.core.config.KafkaConfig;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientsTest {
+
+    private static KafkaConfig config(Optional<String> bootstrap, Map<String, String> producer) {
+        return new KafkaConfig(bootstrap, 3, 2, false, 4, 2, producer, Map.of("fetch.min.bytes", "1"));
+    }
+
+    @Test
+    void theEmbeddedBrokerGetsUncompressedBatches() {
+        KafkaClients clients = KafkaClients.of(config(Optional.empty(), Map.of()), "127.0.0.1:9092");
+
+        assertThat(clients.producerExtra()).containsEntry("compression.type", "none");
+        assertThat(clients.consumerExtra()).containsEntry("fetch.min.bytes", "1");
+        assertThat(clients.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    }
+
+    @Test
+    void aClusterKeepsTheLz4Default() {
+        KafkaClients clients = KafkaClients.of(config(Optional.of("k1:9092"), Map.of("linger.ms", "5")), "k1:9092");
+
+        assertThat(clients.producerExtra()).doesNotContainKey("compression.type").containsEntry("linger.ms", "5");
+    }
+
+    @Test
+    void anExplicitCompressionWinsOnTheEmbeddedBroker() {
+        KafkaClients clients = KafkaClients.of(config(Optional.empty(), Map.of("compression.type", "zstd")),
+                "127.0.0.1:9092");
+
+        assertThat(clients.producerExtra()).containsEntry("compression.type", "zstd");
+    }
+}
