@@ -51,7 +51,16 @@ pids+=($!)
 
 # CPU seconds (user + system) a process has used so far, from /proc
 cpu_secs() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU ticks of each of the node's threads: "tid name ticks" (names with digits folded, so pools add up)
+thread_ticks() {
+  for t in /proc/"$1"/task/*; do
+    n=$(tr ' ' '_' < "$t/comm" 2>/dev/null | sed 's/[0-9][0-9]*/N/g') || continue
+    # the fields after the command name (which is in parentheses and may hold spaces): utime is the 12th
+    sed 's/^.*) //' "$t/stat" 2>/dev/null | awk -v tid="${t##*/}" -v n="$n" '{print tid, n, $12 + $13}'
+  done
+}
 sim_cpu0=$(cpu_secs "${pids[0]}"); node_cpu0=$(cpu_secs "$node"); t0=$(date +%s)
+thread_ticks "$node" > "$out/e2e-threads-start.txt"
 
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(--rate 10000 --duration 60s --warmup 15s)
@@ -67,6 +76,14 @@ sim_cpu=$(awk -v a="$(cpu_secs "${pids[0]}")" -v b="$sim_cpu0" 'BEGIN {printf "%
 node_cpu=$(awk -v a="$(cpu_secs "$node")" -v b="$node_cpu0" 'BEGIN {printf "%.1f", a - b}')
 load_cpu=$(awk 'END {printf "%.1f", $1 + $2}' "$out/e2e-load.cpu" 2>/dev/null || echo "?")
 echo "CPU seconds over the ${wall} s load: node $node_cpu, simulator $sim_cpu, load tool $load_cpu"
+# where the node's CPU went during the load, by thread (pool), from /proc: the JIT and GC threads too
+thread_ticks "$node" | awk -v hz="$(getconf CLK_TCK)" -v start="$out/e2e-threads-start.txt" '
+  BEGIN { while ((getline l < start) > 0) { split(l, f, " "); base[f[1]] = f[3] } }
+  { d = $3 - base[$1]; s[$2] += d; total += d }
+  END { for (k in s) if (s[k] > 0) printf "%7.1f s %5.1f%%  %s\n", s[k] / hz, 100 * s[k] / total, k }' \
+  | sort -rn > "$out/e2e-node-threads.txt"
+echo "node CPU by thread during the load (top 12; all in $out/e2e-node-threads.txt):"
+head -12 "$out/e2e-node-threads.txt"
 accepted=$(curl -s http://127.0.0.1:8080/metrics | awk '/^gateway_ingress_message_accepted_total/ {s+=$NF} END {printf "%.0f", s}')
 if [ "${accepted:-0}" -gt 0 ]; then
   awk -v c="$node_cpu" -v n="$accepted" 'BEGIN {printf "node CPU per accepted message: %.0f us (%d accepted)\n", c * 1e6 / n, n}'

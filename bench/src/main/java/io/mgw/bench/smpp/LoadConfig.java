@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param rate target {@code submit_sm} per second over all binds; 0 sends as fast as the windows allow
  * @param duration measured sending time
  * @param warmup sending time before the measured window (not measured)
+ * @param warmupRate {@code submit_sm} per second during the warm-up (a node just started is still compiling its hot
+ *     code; a lower rate there lets it warm up without building a backlog that spills into the measured window)
  * @param mix the message mix, by message
  * @param destPrefix destination address prefix (digits)
  * @param dests how many distinct destinations to spread over
@@ -47,6 +49,7 @@ public record LoadConfig(
     int rate,
     Duration duration,
     Duration warmup,
+    int warmupRate,
     MessageMix mix,
     String destPrefix,
     int dests,
@@ -87,6 +90,8 @@ public record LoadConfig(
     check(rate >= 0, "rate: " + rate + " (expected: >= 0)");
     check(duration.toMillis() > 0, "duration: " + duration + " (expected: > 0)");
     check(!warmup.isNegative(), "warmup: " + warmup + " (expected: >= 0)");
+    check(rate == 0 ? warmupRate == 0 : warmupRate > 0,
+        "warmup-rate: " + warmupRate + (rate == 0 ? " (expected: 0 with --rate 0)" : " (expected: > 0)"));
     check(destPrefix.chars().allMatch(c -> c >= '0' && c <= '9'),
         "dest-prefix: " + destPrefix + " (expected: digits)");
     check(dests > 0, "dests: " + dests + " (expected: > 0)");
@@ -120,6 +125,7 @@ public record LoadConfig(
     d.put("rate", "10000");
     d.put("duration", "60s");
     d.put("warmup", "10s");
+    d.put("warmup-rate", "");
     d.put("mix", "gsm:80,ucs2:10,long:10");
     d.put("dest-prefix", "4479");
     d.put("dests", "100000");
@@ -139,7 +145,8 @@ public record LoadConfig(
     defaults().forEach((k, v) -> sb.append("  --").append(k).append(' ')
         .append(k.equals("password") ? "<secret>" : v.isEmpty() ? "<none>" : v).append('\n'));
     sb.append("  durations: 500ms, 20s, 2m; --rate 0 = as fast as the windows allow;")
-        .append(" --rx-binds defaults to --binds; --receiver transceiver|receiver\n");
+        .append(" --rx-binds defaults to --binds; --warmup-rate defaults to --rate;")
+        .append(" --receiver transceiver|receiver\n");
     return sb.toString();
   }
 
@@ -185,6 +192,7 @@ public record LoadConfig(
         intFlag(v, "rate"),
         parseDuration("duration", v.get("duration")),
         parseDuration("warmup", v.get("warmup")),
+        v.get("warmup-rate").isEmpty() ? intFlag(v, "rate") : parseInt("warmup-rate", v.get("warmup-rate")),
         MessageMix.parse(v.get("mix")),
         v.get("dest-prefix"),
         intFlag(v, "dests"),

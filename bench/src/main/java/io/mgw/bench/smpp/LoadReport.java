@@ -102,11 +102,12 @@ public record LoadReport(
     StringBuilder sb = new StringBuilder();
     LoadConfig c = config;
     sb.append(String.format(Locale.ROOT,
-        "SmppLoad %s:%d as %s: %d %s binds x window %d, rate %s, warmup %.1fs + measured %.1fs, mix %s%n",
+        "SmppLoad %s:%d as %s: %d %s binds x window %d, rate %s, warmup %.1fs%s + measured %.1fs, mix %s%n",
         c.host(), c.port(), c.systemId(), c.binds(),
         c.receiver() == LoadConfig.ReceiverMode.TRANSCEIVER ? "TRX" : "TX (+" + c.rxBinds() + " RX)",
         c.window(), c.rate() == 0 ? "unlimited" : c.rate() + "/s", c.warmup().toMillis() / 1000.0,
-        c.duration().toMillis() / 1000.0, c.mix()));
+        c.warmupRate() != c.rate() ? " at " + c.warmupRate() + "/s" : "", c.duration().toMillis() / 1000.0,
+        c.mix()));
     sb.append(String.format(Locale.ROOT,
         "submitted   %d (measured %d, offered %.0f/s), not sent %d, send time %.1fs%n",
         submitted, submittedMeasured, submittedMeasured / (c.duration().toMillis() / 1000.0), notSent,
@@ -162,6 +163,7 @@ public record LoadReport(
     cfg.put("rate", c.rate());
     cfg.put("durationSeconds", c.duration().toMillis() / 1000.0);
     cfg.put("warmupSeconds", c.warmup().toMillis() / 1000.0);
+    cfg.put("warmupRate", c.warmupRate());
     cfg.put("mix", c.mix().toString());
     cfg.put("destPrefix", c.destPrefix());
     cfg.put("dests", c.dests());

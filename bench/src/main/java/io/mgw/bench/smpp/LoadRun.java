@@ -174,7 +174,8 @@ final class LoadRun {
     long measureStart = start + warmupNanos;
     long sendEnd = measureStart + durationNanos;
     PerSecondCounter perSecond = new PerSecondCounter(measureStart, seconds);
-    OpenLoopSchedule schedule = cfg.rate() > 0 ? new OpenLoopSchedule(start, cfg.rate(), TICK_NANOS) : null;
+    WarmupSchedule schedule = cfg.rate() > 0
+        ? new WarmupSchedule(start, measureStart, cfg.warmupRate(), cfg.rate(), TICK_NANOS) : null;
 
     Thread reporter = Thread.ofPlatform().daemon().name("smpp-load-progress")
         .start(() -> reportProgress(start));

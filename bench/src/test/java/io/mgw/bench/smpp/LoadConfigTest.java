@@ -60,6 +60,21 @@ class LoadConfigTest {
   }
 
   @Test
+  void theWarmupRateDefaultsToTheRate() {
+    assertThat(LoadConfig.parse("--rate", "700").warmupRate()).isEqualTo(700);
+    assertThat(LoadConfig.parse("--rate", "700", "--warmup-rate", "200").warmupRate()).isEqualTo(200);
+    assertThat(LoadConfig.parse("--rate", "0").warmupRate()).isZero();
+  }
+
+  @Test
+  void aWarmupRateNeedsAPacedRun() {
+    assertThatThrownBy(() -> LoadConfig.parse("--rate", "0", "--warmup-rate", "5"))
+        .hasMessage("warmup-rate: 5 (expected: 0 with --rate 0)");
+    assertThatThrownBy(() -> LoadConfig.parse("--warmup-rate", "0"))
+        .hasMessage("warmup-rate: 0 (expected: > 0)");
+  }
+
+  @Test
   void zeroWaitMeansReceiptsAreNotWaitedFor() {
     LoadConfig c = LoadConfig.parse("--wait-receipts", "0s");
     assertThat(c.requestsReceipts()).isTrue();

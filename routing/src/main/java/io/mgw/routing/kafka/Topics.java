@@ -47,9 +47,21 @@ public final class Topics {
     private static String checkName(String name, String what) {
         requireNonNull(name, what);
         // Kafka topic names allow [a-zA-Z0-9._-] up to 249 characters.
-        if (name.isEmpty() || name.length() > 200 || !name.matches("[A-Za-z0-9._-]+")) {
+        if (name.isEmpty() || name.length() > 200 || !legalChars(name)) {
             throw new IllegalArgumentException(what + ": '" + name + "' (expected: 1..200 of letters, digits, . _ -)");
         }
         return name;
+    }
+
+    /** [A-Za-z0-9._-]+ without a regex: this runs on every send, and String.matches compiles the pattern each time. */
+    private static boolean legalChars(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

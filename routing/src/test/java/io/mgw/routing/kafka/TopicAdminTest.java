@@ -49,4 +49,13 @@ class TopicAdminTest {
         assertThat(Topics.deliver("acme")).isEqualTo("gw.deliver.acme");
         assertThatThrownBy(() -> Topics.deliver("bad name")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void topicNamesTakeOnlyKafkaLegalCharacters() {
+        assertThat(Topics.out("Az09._-")).isEqualTo("gw.out.Az09._-");
+        for (String bad : new String[] {"", "a/b", "a:b", "ä", "a b", "a+b", "x".repeat(201)}) {
+            assertThatThrownBy(() -> Topics.out(bad)).as("'%s'", bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("connectorId: '" + bad + "'");
+        }
+    }
 }
