@@ -241,6 +241,14 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         // one read serves the duplicate check and the report (who sent it, what they asked for)
         Optional<MessageRecord> rec = store.find(c.messageId());
         if (!status.isFinal()) {
+            if (hasFinalReport(rec) || hasReport(rec, status, detail)) {
+                // a repeat (the peer resent it: our deliver_sm_resp was lost, or we crashed before committing it)
+                // or news older than the final report: nothing new to record or to tell the sender
+                duplicate.increment();
+                log.debug("Stale or repeated intermediate receipt {}/{} ({}) for {}", r.connector(), r.remoteId(),
+                        status, c.messageId());
+                return CompletableFuture.completedFuture(null);
+            }
             CompletableFuture<Void> w = store.appendEvent(c.messageId(),
                     new MessageEvent(clock.instant(), EventType.REPORT, status, r.connector(), detail))
                     .toCompletableFuture();
@@ -287,6 +295,12 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         return rec.isPresent() && rec.get().history().stream()
                 .anyMatch(e -> (e.type() == EventType.REPORT || e.type() == EventType.EXPIRED)
                         && e.status().isFinal());
+    }
+
+    /** Whether the history already holds this REPORT event (same status, same part, remote id and error). */
+    private static boolean hasReport(Optional<MessageRecord> rec, MessageStatus status, String detail) {
+        return rec.isPresent() && rec.get().history().stream()
+                .anyMatch(e -> e.type() == EventType.REPORT && e.status() == status && e.detail().equals(detail));
     }
 
     private CompletableFuture<Void> forwardIfWanted(SouthReceipt r, Correlation c, Optional<MessageRecord> rec,

@@ -248,6 +248,43 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void repeatedIntermediateReceiptIsRecordedAndForwardedOnce() throws Exception {
+        Message m = recorded(ReportRequest.INTERMEDIATE);
+        store.putCorrelation("smsc", "E1", m.id(), 1, 1);
+        receipt("E1", MessageStatus.ENROUTE);
+        receipt("E1", MessageStatus.ENROUTE);
+        assertThat(published()).hasSize(1);
+        assertThat(store.find(m.id()).orElseThrow().history())
+                .filteredOn(e -> e.type() == EventType.REPORT).hasSize(1);
+        assertThat(meters.counter("gateway.receipt.duplicate").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aDifferentIntermediateStatusIsStillRecorded() throws Exception {
+        Message m = recorded(ReportRequest.INTERMEDIATE);
+        store.putCorrelation("smsc", "E2", m.id(), 1, 1);
+        receipt("E2", MessageStatus.ENROUTE);
+        receipt("E2", MessageStatus.UNKNOWN);
+        assertThat(published()).hasSize(2);
+        assertThat(store.find(m.id()).orElseThrow().history()).filteredOn(e -> e.type() == EventType.REPORT)
+                .extracting(MessageEvent::status).containsExactly(MessageStatus.ENROUTE, MessageStatus.UNKNOWN);
+        assertThat(meters.counter("gateway.receipt.duplicate").count()).isZero();
+    }
+
+    @Test
+    void intermediateReceiptAfterTheFinalOneChangesNothing() throws Exception {
+        Message m = recorded(ReportRequest.INTERMEDIATE);
+        store.putCorrelation("smsc", "E3", m.id(), 1, 1);
+        receipt("E3", MessageStatus.DELIVERED);
+        receipt("E3", MessageStatus.ENROUTE);
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
+                r -> assertThat(r.report().status()).isEqualTo(MessageStatus.DELIVERED));
+        assertThat(store.find(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(store.find(m.id()).orElseThrow().history()).filteredOn(e -> e.type() == EventType.REPORT)
+                .singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(MessageStatus.DELIVERED));
+    }
+
+    @Test
     void duplicateFinalReceiptIsCountedAndNotReportedTwice() throws Exception {
         Message m = recorded(ReportRequest.FINAL);
         store.putCorrelation("smsc", "D1", m.id(), 1, 1);
