@@ -88,7 +88,9 @@ accepted=$(curl -s http://127.0.0.1:8080/metrics | awk '/^gateway_ingress_messag
 if [ "${accepted:-0}" -gt 0 ]; then
   awk -v c="$node_cpu" -v n="$accepted" 'BEGIN {printf "node CPU per accepted message: %.0f us (%d accepted)\n", c * 1e6 / n, n}'
 fi
+curl -s http://127.0.0.1:8080/metrics > "$out/e2e-node-metrics.txt" || true
 echo "node heap peak: $(( $(cat "$out/e2e-heap-peak" 2>/dev/null || echo 0) / 1048576 )) MiB (limit -Xmx1g)"
 kill -TERM "$node"; wait "$node" 2>/dev/null || true
-echo "JFR recording: $out/e2e-node.jfr; pipeline counters every 5 s: $out/e2e-pipeline.log"
+echo "JFR recording: $out/e2e-node.jfr; pipeline counters every 5 s: $out/e2e-pipeline.log;" \
+    "the node's metrics at the end: $out/e2e-node-metrics.txt"
 exit $rc
