@@ -42,7 +42,7 @@ curl -sf -o /dev/null http://127.0.0.1:8080/health/ready || { echo "node not rea
     # every 5 s, a line of pipeline counters to see which stage falls behind
     if [ $(( ++tick % 5 )) -eq 0 ]; then
       curl -s http://127.0.0.1:8080/metrics | awk -v t="$tick" '
-        /^gateway_(ingress_message_accepted|routing_message_routed|egress_submitted|smpp_client_receipts_received|receipt_correlated|receipt_parked|receipt_unparked|smpp_deliver_acked)_total|^gateway_store_write_(queue|batch_writes_count|batch_writes_sum|flush_seconds_sum)|^gateway_egress_lag/ {
+        /^gateway_(ingress_message_accepted|routing_message_routed|egress_submitted|smpp_client_receipts_received|receipt_correlated|receipt_parked|receipt_unparked|smpp_deliver_acked|smpp_deliver_unsuccessful|delivery_client_retried)_total|^gateway_store_write_(queue|batch_writes_count|batch_writes_sum|flush_seconds_sum)|^gateway_egress_lag/ {
           n=$1; sub(/\{.*/, "", n); sub(/^gateway_/, "", n); sub(/_total$/, "", n); v[n]+=$NF }
         END { printf "t=%ds", t; for (k in v) printf " %s=%.0f", k, v[k]; printf "\n" }' >> "$out/e2e-pipeline.log"
     fi

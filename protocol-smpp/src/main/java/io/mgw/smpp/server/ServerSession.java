@@ -274,7 +274,7 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             case SmppCommand.GENERIC_NACK -> {
                 PendingPdu p = pending.remove(sequence);
                 if (p != null) {
-                    p.complete(DeliveryResult.REFUSED, "generic_nack " + SmppCommand.GENERIC_NACK);
+                    p.complete(DeliveryResult.REFUSED, "generic_nack");
                     return true;
                 }
                 return !state.isBound(); // jSMPP fails its own request on it; before bind there is none
@@ -283,7 +283,11 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
                 PendingPdu p = pending.remove(sequence);
                 if (p != null) {
                     int status = FrontPduReader.intAt(pdu, 8);
-                    p.complete(resultOf(status), "deliver_sm_resp " + hex(status));
+                    DeliveryResult result = resultOf(status);
+                    if (result != DeliveryResult.DELIVERED) {
+                        log.debug("{}: deliver_sm {} answered {}", remote, sequence, hex(status));
+                    }
+                    p.complete(result, answerReason(status));
                 } else {
                     log.debug("{}: deliver_sm_resp for unknown sequence {}", remote, sequence);
                 }
@@ -693,7 +697,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
                 pending.put(seq, p);
                 p.timeout = server.timer().schedule(() -> {
                     if (pending.remove(seq, p)) {
-                        p.complete(DeliveryResult.RETRY, "deliver_sm_resp timeout");
+                        log.debug("{}: deliver_sm {} not answered within {}", remote, seq, config.responseTimeout());
+                        p.complete(DeliveryResult.RETRY, "timeout");
                     }
                 }, config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 parts.add(p.result);
@@ -741,15 +746,34 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
         };
     }
 
+    /** Why a deliver_sm did not succeed, as a metric tag: a fixed set, whatever status a client sends. */
+    static String answerReason(int status) {
+        return switch (status) {
+            case ESME_ROK -> "ok";
+            case ESME_RTHROTTLED -> "throttled";
+            case ESME_RMSGQFUL -> "queue_full";
+            case ESME_RX_P_APPN, ESME_RX_R_APPN -> "refused";
+            default -> "other_status";
+        };
+    }
+
     /** One deliver_sm awaiting its response. */
-    private static final class PendingPdu {
+    private final class PendingPdu {
         final CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
         volatile ScheduledFuture<?> timeout;
 
-        void complete(DeliveryResult r, String why) {
+        /**
+         * Completes; {@code reason} tags gateway.smpp.deliver.unsuccessful when it is not DELIVERED (counted first, so
+         * whoever waits on the result sees the count). Only the caller that removed this from {@code pending} calls
+         * it, so it runs once.
+         */
+        void complete(DeliveryResult r, String reason) {
             ScheduledFuture<?> t = timeout;
             if (t != null) {
                 t.cancel(false);
+            }
+            if (r != DeliveryResult.DELIVERED) {
+                server.metrics().deliverUnsuccessful(reason);
             }
             result.complete(r);
         }
@@ -768,7 +792,7 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             for (Integer seq : List.copyOf(pending.keySet())) {
                 PendingPdu p = pending.remove(seq);
                 if (p != null) {
-                    p.complete(DeliveryResult.RETRY, "session ended");
+                    p.complete(DeliveryResult.RETRY, "session_ended");
                 }
             }
         }

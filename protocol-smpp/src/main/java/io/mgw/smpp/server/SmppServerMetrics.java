@@ -60,6 +60,14 @@ final class SmppServerMetrics {
         counter("gateway.smpp.deliver.failed", "result", result).increment();
     }
 
+    /**
+     * One deliver_sm PDU that did not succeed, by why: timeout, session_ended, generic_nack, throttled, queue_full,
+     * refused, other_status (a delivery of several PDUs counts each).
+     */
+    void deliverUnsuccessful(String reason) {
+        counter("gateway.smpp.deliver.unsuccessful", "reason", reason).increment();
+    }
+
     private Counter counter(String name, String tag, String value) {
         return counters.computeIfAbsent(name + '|' + value,
                 k -> Counter.builder(name).tag(tag, value).register(registry));

@@ -214,6 +214,22 @@ class SmppServerDeliveryIT {
             var r = target("esme").deliver(report("esme", new MessageId(2, 2), MessageStatus.DELIVERED, 0));
             answer(c, c.read(), ESME_RX_T_APPN);
             assertThat(r.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.RETRY);
+            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "other_status")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aThrottledClientIsRetryCountedByReason() throws Exception {
+        try (RawClient c = h.bound("esme", SmppCommand.BIND_RECEIVER, 0x34)) {
+            var t = target("esme");
+            var r1 = t.deliver(report("esme", new MessageId(12, 1), MessageStatus.DELIVERED, 0));
+            answer(c, c.read(), ESME_RTHROTTLED);
+            var r2 = t.deliver(report("esme", new MessageId(12, 2), MessageStatus.DELIVERED, 0));
+            answer(c, c.read(), ESME_RMSGQFUL);
+            assertThat(r1.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.RETRY);
+            assertThat(r2.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.RETRY);
+            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "throttled")).isEqualTo(1);
+            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "queue_full")).isEqualTo(1);
         }
     }
 
@@ -227,6 +243,7 @@ class SmppServerDeliveryIT {
             answer(c, c.read(), ESME_RX_R_APPN);
             assertThat(r1.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.REFUSED);
             assertThat(r2.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.REFUSED);
+            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "refused")).isEqualTo(2);
         }
     }
 
@@ -238,6 +255,7 @@ class SmppServerDeliveryIT {
             c.read();
             assertThat(r.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.RETRY);
             assertThat(t.isReady()).isTrue();
+            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "timeout")).isEqualTo(1);
         }
     }
 
@@ -269,6 +287,7 @@ class SmppServerDeliveryIT {
             assertThat(r.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.REFUSED);
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> h.counter("gateway.smpp.deliver.failed", "result", "REFUSED") == 1);
+            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "generic_nack")).isEqualTo(1);
         }
     }
 }
