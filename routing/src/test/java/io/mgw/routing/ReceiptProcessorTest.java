@@ -1,7 +1,9 @@
 package io.mgw.routing;
 
+
 import io.mgw.testkit.store.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mgw.core.config.AccountConfig;
@@ -10,10 +12,12 @@ import io.mgw.core.model.Address;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
 import io.mgw.core.model.MessageIdGenerator;
 import io.mgw.core.model.MessageStatus;
 import io.mgw.core.model.Origin;
 import io.mgw.core.model.ReportRequest;
+import io.mgw.core.spi.TemporaryFailureException;
 import io.mgw.core.spi.ClientDelivery;
 import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.wire.WireFormat;
@@ -282,6 +286,35 @@ class ReceiptProcessorTest {
         assertThat(store.find(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.DELIVERED);
         assertThat(store.find(m.id()).orElseThrow().history()).filteredOn(e -> e.type() == EventType.REPORT)
                 .singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(MessageStatus.DELIVERED));
+    }
+
+    @Test
+    void aReceiptWhoseMessageIsNotRecordedYetFailsTemporarilyAndIsReportedOnceItIs() throws Exception {
+        Message m = Message.builder().id(ids.next()).origin(new Origin("smpp", "acme", "n1", ""))
+                .source(Address.of("S")).destination(Address.msisdn("4917")).text("text")
+                .reportRequest(ReportRequest.FINAL).receivedAt(now.get()).build();
+        store.putCorrelation("smsc", "U1", m.id(), 1, 1);
+        SouthReceipt r = new SouthReceipt("smsc", "U1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), now.get());
+
+        assertThatThrownBy(() -> receipts.process(r).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(TemporaryFailureException.class);
+        assertThat(producer.history()).isEmpty();
+
+        store.recordMessage(m, new MessageEvent(now.get(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""));
+        receipts.process(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
+                rep -> assertThat(rep.report().messageId()).isEqualTo(m.id()));
+    }
+
+    @Test
+    void aReceiptWhoseMessageRecordNeverCameIsRecordedButNotReported() throws Exception {
+        MessageId gone = ids.next();
+        store.putCorrelation("smsc", "U2", gone, 1, 1);
+        now.set(now.get().plus(ReceiptProcessor.RECORD_WAIT).plusSeconds(1));
+        receipt("U2", MessageStatus.DELIVERED);
+        assertThat(producer.history()).isEmpty();
+        assertThat(meters.counter("gateway.receipt.correlated").count()).isEqualTo(1);
     }
 
     @Test
