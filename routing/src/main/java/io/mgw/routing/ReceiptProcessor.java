@@ -48,12 +48,16 @@ import org.slf4j.LoggerFactory;
  * forwarded only to senders that asked for intermediate reports.
  *
  * <p>A final receipt for a message that already has its final REPORT event (the peer resent it), or that the
- * {@link ExpirySweeper} settled EXPIRED, is acknowledged and only counted in {@code gateway.receipt.duplicate}: no second REPORT event, no second report to the client.
+ * {@link ExpirySweeper} settled EXPIRED, is acknowledged and only counted in {@code gateway.receipt.duplicate}: no
+ * second REPORT event, no second report to the client. The same goes for an intermediate receipt already recorded
+ * (same status, part, remote id and error) or arriving after the final report.
  *
  * <p>Not found (the receipt raced ahead of the submit response): the correlation is looked up again every 100 ms for
- * up to 2 s; still missing, the receipt is parked in the store and the stage completes normally. A background task retries parked receipts every {@code retryEvery}, applies and deletes the
- * ones whose correlation appeared, and gives up on those older than {@code maxPark} (counted in
- * {@code gateway.receipt.parked.expired}, logged).
+ * up to 2 s; still missing, the receipt is parked in the store and the stage completes normally. A background task
+ * retries parked receipts every {@code retryEvery}, applies and deletes the ones whose correlation appeared, and
+ * gives up on those older than {@code maxPark} (counted in {@code gateway.receipt.parked.expired}, logged).
+ * Correlated but the message's record not written yet (within {@link #RECORD_WAIT} of the submission): the stage
+ * fails temporarily and the {@link ReportConsumer} tries again.
  *
  * <p>Two steps, with Kafka in between (ARCHITECTURE.md §5: "DLR from south ──▶ gw.report"): {@link #onReceipt}
  * only publishes the receipt to {@value Topics#REPORT} and completes on the Kafka ack, so a peer's deliver_sm window
@@ -246,10 +250,11 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         // one read serves the duplicate check and the report (who sent it, what they asked for)
         Optional<MessageRecord> rec = store.find(c.messageId());
         if (rec.isEmpty() && clock.instant().isBefore(c.createdAt().plus(RECORD_WAIT))) {
-            // The router records a message as it publishes it for the egress, in the store writer's bulk lane, while
-            // the submission's correlation goes in the urgent lane: under load the receipt can come first. Without
-            // the record there is nobody to report to, so fail the stage and let the report consumer try again
-            // (seen in bench/run-e2e-bench.sh: 126 of 380,000 reports were dropped here before).
+            // The router records a message as it publishes it for the egress; that write can commit after the
+            // submission's correlation (the store writer takes correlations first; on a cluster the two may go
+            // through different nodes), so the receipt can come first. Without the record there is nobody to report
+            // to: fail the stage and let the report consumer try again (bench/run-e2e-bench.sh: 126 of 380,000
+            // reports were dropped here before).
             log.debug("Receipt {}/{} for {}: message not recorded yet, retrying", r.connector(), r.remoteId(),
                     c.messageId());
             return CompletableFuture.failedFuture(new TemporaryFailureException("receipt for " + c.messageId()

@@ -53,6 +53,8 @@ final class ReportConsumer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ReportConsumer.class);
     private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Failed tries of one receipt before it is logged at WARN (about 0.7 s of backoff). */
+    private static final int WARN_AFTER_ATTEMPTS = 3;
 
     private final KafkaClients clients;
     private final String clientId;
@@ -160,7 +162,8 @@ final class ReportConsumer implements Runnable {
             while (running) {
                 flowControl(c);
                 try {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(inFlightCount.get() > 0 ? 5 : 100))) {
+                    Duration wait = Duration.ofMillis(inFlightCount.get() > 0 ? 5 : 100);
+                    for (ConsumerRecord<String, byte[]> r : c.poll(wait)) {
                         add(r);
                     }
                 } catch (WakeupException e) {
@@ -236,9 +239,13 @@ final class ReportConsumer implements Runnable {
             }
             long backoff = Math.min(5_000, 100L << Math.min(it.attempts, 6));
             it.retryAt = now + TimeUnit.MILLISECONDS.toNanos(backoff);
-            if (it.attempts == 0) {
-                log.warn("Receipt {}/{} not handled, trying again: {}", it.receipt.connector(), it.receipt.remoteId(),
-                        cause(it.future));
+            // a first failure or two is routine (the message's record not written yet); one that persists is not
+            if (it.attempts == WARN_AFTER_ATTEMPTS) {
+                log.warn("Receipt {}/{} not handled after {} tries, trying on: {}", it.receipt.connector(),
+                        it.receipt.remoteId(), it.attempts + 1, cause(it.future));
+            } else {
+                log.debug("Receipt {}/{} not handled, trying again: {}", it.receipt.connector(),
+                        it.receipt.remoteId(), cause(it.future));
             }
             backingOff.add(it);
         }

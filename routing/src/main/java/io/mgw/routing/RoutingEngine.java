@@ -327,8 +327,8 @@ public final class RoutingEngine implements AutoCloseable {
     }
 
     /**
-     * Stops consuming (router first, then egress, then receipts, then client delivery), waits for what is in flight up to
-     * {@code timeout} in all, commits and leaves the groups. The ingress sink keeps working for adapters still
+     * Stops consuming (router first, then egress, then receipts, then client delivery), waits for what is in flight up
+     * to {@code timeout} in all, commits and leaves the groups. The ingress sink keeps working for adapters still
      * finishing. Idempotent.
      */
     public void drain(Duration timeout) {

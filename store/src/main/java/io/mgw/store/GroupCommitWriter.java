@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
  *           full? ──▶ TemporaryFailureException (back-pressure)
  * </pre>
  *
- * <p>Two lanes, each bounded: {@linkplain WriteOp#urgent urgent} ops (receipt results, which an SMSC waits on with a
- * small window) are drained before bulk ops (routing and submission writes, whose Kafka consumers keep thousands
- * queued). With one FIFO queue a receipt waited behind the whole routing backlog: at 10k msg/s on 2 cores only
- * about a tenth of the receipts got through while the load ran (bench/run-e2e-bench.sh, docs/BENCHMARKS.md). Urgent
- * ops cannot starve the bulk lane: there are never more of them than the peers' windows.
+ * <p>Two lanes, each bounded: {@linkplain WriteOp#urgent urgent} ops (a submission's correlations and receipt
+ * results, the delivery half of the pipeline) are drained before bulk ops (mostly the router's, whose Kafka consumer
+ * keeps thousands queued). With one FIFO queue, at 10k msg/s on 2 cores, a receipt's write waited behind the whole
+ * routing backlog while its SMSC waited for the answer (docs/BENCHMARKS.md); receipts now reach the store through
+ * {@code gw.report} (ADR 0013), and the lane still lets the delivery half keep pace with the ingress. Urgent ops
+ * cannot starve the bulk lane: there are never more of them than the egress and receipt consumers keep in flight.
  */
 final class GroupCommitWriter implements Runnable {
 

@@ -28,10 +28,11 @@ abstract sealed class WriteOp<T> {
      * Whether this write is on the delivery half's critical path: a submission's correlations (the SMSC's receipt
      * for it comes a moment later and must find them) and the results of delivery receipts. Such ops are taken before
      * the others ({@link GroupCommitWriter}), which are mostly the router's (it keeps thousands queued, and its
-     * backlog is better left waiting in Kafka). They may therefore be applied before
-     * writes queued earlier; that is safe because no urgent op depends on a non-urgent one still queued: events
-     * carry their arrival sequence (the history folds in that order, not in write order), a receipt is only
-     * correlated after its submission's write committed, and the urgent ops among themselves keep their order.
+     * backlog is better left waiting in Kafka). They may therefore be applied before writes queued earlier. Events
+     * carry their arrival sequence (the history folds in that order, not in write order), and the urgent ops among
+     * themselves keep their order. A message's record may therefore commit after its submission's correlation, and
+     * so after its receipt is read: the receipt path waits for the record ({@code ReceiptProcessor}), as it must
+     * anyway on a cluster, where the router and the egress of one message may write through different nodes.
      */
     boolean urgent() {
         return false;

@@ -81,11 +81,11 @@ import org.slf4j.LoggerFactory;
  * what differs is how they end: a set made only of late duplicates is dropped when it completes (the SMSC redelivered
  * the whole message), and {@link #expire()} drops late duplicates instead of handing them out. Dropped parts are
  * counted in {@link #lateDuplicates()}. A new message that repeats the old one exactly, under the same reference,
- * within the timeout, is taken for a redelivery and dropped. Limit: with the reference reused within one timeout, a late
- * duplicate that meets a new message in progress under the key is taken for that message's part of the same sequence
- * (whichever of the two came first keeps its place), so the new message may join with the old part's content. The marker stays until it
- * expires and no part is in progress under its key (the next completion replaces it), so memory is bounded by the
- * messages completed in the last {@code 2 x timeout}.
+ * within the timeout, is taken for a redelivery and dropped. Limit: with the reference reused within one timeout, a
+ * late duplicate that meets a new message in progress under the key is taken for that message's part of the same
+ * sequence (whichever of the two came first keeps its place), so the new message may join with the old part's
+ * content. The marker stays until it expires and no part is in progress under its key (the next completion replaces
+ * it), so memory is bounded by the messages completed in the last {@code 2 x timeout}.
  *
  * <p>Thread-safe. Offers and expiry for the same key run one after the other (chained on the previous stage),
  * never interleaved, so two concurrent offers cannot both complete a message.
@@ -195,7 +195,8 @@ public final class Reassembler {
             Stored before = Stored.of(store.fragments(key));
             boolean known = before.parts().stream().anyMatch(f -> f.sequence() == c.sequence());
             // a duplicate sequence replaces nothing in the store: no write needed
-            CompletionStage<Void> saved = known ? CompletableFuture.completedFuture(null) : store.saveFragment(fragment);
+            CompletionStage<Void> saved = known ? CompletableFuture.completedFuture(null)
+                    : store.saveFragment(fragment);
             return saved.thenCompose(done -> {
                 List<Fragment> parts = new ArrayList<>(before.parts());
                 if (!known) {
@@ -247,9 +248,10 @@ public final class Reassembler {
     /**
      * Gives up at most {@code limit} incomplete messages whose first part arrived more than the timeout ago: returns
      * the parts that did arrive, each unchanged (still with its {@code concat()}), in sequence order per message, and
-     * deletes them from the store. Late duplicates of a completed message are not returned but counted in
-     * {@link #lateDuplicates()}; completion markers that have expired are deleted too. The caller delivers them as they are, so nothing is lost, and counts them in a
-     * metric (e.g. {@code gateway.mo.reassembly.expired}); the returned list size is the count of parts.
+     * deletes them from the store. The caller delivers them as they are, so nothing is lost, and counts them in a
+     * metric (e.g. {@code gateway.mo.reassembly.expired}); the returned list size is the count of parts. Late
+     * duplicates of a completed message are not returned but counted in {@link #lateDuplicates()}; completion markers
+     * that have expired are deleted too.
      *
      * <p>Blocks until the deletes are durable: call it from a scheduler thread, never from a network thread. If a
      * delete fails, that message's parts are not returned (they stay in the store and come back on a later call),

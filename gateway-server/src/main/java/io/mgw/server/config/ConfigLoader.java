@@ -159,15 +159,15 @@ public final class ConfigLoader {
         }
         int retentionDays = n.integer("retentionDays", 7, 1, 3650);
         Duration interval = n.duration("sweepInterval", StoreConfig.DEFAULT_SWEEP_INTERVAL, Duration.ofSeconds(1),
-                Duration.ofHours(1), "1s..1h");
+                Duration.ofHours(1));
         Duration grace = n.duration("expiryGrace", StoreConfig.DEFAULT_EXPIRY_GRACE, Duration.ofMinutes(1),
-                Duration.ofDays(7), "1m..7d");
+                Duration.ofDays(7));
         Duration takeover = n.duration("expiryTakeover", StoreConfig.DEFAULT_EXPIRY_TAKEOVER, Duration.ofMinutes(1),
-                Duration.ofDays(7), "1m..7d");
+                Duration.ofDays(7));
         // a message purged before it is swept never gets its EXPIRED report
         if (grace.plus(takeover).compareTo(Duration.ofDays(retentionDays)) >= 0) {
             throw n.child(n.has("expiryTakeover") ? "expiryTakeover" : "expiryGrace").error("expiryGrace "
-                    + shortForm(grace) + " + expiryTakeover " + shortForm(takeover)
+                    + ConfigNode.shortForm(grace) + " + expiryTakeover " + ConfigNode.shortForm(takeover)
                     + " (expected: less than retentionDays, " + retentionDays + "d)");
         }
         return new StoreConfig(type, url, n.string("user", type.equals("h2") ? "sa" : "mgw"),
@@ -281,20 +281,6 @@ public final class ConfigLoader {
         return new SimulatorConfig(s.string("host", "127.0.0.1"), s.integer("port", 2776, 0, 65535),
                 s.longValue("receiptDelayMs", 100, 0, 86_400_000), s.decimal("failureRatio", 0.0, 0.0, 1.0),
                 s.integer("maxTps", 0, 0, 10_000_000));
-    }
-
-    /** The duration in the largest unit that divides it ("7d", "90m"), as a config file writes it. */
-    private static String shortForm(Duration d) {
-        if (d.toMillis() % 86_400_000 == 0) {
-            return d.toDays() + "d";
-        } else if (d.toMillis() % 3_600_000 == 0) {
-            return d.toHours() + "h";
-        } else if (d.toMillis() % 60_000 == 0) {
-            return d.toMinutes() + "m";
-        } else if (d.toMillis() % 1_000 == 0) {
-            return d.toSeconds() + "s";
-        }
-        return d.toMillis() + "ms";
     }
 
     private static void checkRegex(ConfigNode n, String re) {

@@ -228,18 +228,32 @@ final class ConfigNode {
 
     /**
      * A duration as {@link #duration(String, java.time.Duration)}, within {@code [min, max]}; the error names the
-     * bounds as written in {@code range} (e.g. "1s..1h").
+     * bounds as a config file writes them (e.g. "1s..1h").
      */
-    java.time.Duration duration(String key, java.time.Duration def, java.time.Duration min, java.time.Duration max,
-            String range) {
+    java.time.Duration duration(String key, java.time.Duration def, java.time.Duration min, java.time.Duration max) {
         ConfigNode c = child(key);
         return c.scalar().map(v -> {
             java.time.Duration d = parseDuration(c, v.strip());
             if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw c.error("'" + v.strip() + "' (expected: " + range + ")");
+                throw c.error("'" + v.strip() + "' (expected: " + shortForm(min) + ".." + shortForm(max) + ")");
             }
             return d;
         }).orElse(def);
+    }
+
+    /** The duration in the largest unit that divides it ("7d", "90m"), as a config file writes it. */
+    static String shortForm(java.time.Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0) {
+            return d.toDays() + "d";
+        } else if (ms % 3_600_000 == 0) {
+            return d.toHours() + "h";
+        } else if (ms % 60_000 == 0) {
+            return d.toMinutes() + "m";
+        } else if (ms % 1_000 == 0) {
+            return d.toSeconds() + "s";
+        }
+        return ms + "ms";
     }
 
     private static java.time.Duration parseDuration(ConfigNode c, String v) {

@@ -283,11 +283,10 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
                 PendingPdu p = pending.remove(sequence);
                 if (p != null) {
                     int status = FrontPduReader.intAt(pdu, 8);
-                    DeliveryResult result = resultOf(status);
-                    if (result != DeliveryResult.DELIVERED) {
+                    if (status != ESME_ROK) {
                         log.debug("{}: deliver_sm {} answered {}", remote, sequence, hex(status));
                     }
-                    p.complete(result, answerReason(status));
+                    p.complete(resultOf(status), failureReason(status));
                 } else {
                     log.debug("{}: deliver_sm_resp for unknown sequence {}", remote, sequence);
                 }
@@ -746,10 +745,12 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
         };
     }
 
-    /** Why a deliver_sm did not succeed, as a metric tag: a fixed set, whatever status a client sends. */
-    static String answerReason(int status) {
+    /**
+     * Why a deliver_sm answered with {@code status} did not succeed, as a metric tag: a fixed set, whatever a client
+     * sends.
+     */
+    static String failureReason(int status) {
         return switch (status) {
-            case ESME_ROK -> "ok";
             case ESME_RTHROTTLED -> "throttled";
             case ESME_RMSGQFUL -> "queue_full";
             case ESME_RX_P_APPN, ESME_RX_R_APPN -> "refused";

@@ -2,6 +2,8 @@ package io.mgw.routing.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.regex.Pattern;
+
 /**
  * Topic and consumer-group names of the pipeline (ARCHITECTURE.md §5).
  *
@@ -16,6 +18,9 @@ import static java.util.Objects.requireNonNull;
  * Group names equal the topic names except for the ingress, read by group {@code gw.router}.
  */
 public final class Topics {
+
+    /** Characters Kafka allows in a topic name; compiled once, as the check runs on every send. */
+    private static final Pattern LEGAL = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** The ingress topic. */
     public static final String INGRESS = "gw.ingress";
@@ -47,21 +52,9 @@ public final class Topics {
     private static String checkName(String name, String what) {
         requireNonNull(name, what);
         // Kafka topic names allow [a-zA-Z0-9._-] up to 249 characters.
-        if (name.isEmpty() || name.length() > 200 || !legalChars(name)) {
+        if (name.isEmpty() || name.length() > 200 || !LEGAL.matcher(name).matches()) {
             throw new IllegalArgumentException(what + ": '" + name + "' (expected: 1..200 of letters, digits, . _ -)");
         }
         return name;
-    }
-
-    /** [A-Za-z0-9._-]+ without a regex: this runs on every send, and String.matches compiles the pattern each time. */
-    private static boolean legalChars(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                    || c == '-')) {
-                return false;
-            }
-        }
-        return true;
     }
 }
