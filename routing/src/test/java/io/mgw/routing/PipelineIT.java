@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -305,24 +306,39 @@ class PipelineIT {
         assertThat(meters.find("gateway.egress.lag").tag("connector", conn).gauge()).isNotNull();
     }
 
+    static final Duration SWEEP_GRACE = Duration.ofMinutes(10);
+
+    /** A started engine whose clock the test moves forward; its sweeper runs every 100 ms (real time). */
+    private record MovableClockEngine(RoutingEngine engine, AtomicReference<Duration> shift, InstantSource clock) {}
+
+    /**
+     * Starts an engine (own store and meters) on a clock {@code shift} ahead of real time, routing everything to
+     * {@code conn}, with a sweeper every 100 ms, grace {@link #SWEEP_GRACE}, takeover 1 h, owner site 1 node 1.
+     */
+    private MovableClockEngine movableClockEngine(String acct, String conn) {
+        AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
+        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
+        store = new InMemoryStore(clock);
+        meters = new SimpleMeterRegistry();
+        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
+                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
+                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
+                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), SWEEP_GRACE,
+                        Duration.ofHours(1), 100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
+        engines.add(e);
+        e.start();
+        return new MovableClockEngine(e, shift, clock);
+    }
+
     @Test
     void unknownOutcomeWithoutAReceiptEndsExpiredWithTheClientsReport() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
-        // the node's clock can be moved forward: the sweeper runs every 100 ms on real time, asks this clock for now
-        java.util.concurrent.atomic.AtomicReference<Duration> shift =
-                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
-        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
-        store = new InMemoryStore(clock);
-        meters = new SimpleMeterRegistry();
-        Duration grace = Duration.ofMinutes(10);
-        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
-                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
-                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
-                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), grace, Duration.ofHours(1),
-                        100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
-        engines.add(e);
-        e.start();
+        MovableClockEngine node = movableClockEngine(acct, conn);
+        RoutingEngine e = node.engine();
+        var shift = node.shift();
+        InstantSource clock = node.clock();
+        Duration grace = SWEEP_GRACE;
         TestTarget target = target(e, acct);
         connectors.get(conn).behaviour = m -> CompletableFuture.completedFuture(
                 new SubmitOutcome.Unknown("response timeout", List.of()));
@@ -355,19 +371,11 @@ class PipelineIT {
     void aMessageTheSweeperExpiredWhileItsConnectorWasDownGetsNoSecondReportFromTheEgress() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
-        java.util.concurrent.atomic.AtomicReference<Duration> shift =
-                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
-        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
-        store = new InMemoryStore(clock);
-        meters = new SimpleMeterRegistry();
-        Duration grace = Duration.ofMinutes(10);
-        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
-                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
-                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
-                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), grace, Duration.ofHours(1),
-                        100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
-        engines.add(e);
-        e.start();
+        MovableClockEngine node = movableClockEngine(acct, conn);
+        RoutingEngine e = node.engine();
+        var shift = node.shift();
+        InstantSource clock = node.clock();
+        Duration grace = SWEEP_GRACE;
         TestTarget target = target(e, acct);
         // routed to the connector (recorded ROUTED), but its copy in gw.out.<conn> is not read while the connector's
         // node is down: the sweeper expires it after validity + grace and reports EXPIRED
@@ -403,18 +411,10 @@ class PipelineIT {
     void aShorterGraceAppliesToTheRunningSweeperWithoutARestart() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
-        java.util.concurrent.atomic.AtomicReference<Duration> shift =
-                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
-        InstantSource clock = () -> CLOCK.instant().plus(shift.get());
-        store = new InMemoryStore(clock);
-        meters = new SimpleMeterRegistry();
-        RoutingEngine e = new RoutingEngine(KAFKA, kafka.bootstrapServers(), List.of(mt("all", "4", conn)),
-                List.of(connector(conn)), List.of(account(acct)), store, meters, clock,
-                c -> connectors.computeIfAbsent(c.id(), TestConnector::new),
-                settings().withSweeper(new ExpirySweeper.Options(Duration.ofMillis(100), Duration.ofMinutes(10),
-                        Duration.ofHours(1), 100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
-        engines.add(e);
-        e.start();
+        MovableClockEngine node = movableClockEngine(acct, conn);
+        RoutingEngine e = node.engine();
+        var shift = node.shift();
+        InstantSource clock = node.clock();
         Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
                 .source(Address.of("SENDER")).destination(Address.msisdn("4979")).text("no receipt")
                 .reportRequest(ReportRequest.NONE).receivedAt(clock.instant())

@@ -34,6 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ReceiptProcessorTest {
 
@@ -59,10 +61,17 @@ class ReceiptProcessorTest {
         receipts.close();
     }
 
-    private Message recorded(ReportRequest rr) {
-        Message m = Message.builder().id(ids.next()).origin(new Origin("smpp", "acme", "n1", ""))
+    private Message message(ReportRequest rr) {
+        return Message.builder().id(ids.next()).origin(new Origin("smpp", "acme", "n1", ""))
                 .source(Address.of("S")).destination(Address.msisdn("4917")).text("text").reportRequest(rr)
                 .receivedAt(now.get()).build();
+    }
+
+    private Message recorded(ReportRequest rr) {
+        return record(message(rr));
+    }
+
+    private Message record(Message m) {
         store.recordMessage(m, new MessageEvent(now.get(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""));
         return m;
     }
@@ -252,18 +261,6 @@ class ReceiptProcessorTest {
     }
 
     @Test
-    void repeatedIntermediateReceiptIsRecordedAndForwardedOnce() throws Exception {
-        Message m = recorded(ReportRequest.INTERMEDIATE);
-        store.putCorrelation("smsc", "E1", m.id(), 1, 1);
-        receipt("E1", MessageStatus.ENROUTE);
-        receipt("E1", MessageStatus.ENROUTE);
-        assertThat(published()).hasSize(1);
-        assertThat(store.find(m.id()).orElseThrow().history())
-                .filteredOn(e -> e.type() == EventType.REPORT).hasSize(1);
-        assertThat(meters.counter("gateway.receipt.duplicate").count()).isEqualTo(1);
-    }
-
-    @Test
     void aDifferentIntermediateStatusIsStillRecorded() throws Exception {
         Message m = recorded(ReportRequest.INTERMEDIATE);
         store.putCorrelation("smsc", "E2", m.id(), 1, 1);
@@ -290,9 +287,7 @@ class ReceiptProcessorTest {
 
     @Test
     void aReceiptWhoseMessageIsNotRecordedYetFailsTemporarilyAndIsReportedOnceItIs() throws Exception {
-        Message m = Message.builder().id(ids.next()).origin(new Origin("smpp", "acme", "n1", ""))
-                .source(Address.of("S")).destination(Address.msisdn("4917")).text("text")
-                .reportRequest(ReportRequest.FINAL).receivedAt(now.get()).build();
+        Message m = message(ReportRequest.FINAL);
         store.putCorrelation("smsc", "U1", m.id(), 1, 1);
         SouthReceipt r = new SouthReceipt("smsc", "U1", MessageStatus.DELIVERED, 0, Optional.empty(),
                 Optional.empty(), now.get());
@@ -301,14 +296,14 @@ class ReceiptProcessorTest {
                 .hasCauseInstanceOf(TemporaryFailureException.class);
         assertThat(producer.history()).isEmpty();
 
-        store.recordMessage(m, new MessageEvent(now.get(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""));
+        record(m);
         receipts.process(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
                 rep -> assertThat(rep.report().messageId()).isEqualTo(m.id()));
     }
 
     @Test
-    void aReceiptWhoseMessageRecordNeverCameIsRecordedButNotReported() throws Exception {
+    void aReceiptWhoseMessageRecordNeverCameIsNotReported() throws Exception {
         MessageId gone = ids.next();
         store.putCorrelation("smsc", "U2", gone, 1, 1);
         now.set(now.get().plus(ReceiptProcessor.RECORD_WAIT).plusSeconds(1));
@@ -317,12 +312,15 @@ class ReceiptProcessorTest {
         assertThat(meters.counter("gateway.receipt.correlated").count()).isEqualTo(1);
     }
 
-    @Test
-    void duplicateFinalReceiptIsCountedAndNotReportedTwice() throws Exception {
-        Message m = recorded(ReportRequest.FINAL);
+    /** A peer resends a receipt when our deliver_sm_resp was lost, or we crashed before committing it. */
+    @ParameterizedTest
+    @CsvSource({"FINAL, DELIVERED", "INTERMEDIATE, ENROUTE"})
+    void aRepeatedReceiptIsCountedAndNeitherRecordedNorReportedTwice(ReportRequest wants, MessageStatus status)
+            throws Exception {
+        Message m = recorded(wants);
         store.putCorrelation("smsc", "D1", m.id(), 1, 1);
-        receipt("D1", MessageStatus.DELIVERED);
-        receipt("D1", MessageStatus.DELIVERED);
+        receipt("D1", status);
+        receipt("D1", status);
         assertThat(published()).hasSize(1);
         assertThat(store.find(m.id()).orElseThrow().history())
                 .filteredOn(e -> e.type() == EventType.REPORT).hasSize(1);

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The SMPP client connector against the jSMPP-based SMSC simulator, over real loopback sockets. */
 class SmppClientConnectorIT {
@@ -580,29 +582,17 @@ class SmppClientConnectorIT {
                 .isEqualTo(new Content.Text("STOP {now} 1234567"));
     }
 
-    @Test
-    void packedMultipartMoIsUnpackedAfterItsUdh() throws Exception {
-        bound(Map.of("packGsm7", "true"));
-        // 153 septets per part; the braces are escaped (two septets), so parts do not end on octet boundaries
+    @ParameterizedTest(name = "packGsm7={0}")
+    @ValueSource(booleans = {true, false})
+    void multipartMoIsReadAfterItsUdhPackedOrNot(boolean packed) throws Exception {
+        bound(Map.of("packGsm7", Boolean.toString(packed)));
+        // 153 septets per part; the braces are escaped (two septets), so packed parts do not end on octet boundaries
         String text = "a".repeat(150) + "{x}" + "b".repeat(40);
 
-        List<Integer> statuses = sim.sendMo("4917600000009", "12345", text, true);
+        List<Integer> statuses = sim.sendMo("4917600000009", "12345", text, packed);
 
         assertThat(statuses).containsExactly(0, 0);
-        assertThat(ingress.messages).hasSize(2);
-        assertThat(ingress.messages).allSatisfy(m -> assertThat(m.concat()).isPresent());
-        assertThat(((Content.Text) ingress.messages.get(0).content()).text()
-                + ((Content.Text) ingress.messages.get(1).content()).text()).isEqualTo(text);
-    }
-
-    @Test
-    void anUnpackingConnectorReadsUnpackedMoAsBefore() throws Exception {
-        bound(Map.of("packGsm7", "false"));
-        String text = "a".repeat(150) + "{x}" + "b".repeat(40);
-
-        List<Integer> statuses = sim.sendMo("4917600000009", "12345", text, false);
-
-        assertThat(statuses).containsExactly(0, 0);
+        assertThat(ingress.messages).hasSize(2).allSatisfy(m -> assertThat(m.concat()).isPresent());
         assertThat(((Content.Text) ingress.messages.get(0).content()).text()
                 + ((Content.Text) ingress.messages.get(1).content()).text()).isEqualTo(text);
     }
