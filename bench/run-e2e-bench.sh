@@ -65,7 +65,7 @@ thread_ticks "$node" > "$out/e2e-threads-start.txt"
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(--rate 10000 --duration 60s --warmup 15s)
 set +e
-timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -o "$out/e2e-load.cpu" -f "%U %S")
+rm -f "$out/e2e-load.cpu"; timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -o "$out/e2e-load.cpu" -f "%U %S")
 "${timer[@]}" java -Xms512m -Xmx2g -cp "$(ls bench/target/bench-*.jar | head -1):$(cat bench/target/smpp-load.classpath)" \
     io.mgw.bench.smpp.SmppLoad --host 127.0.0.1 --port 2775 --system-id bench --password benchpw \
     --binds 4 --window 100 --wait-receipts 60s --json "$out/e2e-load.json" "${args[@]}"
