@@ -23,6 +23,7 @@ import io.mgw.routing.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,11 +54,12 @@ import org.slf4j.LoggerFactory;
  * the remaining connectors, comma-separated, in {@value #ATTR_FAILOVER}.
  *
  * <p>Threading and commits: one thread polls; each poll batch is processed pipelined (every record's store writes and
- * sends start at once, and the next batch starts while the previous one completes), and a batch's offsets are
- * committed only after every store write and every produced record of it completed ({@code acks=all}). If any of
- * them failed, the batch (and the one started after it) is read again from its first offsets after a pause; the
- * store writes are idempotent and egress suppresses duplicate submits. Before partitions are revoked, the batch in
- * hand is finished and committed.
+ * sends start at once, and later batches start while earlier ones complete, up to {@value #MAX_IN_HAND_RECORDS}
+ * records in hand), and batches' offsets are committed in poll order, each only after every store write and every
+ * produced record of it and of the batches before it completed ({@code acks=all}). If any of them failed, that batch
+ * and every later one are read again from their first offsets after a pause; the store writes are idempotent and
+ * egress suppresses duplicate submits. Before partitions are revoked, the batches in hand are finished and
+ * committed.
  */
 public final class Router implements AutoCloseable {
 
@@ -69,6 +71,15 @@ public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EXPIRE_EVERY = Duration.ofSeconds(5);
+    /** Records fetched per poll. */
+    static final int MAX_POLL_RECORDS = 500;
+    /**
+     * Most records in hand (routed, their store writes or sends not yet all complete). The router waits for the
+     * store's group commit, which under load takes tens to hundreds of milliseconds, so it keeps many batches under
+     * way: with at most two (as before) it routed about 1,000 records per commit cycle, and that, not CPU, capped
+     * the whole delivery half near 5,000 messages a second in bench/run-e2e-bench.sh.
+     */
+    static final int MAX_IN_HAND_RECORDS = 10_000;
 
     private final KafkaClients clients;
     private final Producer<String, byte[]> producer;
@@ -118,7 +129,7 @@ public final class Router implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         running = true;
-        consumer = clients.consumer(Topics.ROUTER_GROUP, "mgw-router", 500);
+        consumer = clients.consumer(Topics.ROUTER_GROUP, "mgw-router", MAX_POLL_RECORDS);
         thread = new Thread(this::run, "mgw-router");
         thread.setDaemon(true);
         thread.start();
@@ -177,10 +188,14 @@ public final class Router implements AutoCloseable {
 
     /** A poll batch whose store writes and sends are under way. */
     private record Batch(int size, CompletableFuture<Void> done, Map<TopicPartition, Long> first,
-            Map<TopicPartition, OffsetAndMetadata> commit) {}
+            Map<TopicPartition, OffsetAndMetadata> commit, long startedNanos) {}
 
-    /** The batch in hand (consumer thread only): at most one waits while the next one is being started. */
-    private Batch inHand;
+    /**
+     * The batches in hand, oldest first (consumer thread only). Their offsets are committed in this order as they
+     * complete; {@link #inHandRecords} counts their records.
+     */
+    private final ArrayDeque<Batch> inHand = new ArrayDeque<>();
+    private int inHandRecords;
 
     private void run() {
         Consumer<String, byte[]> c = consumer;
@@ -188,9 +203,9 @@ public final class Router implements AutoCloseable {
             c.subscribe(List.of(Topics.INGRESS), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
-                    // finish and commit the batch in hand before the partitions go, so the next owner does not
-                    // route it again
-                    settle(c, true);
+                    // finish and commit the batches in hand before the partitions go, so the next owner does not
+                    // route them again
+                    settleAll(c);
                 }
 
                 @Override
@@ -200,7 +215,8 @@ public final class Router implements AutoCloseable {
             while (running) {
                 ConsumerRecords<String, byte[]> records;
                 try {
-                    records = c.poll(Duration.ofMillis(inHand != null ? 1 : 200));
+                    // with batches in hand, come back soon to commit the ones that completed
+                    records = c.poll(Duration.ofMillis(inHand.isEmpty() ? 200 : 10));
                 } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
                     continue;
                 }
@@ -208,25 +224,15 @@ public final class Router implements AutoCloseable {
                     expireReassembly();
                     nextExpire = clock.instant().plus(EXPIRE_EVERY);
                 }
-                // pipelining: start the new batch before waiting for the one in hand
-                Batch next = records.isEmpty() ? null : start(records);
-                Batch previous = inHand;
-                if (previous != null && !settle(c, false) && next != null) {
-                    // the earlier batch failed and was rewound; rewind the new one on the partitions the earlier one
-                    // did not cover (on shared ones the earlier, lower offset stands) and drop it
-                    Batch dropped = next;
-                    java.util.Set<TopicPartition> assigned = c.assignment();
-                    dropped.first().forEach((tp, offset) -> {
-                        if (!previous.first().containsKey(tp) && assigned.contains(tp)) {
-                            c.seek(tp, offset);
-                        }
-                    });
-                    next = null;
+                if (!records.isEmpty()) {
+                    Batch b = start(records);
+                    inHand.addLast(b);
+                    inHandRecords += b.size();
                 }
-                inHand = next;
+                settleCompleted(c);
             }
             if (!crashed) {
-                settle(c, true);
+                settleAll(c);
             }
         } catch (RuntimeException e) {
             log.error("Router stopped on an unexpected error", e);
@@ -257,57 +263,107 @@ public final class Router implements AutoCloseable {
             all.add(f);
         }
         return new Batch(records.count(), CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), first,
-                commit);
+                commit, System.nanoTime());
     }
 
     /**
-     * Waits for the batch in hand and commits it ({@code sync}: commitSync, else commitAsync). On failure the batch is
-     * rewound to its first offsets (read again after a pause). Returns whether it succeeded; true if none in hand.
+     * Commits the batches in hand that completed, oldest first, stopping at the first one still under way. When
+     * {@value #MAX_IN_HAND_RECORDS} or more records are in hand, waits for the oldest first (back-pressure: the
+     * consumer fetches nothing more meanwhile); a batch not done within {@link #BATCH_TIMEOUT} fails.
      */
-    private boolean settle(Consumer<String, byte[]> c, boolean sync) {
-        Batch b = inHand;
-        if (b == null) {
-            return true;
-        }
-        inHand = null;
-        try {
-            b.done().get(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (sync) {
-                c.commitSync(b.commit());
-            } else {
-                c.commitAsync(b.commit(), (offsets, e) -> {
-                    if (e != null) {
-                        log.debug("Router commit failed (the batch may be routed again): {}", e.toString());
-                    }
-                });
+    private void settleCompleted(Consumer<String, byte[]> c) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        while (!inHand.isEmpty()) {
+            Batch head = inHand.peekFirst();
+            boolean mustWait = inHandRecords >= MAX_IN_HAND_RECORDS;
+            if (!head.done().isDone() && !mustWait
+                    && System.nanoTime() - head.startedNanos() < BATCH_TIMEOUT.toNanos()) {
+                break;
             }
+            if (!await(head)) {
+                rewindAll(c);
+                commit.clear();
+                break;
+            }
+            inHand.removeFirst();
+            inHandRecords -= head.size();
+            commit.putAll(head.commit());
+        }
+        if (!commit.isEmpty()) {
+            c.commitAsync(commit, (offsets, e) -> {
+                if (e != null) {
+                    log.debug("Router commit failed (the batch may be routed again): {}", e.toString());
+                }
+            });
+        }
+    }
+
+    /**
+     * Waits for every batch in hand and commits them synchronously (stop, partitions revoked). On a failure the
+     * batches from the failed one on are rewound instead.
+     */
+    private void settleAll(Consumer<String, byte[]> c) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        while (!inHand.isEmpty()) {
+            Batch head = inHand.peekFirst();
+            if (!await(head)) {
+                rewindAll(c);
+                break;
+            }
+            inHand.removeFirst();
+            inHandRecords -= head.size();
+            commit.putAll(head.commit());
+        }
+        if (!commit.isEmpty()) {
+            try {
+                c.commitSync(commit);
+            } catch (RuntimeException e) {
+                log.warn("Router commit failed (the batches may be routed again): {}", e.toString());
+            }
+        }
+    }
+
+    /** Waits for one batch, at most until {@link #BATCH_TIMEOUT} after its start; whether it succeeded. */
+    private boolean await(Batch b) {
+        long left = BATCH_TIMEOUT.toNanos() - (System.nanoTime() - b.startedNanos());
+        try {
+            b.done().get(Math.max(0, left), TimeUnit.NANOSECONDS);
             return true;
         } catch (Exception e) {
-            if (crashed) {
-                return false;
-            }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            batchRetries.increment();
-            log.warn("Ingress batch of {} failed, reading it again: {}", b.size(), e.toString());
-            rewind(c, b);
-            pause(Duration.ofSeconds(1));
+            if (!crashed) {
+                batchRetries.increment();
+                log.warn("Ingress batch of {} failed, reading it again: {}", b.size(), e.toString());
+            }
             return false;
         }
     }
 
     /**
-     * Seeks back to a batch's first offsets; partitions moved to another member meanwhile are read again there from
-     * the last commit.
+     * Drops every batch in hand and seeks each of their partitions back to the first offset any of them holds (the
+     * oldest batch's offset for a partition stands; later batches only add partitions it did not cover), then
+     * pauses: they are read again. Partitions moved to another member meanwhile are read again there from the last
+     * commit. Their store writes are idempotent and egress suppresses duplicate submits.
      */
-    private static void rewind(Consumer<String, byte[]> c, Batch b) {
+    private void rewindAll(Consumer<String, byte[]> c) {
+        if (crashed) {
+            return;
+        }
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (Batch b : inHand) {
+            b.first().forEach(first::putIfAbsent);
+        }
+        inHand.clear();
+        inHandRecords = 0;
         java.util.Set<TopicPartition> assigned = c.assignment();
-        b.first().forEach((tp, offset) -> {
+        first.forEach((tp, offset) -> {
             if (assigned.contains(tp)) {
                 c.seek(tp, offset);
             }
         });
+        pause(Duration.ofSeconds(1));
     }
 
     private static void pause(Duration d) {

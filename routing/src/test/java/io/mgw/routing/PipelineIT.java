@@ -818,6 +818,49 @@ class PipelineIT {
     }
 
     @Test
+    void routerKeepsRoutingPastABatchWaitingForTheStoreUpToItsBoundAndCommitsNothingAfterIt() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine first = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        // the first message's record never commits: its batch stays in hand
+        Message stuck = mt(acct, "4900", "slow", ReportRequest.NONE);
+        store.hold = m -> m.id().equals(stuck.id());
+        accept(first, stuck);
+        awaitTrue(() -> c.acceptedSnapshot().stream().anyMatch(m -> m.id().equals(stuck.id())));
+        int n = Router.MAX_IN_HAND_RECORDS + 4 * Router.MAX_POLL_RECORDS;
+        List<Message> all = new ArrayList<>(List.of(stuck));
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Message m = mt(acct, "491" + i, "m" + i, ReportRequest.NONE);
+            all.add(m);
+            acks.add(first.ingressSink().accept(m).toCompletableFuture());
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        // later batches are routed while the first waits (two batches at most were, before), well inside the
+        // router's batch timeout, and the router stops fetching at its bound of records in hand
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> c.acceptedSnapshot().size() >= Router.MAX_IN_HAND_RECORDS);
+        int[] last = {-1};
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    int now = c.acceptedSnapshot().size();
+                    boolean stable = now == last[0];
+                    last[0] = now;
+                    return stable;
+                });
+        assertThat(c.acceptedSnapshot().size()).isLessThanOrEqualTo(Router.MAX_IN_HAND_RECORDS
+                + Router.MAX_POLL_RECORDS).isLessThan(all.size());
+        // nothing after the stuck batch was committed: a new router reads it all again; egress submits each once
+        first.crashRouter();
+        store.hold = m -> false;
+        engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        awaitTrue(() -> store.find(stuck.id()).isPresent() && c.acceptedSnapshot().size() == all.size());
+        assertThat(c.acceptedSnapshot()).extracting(Message::id).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(all.stream().map(Message::id).toList());
+    }
+
+    @Test
     void routerCommitsOnlyAfterEverythingOfTheBatchIsDurable() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
