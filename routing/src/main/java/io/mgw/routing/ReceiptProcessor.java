@@ -243,7 +243,6 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     }
 
     private CompletableFuture<Void> apply(SouthReceipt r, Correlation c) {
-        correlated.increment();
         MessageStatus status = r.status();
         String detail = "part " + c.part() + "/" + c.parts() + " remote id " + r.remoteId()
                 + (r.errorCode() != 0 ? " error " + r.errorCode() : "");
@@ -260,6 +259,8 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
             return CompletableFuture.failedFuture(new TemporaryFailureException("receipt for " + c.messageId()
                     + ": message not recorded yet"));
         }
+        // counted once per receipt taken in, not per try while the record is awaited
+        correlated.increment();
         if (!status.isFinal()) {
             if (hasFinalReport(rec) || hasReport(rec, status, detail)) {
                 // a repeat (the peer resent it: our deliver_sm_resp was lost, or we crashed before committing it)

@@ -79,7 +79,7 @@ public final class Router implements AutoCloseable {
      * way: with at most two (as before) it routed about 1,000 records per commit cycle, and that, not CPU, capped
      * the whole delivery half near 5,000 messages a second in bench/run-e2e-bench.sh.
      */
-    static final int MAX_IN_HAND_RECORDS = 10_000;
+    static final int MAX_IN_HAND_RECORDS = 2_000;
 
     private final KafkaClients clients;
     private final Producer<String, byte[]> producer;

@@ -295,11 +295,14 @@ class ReceiptProcessorTest {
         assertThatThrownBy(() -> receipts.process(r).toCompletableFuture().get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(TemporaryFailureException.class);
         assertThat(producer.history()).isEmpty();
+        assertThat(meters.counter("gateway.receipt.correlated").count()).isZero();
 
         record(m);
         receipts.process(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
                 rep -> assertThat(rep.report().messageId()).isEqualTo(m.id()));
+        // one receipt, counted once however often it was tried
+        assertThat(meters.counter("gateway.receipt.correlated").count()).isEqualTo(1);
     }
 
     @Test
