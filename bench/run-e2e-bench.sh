@@ -5,7 +5,8 @@
 # jdk.ExecutionSample` or JDK Mission Control) to see what limits the rate.
 #
 #   bench/run-e2e-bench.sh [SmppLoad flags...]     default: --rate 10000 --duration 60s --warmup 15s
-#   BENCH_CONFIG=other.yaml runs the node on another config (default config/bench.yaml); NODE_JAVA_OPTS adds JVM flags
+#   BENCH_CONFIG=other.yaml runs the node on another config (default config/bench.yaml); NODE_JAVA_OPTS adds JVM flags,
+#   NODE_GC replaces the collector flag (default -XX:+UseParallelGC)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -25,7 +26,7 @@ trap cleanup EXIT
 java -Xmx512m -XX:+UseParallelGC -jar "$jar" sim smsc --port 2776 --system-id gateway --password gwpass \
     --receipt-delay-ms 100 > "$out/e2e-sim.log" 2>&1 &
 pids+=($!)
-java -Xms1g -Xmx1g -XX:+UseParallelGC ${NODE_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true \
+java -Xms1g -Xmx1g ${NODE_GC:--XX:+UseParallelGC} ${NODE_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true \
     -jar "$jar" run --config "${BENCH_CONFIG:-config/bench.yaml}" > "$out/e2e-node.log" 2>&1 &
 node=$!
 pids+=($node)

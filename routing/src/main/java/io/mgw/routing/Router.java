@@ -75,9 +75,10 @@ public final class Router implements AutoCloseable {
     static final int MAX_POLL_RECORDS = 500;
     /**
      * Most records in hand (routed, their store writes or sends not yet all complete). The router waits for the
-     * store's group commit, which under load takes tens to hundreds of milliseconds, so it keeps many batches under
-     * way: with at most two (as before) it routed about 1,000 records per commit cycle, and that, not CPU, capped
-     * the whole delivery half near 5,000 messages a second in bench/run-e2e-bench.sh.
+     * store's group commit, tens to hundreds of milliseconds under load, so its throughput is at most this many
+     * records per commit cycle; with two batches at most (as before) that was about 1,000. A much larger bound
+     * (10,000 was tried in bench/run-e2e-bench.sh) only moves a backlog from Kafka into the store writer's queue when
+     * the node is short of CPU, and costs heap and collections.
      */
     static final int MAX_IN_HAND_RECORDS = 2_000;
 
