@@ -206,7 +206,7 @@ public final class Router implements AutoCloseable {
                 public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
                     // finish and commit the batches in hand before the partitions go, so the next owner does not
                     // route them again
-                    settleAll(c);
+                    settle(c, true);
                 }
 
                 @Override
@@ -230,10 +230,10 @@ public final class Router implements AutoCloseable {
                     inHand.addLast(b);
                     inHandRecords += b.size();
                 }
-                settleCompleted(c);
+                settle(c, false);
             }
             if (!crashed) {
-                settleAll(c);
+                settle(c, true);
             }
         } catch (RuntimeException e) {
             log.error("Router stopped on an unexpected error", e);
@@ -268,45 +268,21 @@ public final class Router implements AutoCloseable {
     }
 
     /**
-     * Commits the batches in hand that completed, oldest first, stopping at the first one still under way. When
-     * {@value #MAX_IN_HAND_RECORDS} or more records are in hand, waits for the oldest first (back-pressure: the
-     * consumer fetches nothing more meanwhile); a batch not done within {@link #BATCH_TIMEOUT} fails.
+     * Commits the batches in hand that completed, oldest first, stopping at the first one still under way; with
+     * {@code all} (stop, partitions revoked) waits for each of them instead and commits synchronously. When
+     * {@value #MAX_IN_HAND_RECORDS} or more records are in hand, waits for the oldest (back-pressure: the consumer
+     * fetches nothing more meanwhile). A batch that failed or was not done within {@link #BATCH_TIMEOUT} is rewound
+     * with every later one; the ones before it are still committed.
      */
-    private void settleCompleted(Consumer<String, byte[]> c) {
+    private void settle(Consumer<String, byte[]> c, boolean all) {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         while (!inHand.isEmpty()) {
             Batch head = inHand.peekFirst();
-            boolean mustWait = inHandRecords >= MAX_IN_HAND_RECORDS;
-            if (!head.done().isDone() && !mustWait
-                    && System.nanoTime() - head.startedNanos() < BATCH_TIMEOUT.toNanos()) {
+            boolean wait = all || inHandRecords >= MAX_IN_HAND_RECORDS
+                    || System.nanoTime() - head.startedNanos() >= BATCH_TIMEOUT.toNanos();
+            if (!head.done().isDone() && !wait) {
                 break;
             }
-            if (!await(head)) {
-                rewindAll(c);
-                commit.clear();
-                break;
-            }
-            inHand.removeFirst();
-            inHandRecords -= head.size();
-            commit.putAll(head.commit());
-        }
-        if (!commit.isEmpty()) {
-            c.commitAsync(commit, (offsets, e) -> {
-                if (e != null) {
-                    log.debug("Router commit failed (the batch may be routed again): {}", e.toString());
-                }
-            });
-        }
-    }
-
-    /**
-     * Waits for every batch in hand and commits them synchronously (stop, partitions revoked). On a failure the
-     * batches from the failed one on are rewound instead.
-     */
-    private void settleAll(Consumer<String, byte[]> c) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        while (!inHand.isEmpty()) {
-            Batch head = inHand.peekFirst();
             if (!await(head)) {
                 rewindAll(c);
                 break;
@@ -315,12 +291,21 @@ public final class Router implements AutoCloseable {
             inHandRecords -= head.size();
             commit.putAll(head.commit());
         }
-        if (!commit.isEmpty()) {
+        if (commit.isEmpty()) {
+            return;
+        }
+        if (all) {
             try {
                 c.commitSync(commit);
             } catch (RuntimeException e) {
                 log.warn("Router commit failed (the batches may be routed again): {}", e.toString());
             }
+        } else {
+            c.commitAsync(commit, (offsets, e) -> {
+                if (e != null) {
+                    log.debug("Router commit failed (the batch may be routed again): {}", e.toString());
+                }
+            });
         }
     }
 

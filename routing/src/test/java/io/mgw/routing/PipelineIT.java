@@ -807,14 +807,23 @@ class PipelineIT {
         // the batch holding m25 cannot finish: the router must not commit it
         awaitTrue(() -> c.acceptedSnapshot().stream().anyMatch(m -> m.id().equals(stuck.id())));
         assertThat(store.find(stuck.id())).isEmpty();
-        first.crashRouter();
+        crashRouterAndRestartThenEachIsSubmittedOnce(first, acct, conn, stuck, all);
+        assertThat(all).allSatisfy(m -> assertThat(store.find(m.id())).isPresent());
+    }
 
+    /**
+     * Crashes {@code first}'s router while {@code stuck}'s store write hangs, releases the store and starts a new
+     * engine: its router reads the uncommitted batches again; egress submits every message of {@code all} once.
+     */
+    private void crashRouterAndRestartThenEachIsSubmittedOnce(RoutingEngine first, String acct, String conn,
+            Message stuck, List<Message> all) {
+        TestConnector c = connectors.get(conn);
+        first.crashRouter();
         store.hold = m -> false;
         engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
-        awaitTrue(() -> store.find(stuck.id()).isPresent() && c.acceptedSnapshot().size() == n);
+        awaitTrue(() -> store.find(stuck.id()).isPresent() && c.acceptedSnapshot().size() == all.size());
         assertThat(c.acceptedSnapshot()).extracting(Message::id).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(all.stream().map(Message::id).toList());
-        assertThat(all).allSatisfy(m -> assertThat(store.find(m.id())).isPresent());
     }
 
     @Test
@@ -852,12 +861,7 @@ class PipelineIT {
         assertThat(c.acceptedSnapshot().size()).isLessThanOrEqualTo(Router.MAX_IN_HAND_RECORDS
                 + Router.MAX_POLL_RECORDS).isLessThan(all.size());
         // nothing after the stuck batch was committed: a new router reads it all again; egress submits each once
-        first.crashRouter();
-        store.hold = m -> false;
-        engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
-        awaitTrue(() -> store.find(stuck.id()).isPresent() && c.acceptedSnapshot().size() == all.size());
-        assertThat(c.acceptedSnapshot()).extracting(Message::id).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(all.stream().map(Message::id).toList());
+        crashRouterAndRestartThenEachIsSubmittedOnce(first, acct, conn, stuck, all);
     }
 
     @Test
