@@ -2,6 +2,8 @@ package io.mgw.routing.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class Topics {
 
-    /** Characters Kafka allows in a topic name; compiled once, as the check runs on every send. */
+    /** Characters Kafka allows in a topic name. */
     private static final Pattern LEGAL = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** The ingress topic. */
@@ -37,20 +39,29 @@ public final class Topics {
     private static final String OUT_PREFIX = "gw.out.";
     private static final String DELIVER_PREFIX = "gw.deliver.";
 
+    /*
+     * Names already checked, by connector and by account: the router, the egress failover and the receipt path ask
+     * for one per message, so each is checked and built once. Bounded by the configured connectors and accounts (an
+     * illegal name throws every time and is not kept).
+     */
+    private static final Map<String, String> OUT = new ConcurrentHashMap<>();
+    private static final Map<String, String> DELIVER = new ConcurrentHashMap<>();
+
     private Topics() {}
 
     /** The egress topic of a connector, also the name of its consumer group. */
     public static String out(String connectorId) {
-        return OUT_PREFIX + checkName(connectorId, "connectorId");
+        return OUT.computeIfAbsent(requireNonNull(connectorId, "connectorId"),
+                id -> OUT_PREFIX + checkName(id, "connectorId"));
     }
 
     /** The client-delivery topic of an account, also the name of its consumer group. */
     public static String deliver(String account) {
-        return DELIVER_PREFIX + checkName(account, "account");
+        return DELIVER.computeIfAbsent(requireNonNull(account, "account"),
+                a -> DELIVER_PREFIX + checkName(a, "account"));
     }
 
     private static String checkName(String name, String what) {
-        requireNonNull(name, what);
         // Kafka topic names allow [a-zA-Z0-9._-] up to 249 characters.
         if (name.isEmpty() || name.length() > 200 || !LEGAL.matcher(name).matches()) {
             throw new IllegalArgumentException(what + ": '" + name + "' (expected: 1..200 of letters, digits, . _ -)");

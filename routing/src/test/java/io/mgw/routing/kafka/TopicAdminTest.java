@@ -48,6 +48,9 @@ class TopicAdminTest {
         assertThat(Topics.out("smsc-a")).isEqualTo("gw.out.smsc-a");
         assertThat(Topics.deliver("acme")).isEqualTo("gw.deliver.acme");
         assertThatThrownBy(() -> Topics.deliver("bad name")).isInstanceOf(IllegalArgumentException.class);
+        // a refused name is not remembered: asked again, it is refused again
+        assertThatThrownBy(() -> Topics.deliver("bad name")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Topics.deliver("acme")).isSameAs(Topics.deliver("acme"));
     }
 
     @Test
