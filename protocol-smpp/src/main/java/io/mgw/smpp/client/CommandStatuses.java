@@ -1,5 +1,8 @@
 package io.mgw.smpp.client;
 
+import static io.mgw.smpp.common.SmppStatus.ESME_RMSGQFUL;
+import static io.mgw.smpp.common.SmppStatus.ESME_RTHROTTLED;
+
 /**
  * What a submit_sm_resp command_status means for the gateway (SMPP 3.4 §5.1.3, PROTOCOLS.md §1.5).
  */
@@ -14,11 +17,6 @@ final class CommandStatuses {
         /** The message itself is wrong or refused for good. */
         PERMANENT
     }
-
-    static final int ESME_RMSGQFUL = 0x14;
-    static final int ESME_RTHROTTLED = 0x58;
-    static final int ESME_RX_T_APPN = 0x64;
-    static final int ESME_RX_P_APPN = 0x65;
 
     private CommandStatuses() {}
 

@@ -15,6 +15,7 @@ import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.text.DataCoding;
 import io.mgw.core.text.Gsm7;
 import io.mgw.core.text.SmsEncoding;
+import io.mgw.smpp.common.SmppStatus;
 import io.mgw.smpp.receipt.ParsedReceipt;
 import io.mgw.smpp.receipt.ReceiptParser;
 import io.mgw.smpp.receipt.RemoteIdNormalizer;
@@ -134,7 +135,7 @@ final class InboundHandler {
             inboundFailed.increment();
             log.debug("connector {}: inbound seq {} not taken: {}", connectorId, sequence, err.toString());
         }
-        sender.complete(sequence, err == null ? SMPPConstant.STAT_ESME_ROK : CommandStatuses.ESME_RX_T_APPN);
+        sender.complete(sequence, err == null ? SMPPConstant.STAT_ESME_ROK : SmppStatus.ESME_RX_T_APPN);
     }
 
     private static Throwable failure(CompletableFuture<Void> f) {
@@ -175,7 +176,7 @@ final class InboundHandler {
         } catch (IllegalArgumentException e) {
             receiptsRefused.increment();
             log.warn("connector {}: receipt refused: {}", connectorId, e.getMessage());
-            throw new ProcessRequestException(e.getMessage(), CommandStatuses.ESME_RX_P_APPN);
+            throw new ProcessRequestException(e.getMessage(), SmppStatus.ESME_RX_P_APPN);
         }
         receipts.increment();
         var r = new SouthReceipt(connectorId, normalizer.fromReceipt(p.remoteId()), p.status(), p.errorCode(),

@@ -17,6 +17,7 @@ import io.mgw.core.segment.Segmenter;
 import io.mgw.core.spi.AdapterContext;
 import io.mgw.core.spi.OutboundConnector;
 import io.mgw.core.spi.SubmitOutcome;
+import io.mgw.smpp.common.SmppStatus;
 import io.mgw.smpp.receipt.RemoteIdNormalizer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -345,7 +346,7 @@ public final class SmppClientConnector implements OutboundConnector {
                         return new SubmitOutcome.Unknown(partMsg(i, pdus.size(), "throttled " + status), ids);
                     }
                     return new SubmitOutcome.Throttled(settings.throttleRetryAfter(),
-                            status == CommandStatuses.ESME_RMSGQFUL ? "ESME_RMSGQFUL" : "ESME_RTHROTTLED");
+                            status == SmppStatus.ESME_RMSGQFUL ? "ESME_RMSGQFUL" : "ESME_RTHROTTLED");
                 }
                 case SegmentResult.Temporary(int status, String reason) -> {
                     breaker.onError(took, TimeUnit.NANOSECONDS, new IOException(reason));
