@@ -308,8 +308,24 @@ class PipelineIT {
 
     static final Duration SWEEP_GRACE = Duration.ofMinutes(10);
 
+    /** Validity of the messages of the sweeper tests. */
+    static final Duration VALIDITY = Duration.ofMinutes(5);
+
     /** A started engine whose clock the test moves forward; its sweeper runs every 100 ms (real time). */
-    private record MovableClockEngine(RoutingEngine engine, AtomicReference<Duration> shift, InstantSource clock) {}
+    private record MovableClockEngine(RoutingEngine engine, AtomicReference<Duration> shift, InstantSource clock) {
+
+        /** An MT message received now on this engine's clock, valid for {@link #VALIDITY}. */
+        Message message(String acct, String dest, String text, ReportRequest rr) {
+            return Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
+                    .source(Address.of("SENDER")).destination(Address.msisdn(dest)).text(text).reportRequest(rr)
+                    .receivedAt(clock.instant()).validUntil(clock.instant().plus(VALIDITY)).build();
+        }
+
+        /** Moves the clock to {@code past} after the end of the messages' validity. */
+        void pastValidity(Duration past) {
+            shift.set(VALIDITY.plus(past));
+        }
+    }
 
     /**
      * Starts an engine (own store and meters) on a clock {@code shift} ahead of real time, routing everything to
@@ -336,27 +352,21 @@ class PipelineIT {
         String conn = unique("smsc");
         MovableClockEngine node = movableClockEngine(acct, conn);
         RoutingEngine e = node.engine();
-        var shift = node.shift();
-        InstantSource clock = node.clock();
-        Duration grace = SWEEP_GRACE;
         TestTarget target = target(e, acct);
         connectors.get(conn).behaviour = m -> CompletableFuture.completedFuture(
                 new SubmitOutcome.Unknown("response timeout", List.of()));
-        Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
-                .source(Address.of("SENDER")).destination(Address.msisdn("4977")).text("never answered")
-                .reportRequest(ReportRequest.FINAL).receivedAt(clock.instant())
-                .validUntil(clock.instant().plus(Duration.ofMinutes(5))).build();
+        Message m = node.message(acct, "4977", "never answered", ReportRequest.FINAL);
         accept(e, m);
         awaitTrue(() -> hasEvent(m, EventType.SUBMIT_UNKNOWN));
         assertThat(status(m)).isEqualTo(MessageStatus.UNKNOWN);
 
         // validity ended, but within the grace a receipt may still come: nothing happens
-        shift.set(Duration.ofMinutes(5).plus(grace).minusSeconds(30));
+        node.pastValidity(SWEEP_GRACE.minusSeconds(30));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> status(m) == MessageStatus.UNKNOWN); // five sweeps at least
         assertThat(target.reports()).isEmpty();
 
-        shift.set(Duration.ofMinutes(5).plus(grace).plusSeconds(30));
+        node.pastValidity(SWEEP_GRACE.plusSeconds(30));
         awaitTrue(() -> status(m) == MessageStatus.EXPIRED && target.reports().size() >= 1);
         ClientDelivery.Report r = target.reports().get(0);
         assertThat(r.report().messageId()).isEqualTo(m.id());
@@ -372,22 +382,16 @@ class PipelineIT {
         String acct = unique("acme");
         String conn = unique("smsc");
         MovableClockEngine node = movableClockEngine(acct, conn);
-        RoutingEngine e = node.engine();
-        var shift = node.shift();
         InstantSource clock = node.clock();
-        Duration grace = SWEEP_GRACE;
-        TestTarget target = target(e, acct);
+        TestTarget target = target(node.engine(), acct);
         // routed to the connector (recorded ROUTED), but its copy in gw.out.<conn> is not read while the connector's
         // node is down: the sweeper expires it after validity + grace and reports EXPIRED
-        Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
-                .source(Address.of("SENDER")).destination(Address.msisdn("4978")).text("waited too long")
-                .reportRequest(ReportRequest.FINAL).receivedAt(clock.instant())
-                .validUntil(clock.instant().plus(Duration.ofMinutes(5))).build();
+        Message m = node.message(acct, "4978", "waited too long", ReportRequest.FINAL);
         store.recordMessage(m, List.of(
                 new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
                 new MessageEvent(clock.instant(), EventType.ROUTED, MessageStatus.ENROUTE, conn, "route all")))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
-        shift.set(Duration.ofMinutes(5).plus(grace).plusSeconds(30));
+        node.pastValidity(SWEEP_GRACE.plusSeconds(30));
         awaitTrue(() -> status(m) == MessageStatus.EXPIRED && target.reports().size() >= 1);
 
         // the node comes back: the egress reads the copy, past its validity and already final
@@ -413,19 +417,15 @@ class PipelineIT {
         String conn = unique("smsc");
         MovableClockEngine node = movableClockEngine(acct, conn);
         RoutingEngine e = node.engine();
-        var shift = node.shift();
         InstantSource clock = node.clock();
-        Message m = Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
-                .source(Address.of("SENDER")).destination(Address.msisdn("4979")).text("no receipt")
-                .reportRequest(ReportRequest.NONE).receivedAt(clock.instant())
-                .validUntil(clock.instant().plus(Duration.ofMinutes(5))).build();
+        Message m = node.message(acct, "4979", "no receipt", ReportRequest.NONE);
         store.recordMessage(m, List.of(
                 new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
                 new MessageEvent(clock.instant(), EventType.SUBMITTED, MessageStatus.ENROUTE, conn, "remote ids: r")))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
 
         // two minutes past validity: within the 10 min grace
-        shift.set(Duration.ofMinutes(7));
+        node.pastValidity(Duration.ofMinutes(2));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> status(m) == MessageStatus.ENROUTE);
 

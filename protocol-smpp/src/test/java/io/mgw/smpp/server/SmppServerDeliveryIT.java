@@ -42,6 +42,8 @@ import org.jsmpp.bean.DataSm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Receipts and MO toward receiver/transceiver binds as deliver_sm, and what the ESME's answer means. */
 class SmppServerDeliveryIT {
@@ -208,42 +210,25 @@ class SmppServerDeliveryIT {
         }
     }
 
-    @Test
-    void temporaryApplicationErrorIsRetry() throws Exception {
+    /**
+     * What each refusal of a deliver_sm means: retried later (temporary error, throttled, queue full) or refused for
+     * good, counted by reason in gateway.smpp.deliver.unsuccessful.
+     */
+    @ParameterizedTest(name = "0x{0} -> {1}, {2}")
+    @CsvSource({
+        "64, RETRY, other_status", // ESME_RX_T_APPN
+        "58, RETRY, throttled", // ESME_RTHROTTLED
+        "14, RETRY, queue_full", // ESME_RMSGQFUL
+        "65, REFUSED, refused", // ESME_RX_P_APPN
+        "66, REFUSED, refused", // ESME_RX_R_APPN
+    })
+    void aRefusedDeliverIsRetriedOrRefusedAndCountedByReason(String statusHex, DeliveryResult expected, String reason)
+            throws Exception {
         try (RawClient c = h.bound("esme", SmppCommand.BIND_RECEIVER, 0x34)) {
             var r = target("esme").deliver(report("esme", new MessageId(2, 2), MessageStatus.DELIVERED, 0));
-            answer(c, c.read(), ESME_RX_T_APPN);
-            assertThat(r.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.RETRY);
-            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "other_status")).isEqualTo(1);
-        }
-    }
-
-    @Test
-    void aThrottledClientIsRetryCountedByReason() throws Exception {
-        try (RawClient c = h.bound("esme", SmppCommand.BIND_RECEIVER, 0x34)) {
-            var t = target("esme");
-            var r1 = t.deliver(report("esme", new MessageId(12, 1), MessageStatus.DELIVERED, 0));
-            answer(c, c.read(), ESME_RTHROTTLED);
-            var r2 = t.deliver(report("esme", new MessageId(12, 2), MessageStatus.DELIVERED, 0));
-            answer(c, c.read(), ESME_RMSGQFUL);
-            assertThat(r1.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.RETRY);
-            assertThat(r2.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.RETRY);
-            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "throttled")).isEqualTo(1);
-            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "queue_full")).isEqualTo(1);
-        }
-    }
-
-    @Test
-    void permanentApplicationErrorIsRefused() throws Exception {
-        try (RawClient c = h.bound("esme", SmppCommand.BIND_RECEIVER, 0x34)) {
-            var t = target("esme");
-            var r1 = t.deliver(report("esme", new MessageId(3, 3), MessageStatus.DELIVERED, 0));
-            answer(c, c.read(), ESME_RX_P_APPN);
-            var r2 = t.deliver(report("esme", new MessageId(4, 4), MessageStatus.DELIVERED, 0));
-            answer(c, c.read(), ESME_RX_R_APPN);
-            assertThat(r1.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.REFUSED);
-            assertThat(r2.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(DeliveryResult.REFUSED);
-            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", "refused")).isEqualTo(2);
+            answer(c, c.read(), Integer.parseInt(statusHex, 16));
+            assertThat(r.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(expected);
+            assertThat(h.counter("gateway.smpp.deliver.unsuccessful", "reason", reason)).isEqualTo(1);
         }
     }
 
