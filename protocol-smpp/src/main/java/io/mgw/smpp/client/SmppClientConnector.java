@@ -103,7 +103,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Metrics</b> (tag {@code connector}): {@code gateway.smpp.client.submit.sent}, {@code .submit.ok} (segments),
  * {@code .submit.failed} (tag {@code status}: 0xNN, timeout, invalid, encoding, io), {@code .submit.latency},
- * {@code .binds.up}, {@code .window.used}, {@code .rate.factor}, {@code .rebinds}, {@code .receipts.received},
+ * {@code .binds.up}, {@code .window.used}, {@code .window.waiting}, {@code .rate.factor}, {@code .rebinds}, {@code .receipts.received},
  * {@code .receipts.unparsable}, {@code .mo.received}, {@code .inbound.retried}, {@code .congestion.reported}.
  */
 public final class SmppClientConnector implements OutboundConnector {
@@ -192,6 +192,8 @@ public final class SmppClientConnector implements OutboundConnector {
                 .description("binds currently bound").register(m);
         Gauge.builder("gateway.smpp.client.window.used", this, SmppClientConnector::windowInUse)
                 .tag("connector", id).description("submit_sm outstanding, all binds").register(m);
+        Gauge.builder("gateway.smpp.client.window.waiting", this, SmppClientConnector::windowWaiters)
+                .tag("connector", id).description("segments waiting in line for a window slot").register(m);
         Gauge.builder("gateway.smpp.client.rate.factor", limiter, SegmentRateLimiter::factor).tag("connector", id)
                 .description("adaptive rate factor after throttling (1 = full rate)").register(m);
     }
@@ -237,6 +239,11 @@ public final class SmppClientConnector implements OutboundConnector {
     /** submit_sm outstanding over all binds. */
     public int windowInUse() {
         return links.stream().mapToInt(l -> settings.window() - l.window.availablePermits()).sum();
+    }
+
+    /** Segments waiting in line for a window slot (an estimate while threads come and go). */
+    public int windowWaiters() {
+        return slots.getQueueLength();
     }
 
     /** Times a bind was lost or a bind attempt failed since start. */
@@ -506,15 +513,12 @@ public final class SmppClientConnector implements OutboundConnector {
     }
 
     /**
-     * A transmitting bind with a free window slot, waiting (on this virtual thread) until the deadline. Waiters queue
-     * in arrival order on {@link #slots} (no polling, which at thousands of waiting messages costs a core); a slot
-     * then nearly always has a bind with a free window behind it.
-     */
-    /**
      * Waits for a window slot on a bound transmitter, in arrival order. Waiting for our own window is not an SMSC
      * failure and has no time limit of its own while a bind is up (each slot comes back within responseTimeout of its
-     * send); the responseTimeout starts only at the send. Gives up (null) when closing, or when no bind has been able
-     * to transmit for a whole responseTimeout.
+     * send); the responseTimeout starts only at the send. A waiter therefore stays in line (a timed wait would put it
+     * at the back of the line each time it ran out, behind messages that came after it) until it gets a slot, the
+     * connector closes, or no bind has been able to transmit for a whole responseTimeout (the {@link Slots} outage
+     * watch wakes it); then it gives up (null).
      */
     private Link acquireLink() {
         long patience = settings.responseTimeout().toNanos();
@@ -524,13 +528,16 @@ public final class SmppClientConnector implements OutboundConnector {
                 return null;
             }
             long now = System.nanoTime();
-            if (links.stream().anyMatch(Link::canTransmit)) {
+            boolean up = links.stream().anyMatch(Link::canTransmit);
+            if (up) {
                 noBindDeadline = now + patience;
             } else if (now - noBindDeadline >= 0) {
                 return null;
             }
             try {
-                if (!slots.tryAcquire(Math.min(patience, Math.max(1, noBindDeadline - now)), TimeUnit.NANOSECONDS)) {
+                if (up) {
+                    slots.acquire();
+                } else if (!slots.tryAcquire(Math.max(1, noBindDeadline - now), TimeUnit.NANOSECONDS)) {
                     continue;
                 }
             } catch (InterruptedException e) {
@@ -540,6 +547,16 @@ public final class SmppClientConnector implements OutboundConnector {
             if (closed) {
                 slots.release();
                 return null;
+            }
+            if (slots.takeWakeToken()) {
+                if (links.stream().noneMatch(Link::canTransmit)) {
+                    return null; // woken by the outage watch: no bind for a whole responseTimeout
+                }
+                slots.returnWakeToken(); // the bind that is back has not added its window yet
+                if (!sleep(Duration.ofMillis(1))) {
+                    return null;
+                }
+                continue;
             }
             int first = nextLink.getAndIncrement();
             int n = links.size();
@@ -563,14 +580,68 @@ public final class SmppClientConnector implements OutboundConnector {
         slots.release();
     }
 
-    /** Window slots over all bound transmitters, fair (FIFO) so that waiting messages go in arrival order. */
-    private static final class Slots extends Semaphore {
+    /**
+     * Window slots over all bound transmitters, fair (FIFO) so that waiting messages go in arrival order. Waiters
+     * block without a time limit while a bind is up, so an outage must wake them: when the last transmitter goes
+     * down, a watch wakes every waiter once per responseTimeout for as long as none is back, by adding "wake tokens"
+     * (permits that stand for no window slot). A waiter that takes one while no bind can transmit gives up and keeps
+     * it; a bind coming up takes back the tokens nobody took before adding its window.
+     */
+    private final class Slots extends Semaphore {
+        private int wakeTokens; // guarded by this
+        private long outage; // guarded by this; changes whenever a watch must stop
+
         Slots() {
             super(0, true);
         }
 
-        void shrink(int n) {
-            reducePermits(n);
+        synchronized void transmitterUp(int window) {
+            outage++;
+            reducePermits(wakeTokens);
+            wakeTokens = 0;
+            release(window);
+        }
+
+        void transmitterDown(int window) {
+            long watch;
+            synchronized (this) {
+                reducePermits(window);
+                if (links.stream().anyMatch(Link::canTransmit)) {
+                    return;
+                }
+                watch = ++outage;
+            }
+            Thread.ofVirtual().name("smpp-outage-" + config.id()).start(() -> {
+                while (sleep(settings.responseTimeout()) && wakeWaiters(watch)) {
+                    // once per responseTimeout while the outage lasts
+                }
+            });
+        }
+
+        /** Wakes everyone waiting now; false once a bind is back, another watch took over or the connector closed. */
+        private synchronized boolean wakeWaiters(long watch) {
+            if (watch != outage || closed || links.stream().anyMatch(Link::canTransmit)) {
+                return false;
+            }
+            int n = getQueueLength();
+            wakeTokens += n;
+            release(n);
+            return true;
+        }
+
+        /** True if the permit just acquired stands for a wake token (spent by this call). */
+        synchronized boolean takeWakeToken() {
+            if (wakeTokens == 0) {
+                return false;
+            }
+            wakeTokens--;
+            return true;
+        }
+
+        /** Gives back a token taken by a waiter that found a bind after all. */
+        synchronized void returnWakeToken() {
+            wakeTokens++;
+            release();
         }
     }
 
@@ -710,7 +781,7 @@ public final class SmppClientConnector implements OutboundConnector {
                 attempt = 0;
                 session = s;
                 if (bindType != BindType.BIND_RX) {
-                    slots.release(settings.window());
+                    slots.transmitterUp(settings.window());
                 }
                 log.info("connector {} {}: bound to {}:{} as {}", config.id(), name(), settings.host(),
                         settings.port(), settings.systemId());
@@ -725,7 +796,7 @@ public final class SmppClientConnector implements OutboundConnector {
                 }
                 session = null;
                 if (bindType != BindType.BIND_RX) {
-                    slots.shrink(settings.window());
+                    slots.transmitterDown(settings.window());
                 }
                 if (closed) {
                     return;

@@ -392,6 +392,7 @@ class SmppClientConnectorIT {
         var first = c.submit(TestMessages.text("unanswered 1")).toCompletableFuture();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> sim.receivedSubmits().size() == 1);
         var second = c.submit(TestMessages.text("unanswered 2")).toCompletableFuture();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> c.windowWaiters() == 1);
         var third = c.submit(TestMessages.text("waits for the window")).toCompletableFuture();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> sim.receivedSubmits().size() == 2);
         sim.setRespondToSubmits(true);
@@ -400,6 +401,45 @@ class SmppClientConnectorIT {
         assertThat(second.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
         assertThat(third.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Accepted.class);
         assertThat(c.circuitState()).isEqualTo("CLOSED");
+    }
+
+    @Test
+    void segmentsWaitForTheWindowInArrivalOrderHoweverLongTheyWait() throws Exception {
+        // window 1, no answers: each segment waits for the one before it to time out; the last of 5 waits four
+        // response timeouts. They come 40 ms apart, so a waiter that left the line each time its wait ran out (150
+        // ms) would rejoin it behind later ones ("in line 2" behind 3 and 4) and be sent after them.
+        SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "150ms"));
+        sim.setRespondToSubmits(false);
+        List<CompletableFuture<SubmitOutcome>> all = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int waiting = Math.max(0, i - 1);
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> c.windowWaiters() == waiting);
+            Thread.sleep(40);
+            all.add(c.submit(TestMessages.text("in line " + i)).toCompletableFuture());
+        }
+        for (CompletableFuture<SubmitOutcome> f : all) {
+            assertThat(f.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
+        }
+        assertThat(sim.receivedSubmits()).extracting(r -> new String(r.shortMessage(), StandardCharsets.US_ASCII))
+                .containsExactly("in line 0", "in line 1", "in line 2", "in line 3", "in line 4");
+        assertThat(meters.get("gateway.smpp.client.window.waiting").tag("connector", "sim").gauge().value()).isZero();
+    }
+
+    @Test
+    void segmentsWaitingForTheWindowGiveUpWhenTheSmscStaysGoneForAResponseTimeout() throws Exception {
+        // they wait without a time limit while a bind is up; the outage watch must wake them once none is left
+        SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "500ms", "closeTimeout", "0ms"));
+        sim.setRespondToSubmits(false);
+        var holder = c.submit(TestMessages.text("holds the window")).toCompletableFuture();
+        await().atMost(WAIT).until(() -> sim.receivedSubmits().size() == 1);
+        var waiting = c.submit(TestMessages.text("waits")).toCompletableFuture();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> c.windowWaiters() == 1);
+
+        sim.close();
+
+        assertThat(holder.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo(new SubmitOutcome.TemporaryFailure(0, "no bind up"));
+        assertThat(c.windowWaiters()).isZero();
     }
 
     @Test
