@@ -6,7 +6,8 @@
 #
 #   bench/run-e2e-bench.sh [SmppLoad flags...]     default: --rate 10000 --duration 60s --warmup 15s
 #   BENCH_CONFIG=other.yaml runs the node on another config (default config/bench.yaml); NODE_JAVA_OPTS adds JVM flags,
-#   NODE_GC replaces the collector flag (default -XX:+UseParallelGC)
+#   NODE_GC replaces the collector flag (default -XX:+UseParallelGC); STORE=postgresql runs the node on a PostgreSQL
+#   server started here (own process, port 5433, data in bench/target/e2e-pg) instead of H2 in its JVM
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,14 +21,37 @@ jar=gateway-server/target/gateway-server.jar
 rm -rf "$out/e2e-data"
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# stopped last first: the node before the PostgreSQL server it writes to
+cleanup() { for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
+
+config=${BENCH_CONFIG:-config/bench.yaml}
+pg_pid=
+if [ "${STORE:-h2}" = postgresql ]; then
+  java -Xmx128m -cp "$(ls bench/target/bench-*.jar | head -1):$(cat bench/target/smpp-load.classpath)" \
+      io.mgw.bench.pg.PostgresServer 5433 "$out/e2e-pg" > "$out/e2e-pg.log" 2>&1 &
+  pg_pid=$!
+  pids+=($pg_pid)
+  for i in $(seq 1 60); do grep -q '^ready' "$out/e2e-pg.log" && break; sleep 1; done
+  grep -q '^ready' "$out/e2e-pg.log" || { echo "PostgreSQL not ready; see $out/e2e-pg.log" >&2; exit 1; }
+  sed 's|^store: .*|store: {type: postgresql, url: "jdbc:postgresql://127.0.0.1:5433/postgres", user: postgres, password: ""}|' \
+      "$config" > "$out/e2e-pg.yaml"
+  config=$out/e2e-pg.yaml
+fi
+# CPU seconds of all PostgreSQL server processes (0 without STORE=postgresql)
+pg_cpu() {
+  local hz; hz=$(getconf CLK_TCK)
+  for f in /proc/[0-9]*/stat; do
+    sed -n 's/^[0-9]* (postgres) //p' "$f" 2>/dev/null
+  done | awk -v hz="$hz" '{s += $12 + $13} END {printf "%.1f", s / hz}'
+}
 
 java -Xmx512m -XX:+UseParallelGC -jar "$jar" sim smsc --port 2776 --system-id gateway --password gwpass \
     --receipt-delay-ms 100 > "$out/e2e-sim.log" 2>&1 &
-pids+=($!)
+sim_pid=$!
+pids+=($sim_pid)
 java -Xms1g -Xmx1g ${NODE_GC:--XX:+UseParallelGC} ${NODE_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true \
-    -jar "$jar" run --config "${BENCH_CONFIG:-config/bench.yaml}" > "$out/e2e-node.log" 2>&1 &
+    -jar "$jar" run --config "$config" > "$out/e2e-node.log" 2>&1 &
 node=$!
 pids+=($node)
 for i in $(seq 1 120); do
@@ -61,7 +85,7 @@ thread_ticks() {
     sed 's/^.*) //' "$t/stat" 2>/dev/null | awk -v tid="${t##*/}" -v n="$n" '{print tid, n, $12 + $13}'
   done
 }
-sim_cpu0=$(cpu_secs "${pids[0]}"); node_cpu0=$(cpu_secs "$node"); t0=$(date +%s)
+pg_cpu0=$(pg_cpu); sim_cpu0=$(cpu_secs "$sim_pid"); node_cpu0=$(cpu_secs "$node"); t0=$(date +%s)
 thread_ticks "$node" > "$out/e2e-threads-start.txt"
 
 args=("$@")
@@ -74,10 +98,11 @@ rm -f "$out/e2e-load.cpu"; timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/tim
 rc=$?
 set -e
 wall=$(( $(date +%s) - t0 ))
-sim_cpu=$(awk -v a="$(cpu_secs "${pids[0]}")" -v b="$sim_cpu0" 'BEGIN {printf "%.1f", a - b}')
+pg_used=$(awk -v a="$(pg_cpu)" -v b="$pg_cpu0" 'BEGIN {printf "%.1f", a - b}')
+sim_cpu=$(awk -v a="$(cpu_secs "$sim_pid")" -v b="$sim_cpu0" 'BEGIN {printf "%.1f", a - b}')
 node_cpu=$(awk -v a="$(cpu_secs "$node")" -v b="$node_cpu0" 'BEGIN {printf "%.1f", a - b}')
 load_cpu=$(awk 'END {printf "%.1f", $1 + $2}' "$out/e2e-load.cpu" 2>/dev/null || echo "?")
-echo "CPU seconds over the ${wall} s load: node $node_cpu, simulator $sim_cpu, load tool $load_cpu"
+echo "CPU seconds over the ${wall} s load: node $node_cpu, simulator $sim_cpu, load tool $load_cpu$([ -n "$pg_pid" ] && echo ", PostgreSQL $pg_used")"
 # where the node's CPU went during the load, by thread (pool), from /proc: the JIT and GC threads too
 thread_ticks "$node" | awk -v hz="$(getconf CLK_TCK)" -v start="$out/e2e-threads-start.txt" '
   BEGIN { while ((getline l < start) > 0) { split(l, f, " "); base[f[1]] = f[3] } }
@@ -89,6 +114,8 @@ head -12 "$out/e2e-node-threads.txt"
 accepted=$(curl -s http://127.0.0.1:8080/metrics | awk '/^gateway_ingress_message_accepted_total/ {s+=$NF} END {printf "%.0f", s}')
 if [ "${accepted:-0}" -gt 0 ]; then
   awk -v c="$node_cpu" -v n="$accepted" 'BEGIN {printf "node CPU per accepted message: %.0f us (%d accepted)\n", c * 1e6 / n, n}'
+  [ -n "$pg_pid" ] && awk -v c="$node_cpu" -v p="$pg_used" -v n="$accepted" \
+      'BEGIN {printf "node + PostgreSQL CPU per accepted message: %.0f us\n", (c + p) * 1e6 / n}'
 fi
 curl -s http://127.0.0.1:8080/metrics > "$out/e2e-node-metrics.txt" || true
 echo "node heap peak: $(( $(cat "$out/e2e-heap-peak" 2>/dev/null || echo 0) / 1048576 )) MiB (limit -Xmx1g)"
