@@ -93,12 +93,15 @@ public final class JdbcStore implements Store {
     /**
      * Options for H2, appended to an H2 URL that does not set MODE itself. MODE=PostgreSQL for our SQL;
      * WRITE_DELAY=0 so a commit is in the file before the write's stage completes (H2's default of 500 ms lost the
-     * last commits when the process was killed, tried here); a 64 MB page cache (the default 16 MB made the writer
-     * re-read index pages); DB_CLOSE_ON_EXIT=FALSE so the node's own shutdown (drain, then close the store) decides
+     * last commits when the process was killed, tried here); an 8 MB page cache: H2 writes every changed page anew
+     * at each commit and keeps it in the cache, so a large cache keeps a stream of pages alive just long enough to
+     * reach the old generation (with 64 MB: 8 MB promoted per young collection, a 250 ms full collection every
+     * 30 s at 4,000 msg/s; with 8 MB: young pauses halved, almost no promotion, the writer's CPU unchanged;
+     * docs/BENCHMARKS.md); DB_CLOSE_ON_EXIT=FALSE so the node's own shutdown (drain, then close the store) decides
      * when the database closes: H2's shutdown hook closed it under the draining stages on SIGTERM.
      */
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-            + ";WRITE_DELAY=0;CACHE_SIZE=65536;DB_CLOSE_ON_EXIT=FALSE";
+            + ";WRITE_DELAY=0;CACHE_SIZE=8192;DB_CLOSE_ON_EXIT=FALSE";
 
     /**
      * How writes are queued and batched.
