@@ -131,6 +131,17 @@ class PipelineIT {
         e.ingressSink().accept(m).toCompletableFuture().get(45, TimeUnit.SECONDS);
     }
 
+    /** Hands all of {@code ms} to the ingress at once and waits for every ack. */
+    static void acceptAll(RoutingEngine e, List<Message> ms) throws Exception {
+        CompletableFuture.allOf(ms.stream().map(m -> e.ingressSink().accept(m).toCompletableFuture())
+                .toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    /** {@code n} MT messages of {@code account} without report, to {@code destPrefix + i} with text "m" + i. */
+    static List<Message> mts(String account, String destPrefix, int n) {
+        return IntStream.range(0, n).mapToObj(i -> mt(account, destPrefix + i, "m" + i, ReportRequest.NONE)).toList();
+    }
+
     TestTarget target(RoutingEngine e, String account) {
         TestTarget t = new TestTarget(unique("t"), 10);
         registrations.add(e.deliveryRegistry().register(account, t));
@@ -265,13 +276,8 @@ class PipelineIT {
         };
         int perDest = 20;
         List<String> dests = List.of("4900001", "4900002", "4900003");
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (int i = 0; i < perDest; i++) {
-            for (String d : dests) {
-                acks.add(e.ingressSink().accept(mt(acct, d, d + "-" + i, ReportRequest.NONE)).toCompletableFuture());
-            }
-        }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
+        acceptAll(e, IntStream.range(0, perDest).boxed()
+                .flatMap(i -> dests.stream().map(d -> mt(acct, d, d + "-" + i, ReportRequest.NONE))).toList());
         awaitTrue(() -> c.acceptedSnapshot().size() == perDest * dests.size());
         for (String d : dests) {
             assertThat(c.acceptedTextByDest.get(d))
@@ -794,15 +800,8 @@ class PipelineIT {
         RoutingEngine first = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         TestConnector c = connectors.get(conn);
         store.hold = m -> m.content().equals(new io.mgw.core.model.Content.Text("m25"));
-        int n = 50;
-        List<Message> all = new ArrayList<>();
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Message m = mt(acct, "49" + i, "m" + i, ReportRequest.NONE);
-            all.add(m);
-            acks.add(first.ingressSink().accept(m).toCompletableFuture());
-        }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
+        List<Message> all = mts(acct, "49", 50);
+        acceptAll(first, all);
         Message stuck = all.get(25);
         // the batch holding m25 cannot finish: the router must not commit it
         awaitTrue(() -> c.acceptedSnapshot().stream().anyMatch(m -> m.id().equals(stuck.id())));
@@ -837,15 +836,10 @@ class PipelineIT {
         store.hold = m -> m.id().equals(stuck.id());
         accept(first, stuck);
         awaitTrue(() -> c.acceptedSnapshot().stream().anyMatch(m -> m.id().equals(stuck.id())));
-        int n = Router.MAX_IN_HAND_RECORDS + 4 * Router.MAX_POLL_RECORDS;
+        List<Message> more = mts(acct, "491", Router.MAX_IN_HAND_RECORDS + 4 * Router.MAX_POLL_RECORDS);
+        acceptAll(first, more);
         List<Message> all = new ArrayList<>(List.of(stuck));
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Message m = mt(acct, "491" + i, "m" + i, ReportRequest.NONE);
-            all.add(m);
-            acks.add(first.ingressSink().accept(m).toCompletableFuture());
-        }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        all.addAll(more);
         // later batches are routed while the first waits (two batches at most were, before), well inside the
         // router's batch timeout, and the router stops fetching at its bound of records in hand
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
@@ -870,11 +864,7 @@ class PipelineIT {
         String conn = unique("smsc");
         RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         int n = 200;
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            acks.add(e.ingressSink().accept(mt(acct, "49" + i, "m" + i, ReportRequest.NONE)).toCompletableFuture());
-        }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
+        acceptAll(e, mts(acct, "49", n));
         e.close();
         engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         TestConnector c = connectors.get(conn);

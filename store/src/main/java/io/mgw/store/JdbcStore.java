@@ -96,8 +96,8 @@ public final class JdbcStore implements Store {
      * last commits when the process was killed, tried here); an 8 MB page cache: H2 writes every changed page anew
      * at each commit and keeps it in the cache, so a large cache keeps a stream of pages alive just long enough to
      * reach the old generation (with 64 MB: 8 MB promoted per young collection, a 250 ms full collection every
-     * 25-30 s at 4,000 msg/s; with 8 MB: young pauses halved, almost no promotion, the writer's CPU unchanged;
-     * docs/BENCHMARKS.md); DB_CLOSE_ON_EXIT=FALSE so the node's own shutdown (drain, then close the store) decides
+     * 25-30 s at 4,000 msg/s; with 16 MB: 0.6 MB promoted; with 8 MB: young pauses halved, the writer's CPU
+     * unchanged; docs/BENCHMARKS.md); DB_CLOSE_ON_EXIT=FALSE so the node's own shutdown (drain, then close the store) decides
      * when the database closes: H2's shutdown hook closed it under the draining stages on SIGTERM.
      */
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"

@@ -103,8 +103,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Metrics</b> (tag {@code connector}): {@code gateway.smpp.client.submit.sent}, {@code .submit.ok} (segments),
  * {@code .submit.failed} (tag {@code status}: 0xNN, timeout, invalid, encoding, io), {@code .submit.latency},
- * {@code .binds.up}, {@code .window.used}, {@code .window.waiting}, {@code .rate.factor}, {@code .rebinds}, {@code .receipts.received},
- * {@code .receipts.unparsable}, {@code .mo.received}, {@code .inbound.retried}, {@code .congestion.reported}.
+ * {@code .binds.up}, {@code .window.used}, {@code .window.waiting}, {@code .rate.factor}, {@code .rebinds},
+ * {@code .receipts.received}, {@code .receipts.unparsable}, {@code .mo.received}, {@code .inbound.retried},
+ * {@code .congestion.reported}.
  */
 public final class SmppClientConnector implements OutboundConnector {
 

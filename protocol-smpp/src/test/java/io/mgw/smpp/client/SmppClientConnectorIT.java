@@ -365,23 +365,6 @@ class SmppClientConnectorIT {
     }
 
     @Test
-    void waitingForTheWindowLongerThanTheResponseTimeoutIsNotAFailure() throws Exception {
-        // window 1, no answers: the 4th segment waits 3 response timeouts for our own window before it is sent
-        SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "200ms"));
-        sim.setRespondToSubmits(false);
-
-        List<CompletableFuture<SubmitOutcome>> all = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            all.add(c.submit(TestMessages.text("q" + i)).toCompletableFuture());
-        }
-
-        for (CompletableFuture<SubmitOutcome> f : all) {
-            assertThat(f.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
-        }
-        assertThat(sim.receivedSubmits()).hasSize(4);
-    }
-
-    @Test
     void waitingForTheWindowDoesNotCountAgainstTheCircuit() throws Exception {
         // window 1: two unanswered submits (2 real failures), then a third message that waits two response timeouts
         // for our own window and is answered. 2 of 3 calls failed (67%) stays under the 70% threshold only if the
@@ -406,15 +389,16 @@ class SmppClientConnectorIT {
     @Test
     void segmentsWaitForTheWindowInArrivalOrderHoweverLongTheyWait() throws Exception {
         // window 1, no answers: each segment waits for the one before it to time out; the last of 5 waits four
-        // response timeouts. They come 40 ms apart, so a waiter that left the line each time its wait ran out (150
-        // ms) would rejoin it behind later ones ("in line 2" behind 3 and 4) and be sent after them.
+        // response timeouts (not a failure of its own: each ends Unknown only for its own unanswered submit), each
+        // one joining the line once the one before it is in it. A waiter that left the
+        // line each time a wait of one response timeout ran out would rejoin it behind later ones and be sent after
+        // them (the connector before the fix did so in each of 6 runs).
         SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "150ms"));
         sim.setRespondToSubmits(false);
         List<CompletableFuture<SubmitOutcome>> all = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int waiting = Math.max(0, i - 1);
             await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> c.windowWaiters() == waiting);
-            Thread.sleep(40);
             all.add(c.submit(TestMessages.text("in line " + i)).toCompletableFuture());
         }
         for (CompletableFuture<SubmitOutcome> f : all) {
@@ -429,11 +413,9 @@ class SmppClientConnectorIT {
     void segmentsWaitingForTheWindowGiveUpWhenTheSmscStaysGoneForAResponseTimeout() throws Exception {
         // they wait without a time limit while a bind is up; the outage watch must wake them once none is left
         SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "500ms", "closeTimeout", "0ms"));
-        sim.setRespondToSubmits(false);
-        var holder = c.submit(TestMessages.text("holds the window")).toCompletableFuture();
-        await().atMost(WAIT).until(() -> sim.receivedSubmits().size() == 1);
-        var waiting = c.submit(TestMessages.text("waits")).toCompletableFuture();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> c.windowWaiters() == 1);
+        var holderAndWaiter = holderAndWaiter(c);
+        var holder = holderAndWaiter.get(0);
+        var waiting = holderAndWaiter.get(1);
 
         sim.close();
 
@@ -445,16 +427,26 @@ class SmppClientConnectorIT {
     @Test
     void closeWakesSegmentsWaitingForTheWindow() throws Exception {
         SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "3s", "closeTimeout", "0ms"));
-        sim.setRespondToSubmits(false);
-        CompletableFuture<SubmitOutcome> first = c.submit(TestMessages.text("holds the window")).toCompletableFuture();
-        await().atMost(WAIT).until(() -> sim.receivedSubmits().size() == 1);
-        CompletableFuture<SubmitOutcome> waiting = c.submit(TestMessages.text("waits")).toCompletableFuture();
+        var waiting = holderAndWaiter(c).get(1);
 
         c.close();
 
         // well before the slot holder's response timeout
         assertThat(waiting.get(2, TimeUnit.SECONDS)).isEqualTo(new SubmitOutcome.TemporaryFailure(0, "connector closed"));
         assertThat(sim.receivedSubmits()).hasSize(1);
+    }
+
+    /**
+     * With the simulator silent from now on and a window of 1: submits a message that takes the window (its
+     * submit_sm goes unanswered), then one that waits for it, and returns both once the second is in line.
+     */
+    private List<CompletableFuture<SubmitOutcome>> holderAndWaiter(SmppClientConnector c) {
+        sim.setRespondToSubmits(false);
+        var holder = c.submit(TestMessages.text("holds the window")).toCompletableFuture();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> sim.receivedSubmits().size() == 1);
+        var waiting = c.submit(TestMessages.text("waits")).toCompletableFuture();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> c.windowWaiters() == 1);
+        return List.of(holder, waiting);
     }
 
     @Test
