@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param perSecond accepted responses per second of the measured window
  * @param perSecondSeries the same, one value per second
  * @param submitLatency intended start to submit_sm_resp, every response, measured window
+ * @param submitP99ByTenSeconds p99 of the same, per ten seconds of the measured window (when the tail came)
  * @param serviceTime actual send to submit_sm_resp, every response, measured window
  * @param dispatchLag how late submits left compared with the schedule (windows full, or the tool itself
  *     late), measured window
@@ -50,6 +51,7 @@ public record LoadReport(
     PerSecondCounter.Summary perSecond,
     long[] perSecondSeries,
     Percentiles submitLatency,
+    double[] submitP99ByTenSeconds,
     Percentiles serviceTime,
     Percentiles dispatchLag,
     long windowWaits,
@@ -68,6 +70,7 @@ public record LoadReport(
     requireNonNull(perSecond, "perSecond");
     requireNonNull(perSecondSeries, "perSecondSeries");
     requireNonNull(submitLatency, "submitLatency");
+    requireNonNull(submitP99ByTenSeconds, "submitP99ByTenSeconds");
     requireNonNull(serviceTime, "serviceTime");
     requireNonNull(dispatchLag, "dispatchLag");
     requireNonNull(receipts, "receipts");
@@ -118,6 +121,11 @@ public record LoadReport(
         "throughput  %.0f accepted/s over the measured window; per second min %d, median %d, max %d%n",
         acceptedPerSecond(), perSecond.min(), perSecond.median(), perSecond.max()));
     sb.append("submit_sm_resp latency ms (from intended start) ").append(text(submitLatency)).append('\n');
+    sb.append("  p99 by 10 s of the measured window             ");
+    for (double p99 : submitP99ByTenSeconds) {
+      sb.append(String.format(Locale.ROOT, " %.1f", p99));
+    }
+    sb.append('\n');
     sb.append("service time ms (from actual send)               ").append(text(serviceTime)).append('\n');
     sb.append("send lag ms (schedule -> send)                   ").append(text(dispatchLag))
         .append(", window-full waits ").append(windowWaits)
@@ -190,6 +198,7 @@ public record LoadReport(
     tp.put("perSecondSeries", perSecondSeries);
     root.put("throughput", tp);
     root.put("submitLatencyMs", json(submitLatency));
+    root.put("submitP99ByTenSecondsMs", java.util.Arrays.stream(submitP99ByTenSeconds).boxed().toList());
     root.put("serviceTimeMs", json(serviceTime));
     root.put("sendLagMs", json(dispatchLag));
     root.put("windowWaits", windowWaits);

@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,6 +101,9 @@ final class LoadRun {
   private final LatencyStats submitLatency = new LatencyStats();
   private final LatencyStats serviceTime = new LatencyStats();
   private final LatencyStats dispatchLag = new LatencyStats();
+  /** Submit latency (from the intended start) per ten seconds of the measured window, to see when the tail came. */
+  private volatile LatencyStats[] byTenSeconds = new LatencyStats[0];
+  private volatile long measureStartNanos;
   private volatile boolean closing;
 
   /** A transmitting bind and its window. */
@@ -174,6 +178,10 @@ final class LoadRun {
     long measureStart = start + warmupNanos;
     long sendEnd = measureStart + durationNanos;
     PerSecondCounter perSecond = new PerSecondCounter(measureStart, seconds);
+    LatencyStats[] tens = new LatencyStats[(seconds + 9) / 10];
+    Arrays.setAll(tens, i -> new LatencyStats());
+    measureStartNanos = measureStart;
+    byTenSeconds = tens;
     WarmupSchedule schedule = cfg.rate() > 0
         ? new WarmupSchedule(start, measureStart, cfg.warmupRate(), cfg.rate(), TICK_NANOS) : null;
 
@@ -258,12 +266,16 @@ final class LoadRun {
       reporter.interrupt();
       return new LoadReport(cfg, startedAt, sendSeconds, submitted.sum(), submittedMeasured.sum(), notSent,
           statusNames(), timeouts.sum(), sums(errors), accepted.sum(), perSecond.summary(), perSecond.series(),
-          submitLatency.snapshot(), serviceTime.snapshot(), dispatchLag.snapshot(), windowWaits.sum(),
+          submitLatency.snapshot(), p99s(byTenSeconds), serviceTime.snapshot(), dispatchLag.snapshot(), windowWaits.sum(),
           cfg.requestsReceipts() ? Optional.of(tracker.snapshot()) : Optional.empty(), receiptWaitMillis,
           otherDeliverSm.sum(), sessionsLost.get(), cpuCores);
     } finally {
       reporter.interrupt();
     }
+  }
+
+  private static double[] p99s(LatencyStats[] stats) {
+    return Arrays.stream(stats).mapToDouble(s -> s.snapshot().p99()).toArray();
   }
 
   /** CPU time used by this JVM so far (all threads), or 0 when the platform does not tell. */
@@ -349,6 +361,11 @@ final class LoadRun {
   private void record(boolean measured, long intended, long sent, long done) {
     if (measured) {
       submitLatency.recordNanos(done - intended);
+      LatencyStats[] tens = byTenSeconds;
+      int i = (int) ((intended - measureStartNanos) / 10_000_000_000L);
+      if (i < tens.length) {
+        tens[i].recordNanos(done - intended);
+      }
       serviceTime.recordNanos(done - sent);
     }
   }
