@@ -51,8 +51,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Watermarks.</b> Each scan (own messages, and all messages after takeover) keeps the validity end up to which
  * it has settled everything, and starts the next sweep there, so a sweep does not rescan from the beginning. The
- * watermarks live in memory: after a restart the scans start again from the oldest message kept. A message recorded
- * only after the own watermark passed its validity end (a long Kafka backlog) is left to the takeover scan.
+ * watermarks are saved in the store after each sweep that moved them ({@link Store#saveMark}, names
+ * {@code sweeper.own.<site>.<node>} and {@code sweeper.any.<site>.<node>}) and read back by the first sweep after a
+ * start, so a restarted node goes on where it stopped instead of reading every kept message once more. If they
+ * cannot be read, the sweep is skipped (counted as an error) and the next one tries again: starting from the
+ * beginning instead would be the long scan the saved marks avoid. A mark that cannot be saved is kept in memory and
+ * saved by the next sweep. A message recorded only after the own watermark passed its validity end (a long Kafka
+ * backlog) is left to the takeover scan.
  *
  * <p><b>Bounded sweeps.</b> A scan reads {@code page} messages at a time and at most {@code maxPages} pages per
  * sweep, and holds only the current page and the ids sharing the current validity end. A scan that stops at
@@ -170,9 +175,11 @@ public final class ExpirySweeper implements AutoCloseable {
     private final Counter purged;
     private ScheduledExecutorService timer;
     /** Validity end up to which own messages are settled; only the sweeper thread touches it. */
-    private Instant ownMark = Instant.EPOCH;
+    private final Watermark own = new Watermark("own");
     /** Validity end up to which all messages are settled. */
-    private Instant anyMark = Instant.EPOCH;
+    private final Watermark any = new Watermark("any");
+    /** Whether the watermarks were read from the store (by the first sweep that could); sweeper thread only. */
+    private boolean marksLoaded;
     /** Whether a scan of the current sweep stopped at {@link Options#maxPages}; only the sweeper thread touches it. */
     private boolean cut;
 
@@ -261,15 +268,76 @@ public final class ExpirySweeper implements AutoCloseable {
         Options o = options;
         cut = false;
         try {
+            if (!loadMarks(o)) {
+                return false;
+            }
             Instant now = clock.instant();
             Instant ownBefore = now.minus(o.grace());
-            ownMark = scan(o, ownMark, ownBefore, true);
-            anyMark = scan(o, anyMark, ownBefore.minus(o.takeover()), false);
+            own.moveTo(scan(o, own.at, ownBefore, true), o);
+            any.moveTo(scan(o, any.at, ownBefore.minus(o.takeover()), false), o);
         } catch (RuntimeException e) {
             errors.increment();
             log.warn("Expiry sweep failed: {}", e.toString());
         }
         return cut;
+    }
+
+    /** The store name of a watermark: which scan, and whose ({@link #ANY} as -1). */
+    static String markName(String scan, Options o) {
+        return "sweeper." + scan + "." + o.site() + "." + o.node();
+    }
+
+    /** Reads the saved watermarks once; false (counted, logged) if the store cannot answer now. */
+    private boolean loadMarks(Options o) {
+        if (marksLoaded) {
+            return true;
+        }
+        try {
+            own.load(o);
+            any.load(o);
+        } catch (RuntimeException e) {
+            errors.increment();
+            log.warn("Expiry sweep skipped: reading the sweeper's watermarks failed, retrying next sweep: {}",
+                    e.toString());
+            return false;
+        }
+        marksLoaded = true;
+        if (own.at.isAfter(Instant.EPOCH) || any.at.isAfter(Instant.EPOCH)) {
+            log.info("Expiry sweeper goes on from its saved watermarks: own {}, all {}", own.at, any.at);
+        }
+        return true;
+    }
+
+    /** A scan's watermark, in memory and as last saved in the store; only the sweeper thread touches it. */
+    private final class Watermark {
+        final String scan;
+        Instant at = Instant.EPOCH;
+        Instant saved = Instant.EPOCH;
+
+        Watermark(String scan) {
+            this.scan = scan;
+        }
+
+        void load(Options o) {
+            at = store.mark(markName(scan, o)).orElse(Instant.EPOCH);
+            saved = at;
+        }
+
+        /** Moves to {@code next} and saves it if it differs from what the store has; a failure is counted, logged. */
+        void moveTo(Instant next, Options o) {
+            at = next;
+            if (next.equals(saved)) {
+                return;
+            }
+            try {
+                store.saveMark(markName(scan, o), next);
+                saved = next;
+            } catch (RuntimeException e) {
+                errors.increment();
+                log.warn("Expiry sweep: saving the {} watermark failed, kept in memory and saved by a later sweep: {}",
+                        scan, e.toString());
+            }
+        }
     }
 
     /**

@@ -264,6 +264,65 @@ class ExpirySweeperTest {
         assertThat(record(late.id()).status()).isEqualTo(MessageStatus.EXPIRED);
     }
 
+    private ExpirySweeper.Options options() {
+        return sweeper.options();
+    }
+
+    @Test
+    void aRestartedSweeperGoesOnFromItsSavedWatermarks() {
+        MessageId first = submitted(ReportRequest.NONE);
+        advance(VALIDITY.plus(GRACE).plusSeconds(1));
+        sweeper.sweep();
+        assertThat(record(first).status()).isEqualTo(MessageStatus.EXPIRED);
+        Instant ownMark = now.get().minus(GRACE);
+        assertThat(store.mark("sweeper.own.1.2")).contains(ownMark);
+        assertThat(store.mark("sweeper.any.1.2")).contains(ownMark.minus(TAKEOVER));
+        sweeper.close();
+
+        MessageId second = submitted(ReportRequest.NONE);
+        advance(VALIDITY.plus(GRACE).plusSeconds(1));
+        store.unsettledFrom.clear();
+        try (ExpirySweeper restarted = new ExpirySweeper(store, producer, accounts::get, meters, clock, options())) {
+            restarted.sweep();
+            // each scan starts at its saved watermark, not at the beginning of the kept history
+            assertThat(store.unsettledFrom).containsExactly(ownMark, ownMark.minus(TAKEOVER));
+            assertThat(record(second).status()).isEqualTo(MessageStatus.EXPIRED);
+            assertThat(store.mark("sweeper.own.1.2")).contains(now.get().minus(GRACE));
+        }
+    }
+
+    @Test
+    void watermarksThatCannotBeReadSkipTheSweepInsteadOfScanningFromTheBeginning() {
+        MessageId id = submitted(ReportRequest.NONE);
+        advance(VALIDITY.plus(GRACE).plusSeconds(1));
+        store.failMarks.set(1);
+
+        assertThat(sweeper.sweep()).isFalse();
+        assertThat(store.unsettledFrom).isEmpty();
+        assertThat(record(id).status()).isEqualTo(MessageStatus.ENROUTE);
+        assertThat(count("gateway.sweeper.errors")).isEqualTo(1);
+
+        sweeper.sweep();
+        assertThat(record(id).status()).isEqualTo(MessageStatus.EXPIRED);
+    }
+
+    @Test
+    void aWatermarkThatCannotBeSavedIsSavedByALaterSweep() {
+        sweeper.sweep();
+        Instant before = store.mark("sweeper.own.1.2").orElseThrow();
+        advance(Duration.ofMinutes(1));
+        store.failMarks.set(1); // the own watermark's save
+
+        sweeper.sweep();
+        assertThat(count("gateway.sweeper.errors")).isEqualTo(1);
+        assertThat(store.mark("sweeper.own.1.2")).contains(before);
+        assertThat(store.mark("sweeper.any.1.2")).contains(now.get().minus(GRACE).minus(TAKEOVER));
+
+        sweeper.sweep(); // the same instant: the watermark does not move, but the store is behind
+        assertThat(store.mark("sweeper.own.1.2")).contains(now.get().minus(GRACE));
+        assertThat(count("gateway.sweeper.errors")).isEqualTo(1);
+    }
+
     @Test
     void purgeRemovesStateOlderThanTheRetentionAndCountsIt() {
         MessageId old = submitted(ReportRequest.NONE);

@@ -457,6 +457,10 @@ public final class JdbcStore implements Store {
      * non-final first events are inlined in the message row, {@link InlineEvents}), so NOT EXISTS over that table
      * is the whole test.
      */
+    private static final String SELECT_PROGRESS_MARK = "SELECT mark_at FROM progress_marks WHERE mark_name = ?";
+    private static final String UPDATE_PROGRESS_MARK = "UPDATE progress_marks SET mark_at = ? WHERE mark_name = ?";
+    private static final String INSERT_PROGRESS_MARK = "INSERT INTO progress_marks (mark_name, mark_at) VALUES (?, ?)"
+            + " ON CONFLICT DO NOTHING";
     private static final String SELECT_UNSETTLED_EXPIRED = "SELECT m.id_hi, m.id_lo, m.valid_until FROM messages m"
             + " WHERE m.valid_until >= ? AND m.valid_until < ? AND m.direction = 'MT'"
             + " AND NOT EXISTS (SELECT 1 FROM message_events e WHERE e.id_hi = m.id_hi AND e.id_lo = m.id_lo"
@@ -721,6 +725,49 @@ public final class JdbcStore implements Store {
             throw new TemporaryFailureException("store: purge failed: " + e.getMessage(), e);
         }
         return removed;
+    }
+
+    @Override
+    public Optional<Instant> mark(String name) {
+        requireNonNull(name, "name");
+        try {
+            return reads.read(session -> {
+                PreparedStatement ps = session.prepare(SELECT_PROGRESS_MARK);
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Sql.getInstant(rs, 1)) : Optional.<Instant>empty();
+                }
+            });
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    /**
+     * Written on a connection of its own, outside the write queue: a mark is saved about once a minute, by one thread
+     * per name (update, else insert; the insert cannot race with another writer of the same name).
+     */
+    @Override
+    public void saveMark(String name, Instant mark) {
+        requireNonNull(name, "name");
+        requireNonNull(mark, "mark");
+        try (Connection c = dataSource.getConnection()) {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement(UPDATE_PROGRESS_MARK)) {
+                Sql.setInstant(ps, 1, mark);
+                ps.setString(2, name);
+                updated = ps.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS_MARK)) {
+                    ps.setString(1, name);
+                    Sql.setInstant(ps, 2, mark);
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new TemporaryFailureException("store: saving mark " + name + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Whether a connection answers {@code SELECT 1} within about two seconds. */

@@ -43,6 +43,7 @@ class H2StoreTest extends StoreContract {
         join(store.appendEvent(id, event(EventType.REPORT, MessageStatus.DELIVERED, Duration.ofSeconds(2))));
         join(store.markSubmitted(id, "smsc-a", 1));
         join(store.putCorrelation("smsc-a", "abc", id, 1, 1));
+        store.saveMark("sweeper.own.3.7", T0.plusSeconds(1));
         store.close();
 
         store = open(clock);
@@ -51,5 +52,6 @@ class H2StoreTest extends StoreContract {
         assertThat(found(id).history()).hasSize(2);
         assertThat(join(store.markSubmitted(id, "smsc-a", 1))).isFalse();
         assertThat(store.findCorrelation("smsc-a", "abc")).isPresent();
+        assertThat(store.mark("sweeper.own.3.7")).contains(T0.plusSeconds(1));
     }
 }

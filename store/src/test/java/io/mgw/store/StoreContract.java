@@ -877,6 +877,26 @@ abstract class StoreContract {
     }
 
     @Test
+    void aMarkIsEmptyUntilSavedThenTheLastSavedOne() {
+        assertThat(store.mark("sweeper.own.3.7")).isEmpty();
+
+        store.saveMark("sweeper.own.3.7", T0);
+        store.saveMark("sweeper.own.3.7", T0.plusSeconds(90));
+        store.saveMark("sweeper.any.3.7", T0.minusSeconds(5));
+
+        assertThat(store.mark("sweeper.own.3.7")).contains(T0.plusSeconds(90));
+        assertThat(store.mark("sweeper.any.3.7")).contains(T0.minusSeconds(5));
+        assertThat(store.mark("sweeper.own.3.8")).isEmpty();
+    }
+
+    @Test
+    void purgeLeavesMarksAlone() {
+        store.saveMark("sweeper.own.3.7", T0);
+        store.purgeOlderThan(T0.plus(Duration.ofDays(30)));
+        assertThat(store.mark("sweeper.own.3.7")).contains(T0);
+    }
+
+    @Test
     void purgeOfNothingRemovesNothing() {
         recorded();
         assertThat(store.purgeOlderThan(T0.minusSeconds(1))).isZero();

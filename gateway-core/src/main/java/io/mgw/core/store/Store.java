@@ -154,6 +154,22 @@ public interface Store extends AutoCloseable {
 
     // ---- housekeeping ----
 
+    /**
+     * A named progress mark saved by {@link #saveMark}, or empty if none was saved under that name. Background scans
+     * (the expiry sweeper's watermarks) keep their place here, so a restarted node goes on from where it stopped
+     * instead of reading its whole kept history again.
+     *
+     * @throws io.mgw.core.spi.TemporaryFailureException when the store cannot answer now
+     */
+    Optional<Instant> mark(String name);
+
+    /**
+     * Saves a named progress mark, replacing the one saved before under that name. Marks are not purged.
+     *
+     * @throws io.mgw.core.spi.TemporaryFailureException when the store cannot take it now
+     */
+    void saveMark(String name, Instant mark);
+
     /** Deletes messages, history, correlations and marks older than {@code before}; returns rows removed. */
     long purgeOlderThan(Instant before);
 

@@ -208,6 +208,16 @@ final class InMemoryFragmentStore implements Store {
     }
 
     @Override
+    public Optional<Instant> mark(String name) {
+        throw unused();
+    }
+
+    @Override
+    public void saveMark(String name, Instant mark) {
+        throw unused();
+    }
+
+    @Override
     public boolean isHealthy() {
         return true;
     }

@@ -1,5 +1,7 @@
 package io.mgw.testkit.store;
 
+import static java.util.Objects.requireNonNull;
+
 import io.mgw.core.model.Content;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageEvent;
@@ -229,11 +231,15 @@ public final class InMemoryStore implements Store {
                 .map(Map.Entry::getKey).limit(limit).toList();
     }
 
+    /** The {@code validFrom} of every {@link #unsettledExpired} call, in order. */
+    public final List<Instant> unsettledFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** How many of the next {@link #unsettledExpired} calls fail (a store read failure). */
     public final AtomicInteger failUnsettledReads = new AtomicInteger();
 
     @Override
     public synchronized List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
+        unsettledFrom.add(validFrom);
         if (failUnsettledReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new TemporaryFailureException("store: read failed (test)");
         }
@@ -255,6 +261,27 @@ public final class InMemoryStore implements Store {
         int n = messages.size();
         messages.values().removeIf(r -> r.receivedAt().isBefore(before));
         return n - messages.size();
+    }
+
+    private final Map<String, Instant> marks = new HashMap<>();
+
+    /** How many of the next {@link #mark} and {@link #saveMark} calls fail (a store failure). */
+    public final AtomicInteger failMarks = new AtomicInteger();
+
+    @Override
+    public synchronized Optional<Instant> mark(String name) {
+        if (failMarks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new TemporaryFailureException("store: read failed (test)");
+        }
+        return Optional.ofNullable(marks.get(requireNonNull(name, "name")));
+    }
+
+    @Override
+    public synchronized void saveMark(String name, Instant mark) {
+        if (failMarks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new TemporaryFailureException("store: write failed (test)");
+        }
+        marks.put(requireNonNull(name, "name"), requireNonNull(mark, "mark"));
     }
 
     @Override
