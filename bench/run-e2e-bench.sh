@@ -77,12 +77,14 @@ pids+=($!)
 
 # CPU seconds (user + system) a process has used so far, from /proc
 cpu_secs() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# CPU ticks of each of the node's threads: "tid name ticks" (names with digits folded, so pools add up)
+# CPU ticks of each of the node's threads and the nanoseconds they waited for a CPU while runnable (schedstat's
+# run delay; 0 where the kernel does not keep it): "tid name ticks waited" (names with digits folded, so pools add up)
 thread_ticks() {
   for t in /proc/"$1"/task/*; do
     n=$(tr ' ' '_' < "$t/comm" 2>/dev/null | sed 's/[0-9][0-9]*/N/g') || continue
+    w=$(awk '{print $2}' "$t/schedstat" 2>/dev/null || echo 0)
     # the fields after the command name (which is in parentheses and may hold spaces): utime is the 12th
-    sed 's/^.*) //' "$t/stat" 2>/dev/null | awk -v tid="${t##*/}" -v n="$n" '{print tid, n, $12 + $13}'
+    sed 's/^.*) //' "$t/stat" 2>/dev/null | awk -v tid="${t##*/}" -v n="$n" -v w="${w:-0}" '{print tid, n, $12 + $13, w}'
   done
 }
 pg_cpu0=$(pg_cpu); sim_cpu0=$(cpu_secs "$sim_pid"); node_cpu0=$(cpu_secs "$node"); t0=$(date +%s)
@@ -105,11 +107,12 @@ load_cpu=$(awk 'END {printf "%.1f", $1 + $2}' "$out/e2e-load.cpu" 2>/dev/null ||
 echo "CPU seconds over the ${wall} s load: node $node_cpu, simulator $sim_cpu, load tool $load_cpu$([ -n "$pg_pid" ] && echo ", PostgreSQL $pg_used")"
 # where the node's CPU went during the load, by thread (pool), from /proc: the JIT and GC threads too
 thread_ticks "$node" | awk -v hz="$(getconf CLK_TCK)" -v start="$out/e2e-threads-start.txt" '
-  BEGIN { while ((getline l < start) > 0) { split(l, f, " "); base[f[1]] = f[3] } }
-  { d = $3 - base[$1]; s[$2] += d; total += d }
-  END { for (k in s) if (s[k] > 0) printf "%7.1f s %5.1f%%  %s\n", s[k] / hz, 100 * s[k] / total, k }' \
+  BEGIN { while ((getline l < start) > 0) { split(l, f, " "); base[f[1]] = f[3]; wbase[f[1]] = f[4] } }
+  { d = $3 - base[$1]; s[$2] += d; total += d; w[$2] += ($4 - wbase[$1]) / 1e9 }
+  END { for (k in s) if (s[k] > 0) printf "%7.1f s %5.1f%%  %7.1f s  %s\n", s[k] / hz, 100 * s[k] / total, w[k], k }' \
   | sort -rn > "$out/e2e-node-threads.txt"
-echo "node CPU by thread during the load (top 12; all in $out/e2e-node-threads.txt):"
+echo "node CPU by thread during the load, and how long its threads waited for a CPU while runnable"
+echo "(top 12; all in $out/e2e-node-threads.txt):"
 head -12 "$out/e2e-node-threads.txt"
 accepted=$(curl -s http://127.0.0.1:8080/metrics | awk '/^gateway_ingress_message_accepted_total/ {s+=$NF} END {printf "%.0f", s}')
 if [ "${accepted:-0}" -gt 0 ]; then
