@@ -699,32 +699,86 @@ public final class JdbcStore implements Store {
      * {@inheritDoc}
      *
      * <p>Age is the time inside the message id for messages, their history, marks and part outcomes, and the
-     * creation time for correlations. Each table is purged in its own statement.
+     * creation time for correlations. Each table is purged in slices of about {@value #PURGE_SLICE} rows, one
+     * statement (and transaction) each, oldest first: an hour of traffic at a few thousand messages a second is
+     * millions of rows, and one statement for all of them would hold them all in one transaction (H2 keeps its undo
+     * log until the commit; PostgreSQL holds locks and WAL that long). A failure stops the purge; what was
+     * deleted stays deleted, and the next purge goes on.
      *
      * @throws TemporaryFailureException when the database fails
      */
     @Override
     public long purgeOlderThan(Instant before) {
+        return purgeOlderThan(before, PURGE_SLICE);
+    }
+
+    /** Rows deleted by one purge statement, about (rows sharing a boundary key go with the next slice). */
+    static final int PURGE_SLICE = 10_000;
+
+    /** {@link #purgeOlderThan(Instant)} with another slice size (package-private for tests). */
+    long purgeOlderThan(Instant before, int slice) {
         requireNonNull(before, "before");
         // ids made before `before` have hi < (millis << 16): hi's top 48 bits are the creation time
         long idBound = before.toEpochMilli() << 16;
         long removed = 0;
         try (Connection c = dataSource.getConnection()) {
             for (String table : List.of("messages", "message_events", "submitted_marks", "part_outcomes")) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM " + table + " WHERE id_hi >= 0 AND id_hi < ?")) {
-                    ps.setLong(1, idBound);
-                    removed += ps.executeUpdate();
-                }
+                removed += purgeSlices(c, table, "id_hi", idBound, slice);
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM correlations WHERE created_at < ?")) {
-                Sql.setInstant(ps, 1, before);
-                removed += ps.executeUpdate();
-            }
+            removed += purgeSlices(c, "correlations", "created_at", before, slice);
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: purge failed: " + e.getMessage(), e);
         }
         return removed;
+    }
+
+    /**
+     * Deletes the rows of {@code table} with {@code column} below {@code bound} (a {@code long} id_hi, of which only
+     * the non-negative ones are ours, or an {@link Instant}), slice by slice: each slice ends at the key of the
+     * {@code slice}-th row from its start, found through the column's index.
+     */
+    private static long purgeSlices(Connection c, String table, String column, Object bound, int slice)
+            throws SQLException {
+        boolean ids = bound instanceof Long;
+        String next = "SELECT " + column + " FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?"
+                + " ORDER BY " + column + " LIMIT 1 OFFSET " + slice;
+        String delete = "DELETE FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?";
+        long removed = 0;
+        Object from = ids ? (Object) 0L : Instant.EPOCH;
+        try (PreparedStatement nextKey = c.prepareStatement(next); PreparedStatement del = c.prepareStatement(delete)) {
+            while (compare(from, bound) < 0) {
+                Object to = bound;
+                setKey(nextKey, 1, from);
+                setKey(nextKey, 2, bound);
+                try (ResultSet rs = nextKey.executeQuery()) {
+                    if (rs.next()) {
+                        to = ids ? (Object) rs.getLong(1) : Sql.getInstant(rs, 1);
+                    }
+                }
+                if (compare(to, from) <= 0) {
+                    // more than a slice of rows share one key: take that key whole
+                    to = ids ? (Object) ((Long) from + 1) : ((Instant) from).plusNanos(1_000);
+                }
+                setKey(del, 1, from);
+                setKey(del, 2, to);
+                removed += del.executeUpdate();
+                from = to;
+            }
+        }
+        return removed;
+    }
+
+    private static void setKey(PreparedStatement ps, int index, Object key) throws SQLException {
+        if (key instanceof Long l) {
+            ps.setLong(index, l);
+        } else {
+            Sql.setInstant(ps, index, (Instant) key);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int compare(Object a, Object b) {
+        return ((Comparable<Object>) a).compareTo(b);
     }
 
     @Override

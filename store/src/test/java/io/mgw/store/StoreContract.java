@@ -877,6 +877,35 @@ abstract class StoreContract {
     }
 
     @Test
+    void purgeInSlicesOfOneRowRemovesTheSameAsAtOnce() {
+        List<MessageId> old = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            MessageId id = recorded();
+            // two events under one key: a slice of one row cannot end between them
+            join(store.appendEvent(id, event(EventType.SUBMITTED, MessageStatus.ENROUTE, Duration.ofSeconds(1))));
+            join(store.appendEvent(id, event(EventType.REPORT, MessageStatus.DELIVERED, Duration.ofSeconds(2))));
+            join(store.putCorrelation("smsc-a", "old-" + i, id, 1, 1));
+            old.add(id);
+            now.set(now.get().plusMillis(3));
+        }
+        now.set(T0.plus(Duration.ofDays(3)));
+        MessageId fresh = recorded();
+        join(store.putCorrelation("smsc-a", "fresh", fresh, 1, 1));
+
+        long removed = ((JdbcStore) store).purgeOlderThan(T0.plus(Duration.ofDays(1)), 1);
+
+        // 5 messages, 10 events, 5 correlations (plus ACCEPTED events where they have rows of their own)
+        assertThat(removed).isGreaterThanOrEqualTo(20);
+        assertThat(old).allSatisfy(id -> assertThat(store.find(id)).isEmpty());
+        for (int i = 0; i < 5; i++) {
+            assertThat(store.findCorrelation("smsc-a", "old-" + i)).isEmpty();
+        }
+        assertThat(found(fresh).history()).hasSize(1);
+        assertThat(store.findCorrelation("smsc-a", "fresh")).isPresent();
+        assertThat(((JdbcStore) store).purgeOlderThan(T0.plus(Duration.ofDays(1)), 1)).isZero();
+    }
+
+    @Test
     void aMarkIsEmptyUntilSavedThenTheLastSavedOne() {
         assertThat(store.mark("sweeper.own.3.7")).isEmpty();
 

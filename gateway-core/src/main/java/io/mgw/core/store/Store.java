@@ -170,7 +170,10 @@ public interface Store extends AutoCloseable {
      */
     void saveMark(String name, Instant mark);
 
-    /** Deletes messages, history, correlations and marks older than {@code before}; returns rows removed. */
+    /**
+     * Deletes messages, history, correlations, submitted marks and part outcomes older than {@code before}; returns
+     * rows removed. Progress marks ({@link #saveMark}) are kept.
+     */
     long purgeOlderThan(Instant before);
 
     /** Whether the store answers (for readiness). */
