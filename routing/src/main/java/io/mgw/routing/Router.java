@@ -223,7 +223,9 @@ public final class Router implements AutoCloseable {
                 }
                 if (!clock.instant().isBefore(nextExpire)) {
                     expireReassembly();
-                    nextExpire = clock.instant().plus(EXPIRE_EVERY);
+                    // a full batch: more keys wait (the completion markers of a busy MO stream expire as fast as
+                    // completions came in): the next batch after the next poll, not EXPIRE_EVERY later
+                    nextExpire = reassembler.moreToExpire() ? clock.instant() : clock.instant().plus(EXPIRE_EVERY);
                 }
                 if (!records.isEmpty()) {
                     Batch b = start(records);

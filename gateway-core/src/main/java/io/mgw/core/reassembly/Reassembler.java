@@ -115,6 +115,8 @@ public final class Reassembler {
     /** The last queued operation per key; an entry exists only while an operation on the key is in flight. */
     private final ConcurrentHashMap<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
     private final LongAdder lateDuplicates = new LongAdder();
+    /** Whether the last {@link #expire(int)} took as many keys as it was allowed. */
+    private volatile boolean moreToExpire;
 
     /**
      * @param store   where fragments are kept
@@ -263,7 +265,10 @@ public final class Reassembler {
         }
         Instant now = clock.instant();
         List<CompletableFuture<List<Message>>> work = new ArrayList<>();
-        for (String key : store.expiredFragmentKeys(now, limit)) {
+        moreToExpire = false; // until the store answered: a failing store is not asked again at once
+        List<String> keys = store.expiredFragmentKeys(now, limit);
+        moreToExpire = keys.size() >= limit;
+        for (String key : keys) {
             work.add(serialized(key, () -> expireKey(key, now)));
         }
         List<Message> parts = new ArrayList<>();
@@ -271,6 +276,15 @@ public final class Reassembler {
             parts.addAll(w.join()); // expireKey never fails: it logs and returns empty instead
         }
         return parts;
+    }
+
+    /**
+     * Whether the last {@link #expire(int)} call took as many expired keys as its limit allowed, so more may be
+     * waiting: the caller should call again soon rather than after its usual period (completion markers of a busy MO
+     * stream expire at the rate completions came in, which can be far more than one batch per period).
+     */
+    public boolean moreToExpire() {
+        return moreToExpire;
     }
 
     // ---- internals ----

@@ -333,7 +333,9 @@ class ReassemblerTest {
         clock.advance(TIMEOUT);
 
         assertThat(reassembler.expire(2)).extracting(ReassemblerTest::text).containsExactly("r0", "r1");
+        assertThat(reassembler.moreToExpire()).as("a full batch: more may wait").isTrue();
         assertThat(reassembler.expire(10)).extracting(ReassemblerTest::text).containsExactly("r2", "r3", "r4");
+        assertThat(reassembler.moreToExpire()).isFalse();
     }
 
     @Test
