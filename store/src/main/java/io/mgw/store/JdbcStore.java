@@ -452,15 +452,16 @@ public final class JdbcStore implements Store {
     private static final String SELECT_EXPIRED_KEYS = "SELECT frag_key FROM fragments WHERE expires_at < ?"
             + " GROUP BY frag_key ORDER BY MIN(expires_at), frag_key LIMIT ?";
 
+    private static final String SELECT_PROGRESS_MARK = "SELECT mark_at FROM progress_marks WHERE mark_name = ?";
+    private static final String UPDATE_PROGRESS_MARK = "UPDATE progress_marks SET mark_at = ? WHERE mark_name = ?";
+    private static final String INSERT_PROGRESS_MARK = "INSERT INTO progress_marks (mark_name, mark_at) VALUES (?, ?)"
+            + " ON CONFLICT DO NOTHING";
+
     /**
      * MT messages by validity end without a final event. Final events are always rows of message_events (only
      * non-final first events are inlined in the message row, {@link InlineEvents}), so NOT EXISTS over that table
      * is the whole test.
      */
-    private static final String SELECT_PROGRESS_MARK = "SELECT mark_at FROM progress_marks WHERE mark_name = ?";
-    private static final String UPDATE_PROGRESS_MARK = "UPDATE progress_marks SET mark_at = ? WHERE mark_name = ?";
-    private static final String INSERT_PROGRESS_MARK = "INSERT INTO progress_marks (mark_name, mark_at) VALUES (?, ?)"
-            + " ON CONFLICT DO NOTHING";
     private static final String SELECT_UNSETTLED_EXPIRED = "SELECT m.id_hi, m.id_lo, m.valid_until FROM messages m"
             + " WHERE m.valid_until >= ? AND m.valid_until < ? AND m.direction = 'MT'"
             + " AND NOT EXISTS (SELECT 1 FROM message_events e WHERE e.id_hi = m.id_hi AND e.id_lo = m.id_lo"
