@@ -283,7 +283,7 @@ public final class ExpirySweeper implements AutoCloseable {
     }
 
     /** The store name of a watermark: which scan, and whose ({@link #ANY} as -1). */
-    static String markName(String scan, Options o) {
+    private static String markName(String scan, Options o) {
         return "sweeper." + scan + "." + o.site() + "." + o.node();
     }
 

@@ -264,10 +264,6 @@ class ExpirySweeperTest {
         assertThat(record(late.id()).status()).isEqualTo(MessageStatus.EXPIRED);
     }
 
-    private ExpirySweeper.Options options() {
-        return sweeper.options();
-    }
-
     @Test
     void aRestartedSweeperGoesOnFromItsSavedWatermarks() {
         MessageId first = submitted(ReportRequest.NONE);
@@ -282,7 +278,8 @@ class ExpirySweeperTest {
         MessageId second = submitted(ReportRequest.NONE);
         advance(VALIDITY.plus(GRACE).plusSeconds(1));
         store.unsettledFrom.clear();
-        try (ExpirySweeper restarted = new ExpirySweeper(store, producer, accounts::get, meters, clock, options())) {
+        try (ExpirySweeper restarted = new ExpirySweeper(store, producer, accounts::get, meters, clock,
+                sweeper.options())) {
             restarted.sweep();
             // each scan starts at its saved watermark, not at the beginning of the kept history
             assertThat(store.unsettledFrom).containsExactly(ownMark, ownMark.minus(TAKEOVER));

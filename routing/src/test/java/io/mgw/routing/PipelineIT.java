@@ -318,13 +318,22 @@ class PipelineIT {
     static final Duration VALIDITY = Duration.ofMinutes(5);
 
     /** A started engine whose clock the test moves forward; its sweeper runs every 100 ms (real time). */
-    private record MovableClockEngine(RoutingEngine engine, AtomicReference<Duration> shift, InstantSource clock) {
+    private record MovableClockEngine(RoutingEngine engine, String acct, String conn, AtomicReference<Duration> shift,
+            InstantSource clock) {
 
-        /** An MT message received now on this engine's clock, valid for {@link #VALIDITY}. */
-        Message message(String acct, String dest, String text, ReportRequest rr) {
+        /** An MT message of the engine's account received now on its clock, valid for {@link #VALIDITY}. */
+        Message message(String dest, String text, ReportRequest rr) {
             return Message.builder().id(IDS.next()).origin(new Origin("test", acct, "n1", ""))
                     .source(Address.of("SENDER")).destination(Address.msisdn(dest)).text(text).reportRequest(rr)
                     .receivedAt(clock.instant()).validUntil(clock.instant().plus(VALIDITY)).build();
+        }
+
+        /** Records {@code m} in {@code store} as accepted now, then {@code type} (ENROUTE) on the connector. */
+        void recordAs(InMemoryStore store, Message m, EventType type, String detail) throws Exception {
+            store.recordMessage(m, List.of(
+                    new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
+                    new MessageEvent(clock.instant(), type, MessageStatus.ENROUTE, conn, detail)))
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
 
         /** Moves the clock to {@code past} after the end of the messages' validity. */
@@ -334,10 +343,13 @@ class PipelineIT {
     }
 
     /**
-     * Starts an engine (own store and meters) on a clock {@code shift} ahead of real time, routing everything to
-     * {@code conn}, with a sweeper every 100 ms, grace {@link #SWEEP_GRACE}, takeover 1 h, owner site 1 node 1.
+     * Starts an engine (own store and meters) on a clock {@code shift} ahead of real time, with an account and a
+     * connector of their own that everything is routed to, a sweeper every 100 ms, grace {@link #SWEEP_GRACE},
+     * takeover 1 h, owner site 1 node 1.
      */
-    private MovableClockEngine movableClockEngine(String acct, String conn) {
+    private MovableClockEngine movableClockEngine() {
+        String acct = unique("acme");
+        String conn = unique("smsc");
         AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
         InstantSource clock = () -> CLOCK.instant().plus(shift.get());
         store = new InMemoryStore(clock);
@@ -349,19 +361,17 @@ class PipelineIT {
                         Duration.ofHours(1), 100, 20, Duration.ofHours(1), Duration.ofDays(7), 1, 1)));
         engines.add(e);
         e.start();
-        return new MovableClockEngine(e, shift, clock);
+        return new MovableClockEngine(e, acct, conn, shift, clock);
     }
 
     @Test
     void unknownOutcomeWithoutAReceiptEndsExpiredWithTheClientsReport() throws Exception {
-        String acct = unique("acme");
-        String conn = unique("smsc");
-        MovableClockEngine node = movableClockEngine(acct, conn);
+        MovableClockEngine node = movableClockEngine();
         RoutingEngine e = node.engine();
-        TestTarget target = target(e, acct);
-        connectors.get(conn).behaviour = m -> CompletableFuture.completedFuture(
+        TestTarget target = target(e, node.acct());
+        connectors.get(node.conn()).behaviour = m -> CompletableFuture.completedFuture(
                 new SubmitOutcome.Unknown("response timeout", List.of()));
-        Message m = node.message(acct, "4977", "never answered", ReportRequest.FINAL);
+        Message m = node.message("4977", "never answered", ReportRequest.FINAL);
         accept(e, m);
         awaitTrue(() -> hasEvent(m, EventType.SUBMIT_UNKNOWN));
         assertThat(status(m)).isEqualTo(MessageStatus.UNKNOWN);
@@ -385,18 +395,13 @@ class PipelineIT {
 
     @Test
     void aMessageTheSweeperExpiredWhileItsConnectorWasDownGetsNoSecondReportFromTheEgress() throws Exception {
-        String acct = unique("acme");
-        String conn = unique("smsc");
-        MovableClockEngine node = movableClockEngine(acct, conn);
-        InstantSource clock = node.clock();
-        TestTarget target = target(node.engine(), acct);
+        MovableClockEngine node = movableClockEngine();
+        String conn = node.conn();
+        TestTarget target = target(node.engine(), node.acct());
         // routed to the connector (recorded ROUTED), but its copy in gw.out.<conn> is not read while the connector's
         // node is down: the sweeper expires it after validity + grace and reports EXPIRED
-        Message m = node.message(acct, "4978", "waited too long", ReportRequest.FINAL);
-        store.recordMessage(m, List.of(
-                new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
-                new MessageEvent(clock.instant(), EventType.ROUTED, MessageStatus.ENROUTE, conn, "route all")))
-                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Message m = node.message("4978", "waited too long", ReportRequest.FINAL);
+        node.recordAs(store, m, EventType.ROUTED, "route all");
         node.pastValidity(SWEEP_GRACE.plusSeconds(30));
         awaitTrue(() -> status(m) == MessageStatus.EXPIRED && target.reports().size() >= 1);
 
@@ -419,16 +424,10 @@ class PipelineIT {
 
     @Test
     void aShorterGraceAppliesToTheRunningSweeperWithoutARestart() throws Exception {
-        String acct = unique("acme");
-        String conn = unique("smsc");
-        MovableClockEngine node = movableClockEngine(acct, conn);
+        MovableClockEngine node = movableClockEngine();
         RoutingEngine e = node.engine();
-        InstantSource clock = node.clock();
-        Message m = node.message(acct, "4979", "no receipt", ReportRequest.NONE);
-        store.recordMessage(m, List.of(
-                new MessageEvent(clock.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
-                new MessageEvent(clock.instant(), EventType.SUBMITTED, MessageStatus.ENROUTE, conn, "remote ids: r")))
-                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Message m = node.message("4979", "no receipt", ReportRequest.NONE);
+        node.recordAs(store, m, EventType.SUBMITTED, "remote ids: r");
 
         // two minutes past validity: within the 10 min grace
         node.pastValidity(Duration.ofMinutes(2));

@@ -371,17 +371,13 @@ class SmppClientConnectorIT {
         // wait is not counted as a third failure.
         SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "500ms", "circuitMinimumCalls", "3",
                 "circuitFailureRate", "70"));
-        sim.setRespondToSubmits(false);
-        var first = c.submit(TestMessages.text("unanswered 1")).toCompletableFuture();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> sim.receivedSubmits().size() == 1);
-        var second = c.submit(TestMessages.text("unanswered 2")).toCompletableFuture();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> c.windowWaiters() == 1);
+        InLine unanswered = holderAndWaiter(c);
         var third = c.submit(TestMessages.text("waits for the window")).toCompletableFuture();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> sim.receivedSubmits().size() == 2);
+        soon(() -> sim.receivedSubmits().size() == 2);
         sim.setRespondToSubmits(true);
 
-        assertThat(first.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
-        assertThat(second.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(unanswered.holder().get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(unanswered.waiter().get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
         assertThat(third.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Accepted.class);
         assertThat(c.circuitState()).isEqualTo("CLOSED");
     }
@@ -398,7 +394,7 @@ class SmppClientConnectorIT {
         List<CompletableFuture<SubmitOutcome>> all = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int waiting = Math.max(0, i - 1);
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> c.windowWaiters() == waiting);
+            soon(() -> c.windowWaiters() == waiting);
             all.add(c.submit(TestMessages.text("in line " + i)).toCompletableFuture());
         }
         for (CompletableFuture<SubmitOutcome> f : all) {
@@ -413,21 +409,20 @@ class SmppClientConnectorIT {
     void segmentsWaitingForTheWindowGiveUpWhenTheSmscStaysGoneForAResponseTimeout() throws Exception {
         // they wait without a time limit while a bind is up; the outage watch must wake them once none is left
         SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "500ms", "closeTimeout", "0ms"));
-        var holderAndWaiter = holderAndWaiter(c);
-        var holder = holderAndWaiter.get(0);
-        var waiting = holderAndWaiter.get(1);
+        InLine inLine = holderAndWaiter(c);
 
         sim.close();
 
-        assertThat(holder.get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
-        assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo(new SubmitOutcome.TemporaryFailure(0, "no bind up"));
+        assertThat(inLine.holder().get(20, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(inLine.waiter().get(20, TimeUnit.SECONDS))
+                .isEqualTo(new SubmitOutcome.TemporaryFailure(0, "no bind up"));
         assertThat(c.windowWaiters()).isZero();
     }
 
     @Test
     void closeWakesSegmentsWaitingForTheWindow() throws Exception {
         SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "3s", "closeTimeout", "0ms"));
-        var waiting = holderAndWaiter(c).get(1);
+        var waiting = holderAndWaiter(c).waiter();
 
         c.close();
 
@@ -440,13 +435,21 @@ class SmppClientConnectorIT {
      * With the simulator silent from now on and a window of 1: submits a message that takes the window (its
      * submit_sm goes unanswered), then one that waits for it, and returns both once the second is in line.
      */
-    private List<CompletableFuture<SubmitOutcome>> holderAndWaiter(SmppClientConnector c) {
+    private InLine holderAndWaiter(SmppClientConnector c) {
         sim.setRespondToSubmits(false);
         var holder = c.submit(TestMessages.text("holds the window")).toCompletableFuture();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> sim.receivedSubmits().size() == 1);
-        var waiting = c.submit(TestMessages.text("waits")).toCompletableFuture();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> c.windowWaiters() == 1);
-        return List.of(holder, waiting);
+        soon(() -> sim.receivedSubmits().size() == 1);
+        var waiter = c.submit(TestMessages.text("waits")).toCompletableFuture();
+        soon(() -> c.windowWaiters() == 1);
+        return new InLine(holder, waiter);
+    }
+
+    /** A submit holding a window of one, and one waiting for it. */
+    private record InLine(CompletableFuture<SubmitOutcome> holder, CompletableFuture<SubmitOutcome> waiter) {}
+
+    /** Waits for a condition that follows a submit within milliseconds (polled every 2 ms, so no step is missed). */
+    private static void soon(java.util.concurrent.Callable<Boolean> condition) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(condition);
     }
 
     @Test
