@@ -724,9 +724,10 @@ public final class JdbcStore implements Store {
         long removed = 0;
         try (Connection c = dataSource.getConnection()) {
             for (String table : List.of("messages", "message_events", "submitted_marks", "part_outcomes")) {
-                removed += purgeSlices(c, table, "id_hi", idBound, slice);
+                removed += purgeSlices(c, table, "id_hi", false, idBound, slice);
             }
-            removed += purgeSlices(c, "correlations", "created_at", before, slice);
+            // rounded up: the store keeps microseconds, and a correlation made just before `before` goes too
+            removed += purgeSlices(c, "correlations", "created_at", true, micros(before.plusNanos(999)), slice);
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: purge failed: " + e.getMessage(), e);
         }
@@ -734,52 +735,46 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * Deletes the rows of {@code table} with {@code column} below {@code bound} (a {@code long} id_hi, of which only
-     * the non-negative ones are ours, or an {@link Instant}), slice by slice: each slice ends at the key of the
-     * {@code slice}-th row from its start, found through the column's index.
+     * Deletes the rows of {@code table} with {@code column} in {@code [0, bound)}, slice by slice: each slice ends at
+     * the key of the {@code slice}-th row from its start, found through the column's index. Keys are id_hi values
+     * (only the non-negative ones are ours), or with {@code time} instants as microseconds since the epoch (the
+     * store's precision).
      */
-    private static long purgeSlices(Connection c, String table, String column, Object bound, int slice)
+    private static long purgeSlices(Connection c, String table, String column, boolean time, long bound, int slice)
             throws SQLException {
-        boolean ids = bound instanceof Long;
-        String next = "SELECT " + column + " FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?"
-                + " ORDER BY " + column + " LIMIT 1 OFFSET " + slice;
-        String delete = "DELETE FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?";
+        String range = " FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?";
         long removed = 0;
-        Object from = ids ? (Object) 0L : Instant.EPOCH;
-        try (PreparedStatement nextKey = c.prepareStatement(next); PreparedStatement del = c.prepareStatement(delete)) {
-            while (compare(from, bound) < 0) {
-                Object to = bound;
-                setKey(nextKey, 1, from);
-                setKey(nextKey, 2, bound);
+        try (PreparedStatement nextKey = c.prepareStatement("SELECT " + column + range + " ORDER BY " + column
+                + " LIMIT 1 OFFSET " + slice); PreparedStatement delete = c.prepareStatement("DELETE" + range)) {
+            for (long from = 0; from < bound; ) {
+                long to = bound;
+                setKey(nextKey, 1, from, time);
+                setKey(nextKey, 2, bound, time);
                 try (ResultSet rs = nextKey.executeQuery()) {
                     if (rs.next()) {
-                        to = ids ? (Object) rs.getLong(1) : Sql.getInstant(rs, 1);
+                        // more than a slice of rows under one key: that key goes whole
+                        to = Math.max(from + 1, time ? micros(Sql.getInstant(rs, 1)) : rs.getLong(1));
                     }
                 }
-                if (compare(to, from) <= 0) {
-                    // more than a slice of rows share one key: take that key whole
-                    to = ids ? (Object) ((Long) from + 1) : ((Instant) from).plusNanos(1_000);
-                }
-                setKey(del, 1, from);
-                setKey(del, 2, to);
-                removed += del.executeUpdate();
+                setKey(delete, 1, from, time);
+                setKey(delete, 2, to, time);
+                removed += delete.executeUpdate();
                 from = to;
             }
         }
         return removed;
     }
 
-    private static void setKey(PreparedStatement ps, int index, Object key) throws SQLException {
-        if (key instanceof Long l) {
-            ps.setLong(index, l);
+    private static void setKey(PreparedStatement ps, int index, long key, boolean time) throws SQLException {
+        if (time) {
+            Sql.setInstant(ps, index, Instant.EPOCH.plus(key, java.time.temporal.ChronoUnit.MICROS));
         } else {
-            Sql.setInstant(ps, index, (Instant) key);
+            ps.setLong(index, key);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static int compare(Object a, Object b) {
-        return ((Comparable<Object>) a).compareTo(b);
+    private static long micros(Instant t) {
+        return java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, t);
     }
 
     @Override
