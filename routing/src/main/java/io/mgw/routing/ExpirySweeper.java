@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -69,7 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Purge.</b> Every {@code purgeEvery} (the first time {@code min(1 min, purgeEvery)} after start), message
  * state older than {@code retention} is deleted ({@link Store#purgeOlderThan}); the rows removed are counted in
- * {@code gateway.store.purged}.
+ * {@code gateway.store.purged}. The purge has a thread of its own: an hour of traffic is millions of rows, and the
+ * store deletes them in paced slices (minutes on H2), which must not hold up the sweeps.
  *
  * <p>Failures: a store or Kafka failure is logged and counted in {@code gateway.sweeper.errors}; the sweep stops
  * there and the next one starts again at the first message not settled. Nothing kills the sweeper thread.
@@ -236,8 +238,10 @@ public final class ExpirySweeper implements AutoCloseable {
         if (timer != null) {
             throw new IllegalStateException("already started");
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mgw-sweeper");
+        // two threads: the sweeps (one at a time: each schedules the next) and the purge (fixed delay: one at a time)
+        AtomicInteger threads = new AtomicInteger();
+        timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "mgw-sweeper-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

@@ -3,6 +3,7 @@ package io.mgw.routing;
 import io.mgw.testkit.store.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mgw.core.config.AccountConfig;
@@ -23,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -318,6 +321,34 @@ class ExpirySweeperTest {
         sweeper.sweep(); // the same instant: the watermark does not move, but the store is behind
         assertThat(store.mark("sweeper.own.1.2")).contains(now.get().minus(GRACE));
         assertThat(count("gateway.sweeper.errors")).isEqualTo(1);
+    }
+
+    @Test
+    void aLongPurgeDoesNotHoldUpTheSweeps() throws Exception {
+        CountDownLatch purging = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        store.beforePurge = () -> {
+            purging.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        MessageId id = submitted(ReportRequest.FINAL);
+        advance(VALIDITY.plus(GRACE).plusSeconds(1));
+        // the first purge starts 1 ms after start and is held; the first sweep is due 50 ms after start
+        try (ExpirySweeper started = new ExpirySweeper(store, producer, accounts::get, meters, clock,
+                new ExpirySweeper.Options(Duration.ofMillis(50), GRACE, TAKEOVER, 2, 10, Duration.ofMillis(1),
+                        Duration.ofDays(7), 1, 2))) {
+            started.start();
+            assertThat(purging.await(10, TimeUnit.SECONDS)).as("purge started").isTrue();
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(record(id).status()).isEqualTo(MessageStatus.EXPIRED));
+            assertThat(release.getCount()).as("the purge was still held").isOne();
+            release.countDown();
+        }
     }
 
     @Test

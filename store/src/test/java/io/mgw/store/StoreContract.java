@@ -892,17 +892,42 @@ abstract class StoreContract {
         MessageId fresh = recorded();
         join(store.putCorrelation("smsc-a", "fresh", fresh, 1, 1));
 
-        long removed = ((JdbcStore) store).purgeOlderThan(T0.plus(Duration.ofDays(1)), 1);
+        List<Long> pauses = new ArrayList<>();
+        long removed = ((JdbcStore) store).purgeOlderThan(T0.plus(Duration.ofDays(1)), 1, pauses::add);
 
         // 5 messages, 10 events, 5 correlations (plus ACCEPTED events where they have rows of their own)
         assertThat(removed).isGreaterThanOrEqualTo(20);
+        // the pacer is asked after every slice but a table's last: at least 4 per table of 5 keys
+        assertThat(pauses).hasSizeGreaterThanOrEqualTo(12).allSatisfy(n -> assertThat(n).isPositive());
         assertThat(old).allSatisfy(id -> assertThat(store.find(id)).isEmpty());
         for (int i = 0; i < 5; i++) {
             assertThat(store.findCorrelation("smsc-a", "old-" + i)).isEmpty();
         }
         assertThat(found(fresh).history()).hasSize(1);
         assertThat(store.findCorrelation("smsc-a", "fresh")).isPresent();
-        assertThat(((JdbcStore) store).purgeOlderThan(T0.plus(Duration.ofDays(1)), 1)).isZero();
+        assertThat(((JdbcStore) store).purgeOlderThan(T0.plus(Duration.ofDays(1)), 1, n -> { })).isZero();
+    }
+
+    @Test
+    void anInterruptedPurgeStopsBetweenSlicesAndTheNextOneGoesOn() {
+        List<MessageId> old = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            old.add(recorded());
+            now.set(now.get().plusMillis(3));
+        }
+        now.set(T0.plus(Duration.ofDays(3)));
+        Instant cutoff = T0.plus(Duration.ofDays(1));
+
+        long first = ((JdbcStore) store).purgeOlderThan(cutoff, 1, n -> {
+            throw new InterruptedException("node stopping");
+        });
+
+        assertThat(Thread.interrupted()).as("interrupt kept for the caller").isTrue();
+        assertThat(first).as("one slice, then stopped").isPositive().isLessThan(5);
+        assertThat(old.stream().filter(id -> store.find(id).isPresent())).hasSize(5 - (int) first);
+        long second = ((JdbcStore) store).purgeOlderThan(cutoff, 1, n -> { });
+        assertThat(old).allSatisfy(id -> assertThat(store.find(id)).isEmpty());
+        assertThat(first + second).isGreaterThanOrEqualTo(5);
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -50,6 +52,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp ... io.mgw.bench.store.StoreBench [messages=200000] [threads=4] [inflightPerThread=2000]
+ * java -Dbench.purge=true -cp ... io.mgw.bench.store.StoreBench 1000000     (then times a purge of it all)
  * </pre>
  *
  * Each thread keeps up to {@code inflightPerThread} messages in flight (writes are issued without waiting, as the
@@ -65,6 +68,16 @@ public final class StoreBench {
 
     /** Which of the four writes to issue (for finding what costs what): -Dbench.ops=record,submission,... */
     private static final String OPS = System.getProperty("bench.ops", "record,submission,report,delivered");
+
+    /**
+     * -Dbench.purge=true: after the run, purge everything it wrote ({@link Store#purgeOlderThan}, as the hourly purge
+     * does with rows past the retention) and print how long it took, its CPU per row, and the latency of writes
+     * made meanwhile at {@value #PACED_PER_SECOND}/s, next to the same writes' latency over a few seconds before it.
+     */
+    private static final boolean PURGE = Boolean.getBoolean("bench.purge");
+
+    /** Rate of the writes timed before and during the purge. */
+    private static final int PACED_PER_SECOND = 1_000;
 
     private StoreBench() {}
 
@@ -131,6 +144,9 @@ public final class StoreBench {
                         + " %.1f ms)%n", batches, (batch.totalAmount() - writes0) / batches,
                         (flush.totalTime(TimeUnit.MILLISECONDS) - flushMs0) / batches, batch.max(),
                         flush.max(TimeUnit.MILLISECONDS));
+                if (PURGE) {
+                    purge(store, ids, os, last);
+                }
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -138,6 +154,74 @@ public final class StoreBench {
             } catch (IOException ignored) {
                 // temp dir
             }
+        }
+    }
+
+    /** Times a purge of everything written so far, and writes made while it runs (see {@link #PURGE}). */
+    private static void purge(Store store, MessageIdGenerator ids, com.sun.management.OperatingSystemMXBean os,
+            MessageId last) throws InterruptedException {
+        Paced before = Paced.start(store, ids);
+        Thread.sleep(5_000);
+        before.stop();
+        Paced during = Paced.start(store, ids);
+        long cpu0 = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        long rows = store.purgeOlderThan(Instant.now());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+        during.stop();
+        System.out.printf("purge: %d rows in %.2f s -> %.0f rows/s, %.1f us process CPU per row (writes included)%n",
+                rows, seconds, rows / seconds, cpuSeconds * 1e6 / rows);
+        System.out.printf("check: last message %s %s after the purge%n", last,
+                store.find(last).isPresent() ? "is still there" : "is gone");
+        System.out.println("writes at " + PACED_PER_SECOND + "/s, 5 s before the purge: " + before.latencies());
+        System.out.println("writes at " + PACED_PER_SECOND + "/s, during the purge:     " + during.latencies());
+    }
+
+    /** Records one message every {@code 1/PACED_PER_SECOND} s and keeps each write's latency until stopped. */
+    private static final class Paced {
+        private final List<Long> micros = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicInteger pending = new AtomicInteger();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        static Paced start(Store store, MessageIdGenerator ids) {
+            Paced p = new Paced();
+            p.thread = Thread.ofPlatform().name("bench-paced").start(() -> {
+                long period = 1_000_000_000L / PACED_PER_SECOND;
+                long next = System.nanoTime();
+                for (int i = 0; p.running; i++) {
+                    LockSupport.parkNanos(next - System.nanoTime());
+                    // latency from the intended start, so a stalled store is not hidden by a late send
+                    long intended = next;
+                    next += period;
+                    p.pending.incrementAndGet();
+                    accept(store, ids.next(), 9, i, new AtomicLong(), () -> {
+                        p.micros.add((System.nanoTime() - intended) / 1_000);
+                        p.pending.decrementAndGet();
+                    });
+                }
+            });
+            return p;
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            while (pending.get() > 0) {
+                Thread.sleep(10);
+            }
+        }
+
+        String latencies() {
+            List<Long> sorted = new ArrayList<>(micros);
+            sorted.sort(null);
+            if (sorted.isEmpty()) {
+                return "none";
+            }
+            return String.format("n %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms", sorted.size(),
+                    sorted.get(sorted.size() / 2) / 1e3, sorted.get((int) (sorted.size() * 0.99)) / 1e3,
+                    sorted.get(sorted.size() - 1) / 1e3);
         }
     }
 
@@ -199,6 +283,10 @@ public final class StoreBench {
 
     /** Stage 1, when the message is accepted: recordMessage. */
     private static void accept(Store store, MessageId id, int thread, int i, AtomicLong retries) {
+        accept(store, id, thread, i, retries, () -> { });
+    }
+
+    private static void accept(Store store, MessageId id, int thread, int i, AtomicLong retries, Runnable written) {
         Instant now = Instant.now();
         Message m = Message.builder().id(id)
                 .origin(new Origin("smpp", "acct" + (i % 10), "node-1", Integer.toString(i)))
@@ -208,7 +296,10 @@ public final class StoreBench {
         if (OPS.contains("record")) {
             retrying(() -> store.recordMessage(m, List.of(
                     new MessageEvent(now, EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
-                    new MessageEvent(now, EventType.ROUTED, MessageStatus.ENROUTE, "smsc-a", "route all"))), retries);
+                    new MessageEvent(now, EventType.ROUTED, MessageStatus.ENROUTE, "smsc-a", "route all"))), retries)
+                    .whenComplete((v, e) -> written.run());
+        } else {
+            written.run();
         }
     }
 

@@ -256,8 +256,16 @@ public final class InMemoryStore implements Store {
                 .toList();
     }
 
+    /** Runs at the start of each {@link #purgeOlderThan}, outside the store's lock: a test can hold a purge there. */
+    public volatile Runnable beforePurge = () -> { };
+
     @Override
-    public synchronized long purgeOlderThan(Instant before) {
+    public long purgeOlderThan(Instant before) {
+        beforePurge.run();
+        return purgeNow(before);
+    }
+
+    private synchronized long purgeNow(Instant before) {
         int n = messages.size();
         messages.values().removeIf(r -> r.receivedAt().isBefore(before));
         return n - messages.size();
