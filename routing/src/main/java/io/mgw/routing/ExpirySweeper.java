@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * store deletes them in paced slices (minutes on H2), which must not hold up the sweeps.
  *
  * <p>Failures: a store or Kafka failure is logged and counted in {@code gateway.sweeper.errors}; the sweep stops
- * there and the next one starts again at the first message not settled. Nothing kills the sweeper thread.
+ * there and the next one starts again at the first message not settled. Nothing kills the sweeper's threads.
  *
  * <p>Threading: one daemon thread of its own; store reads and writes and Kafka acks are waited for on it.
  */
@@ -176,13 +176,13 @@ public final class ExpirySweeper implements AutoCloseable {
     private final Counter reported;
     private final Counter purged;
     private ScheduledExecutorService timer;
-    /** Validity end up to which own messages are settled; only the sweeper thread touches it. */
+    /** Validity end up to which own messages are settled; sweeps only (one at a time: {@link #sweepAndReschedule}). */
     private final Watermark own = new Watermark("own");
     /** Validity end up to which all messages are settled. */
     private final Watermark any = new Watermark("any");
-    /** Whether the watermarks were read from the store (by the first sweep that could); sweeper thread only. */
+    /** Whether the watermarks were read from the store (by the first sweep that could); sweeps only. */
     private boolean marksLoaded;
-    /** Whether a scan of the current sweep stopped at {@link Options#maxPages}; only the sweeper thread touches it. */
+    /** Whether a scan of the current sweep stopped at {@link Options#maxPages}; sweeps only. */
     private boolean cut;
 
     /**
@@ -250,7 +250,11 @@ public final class ExpirySweeper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::purge, Math.min(60_000, purgeEvery), purgeEvery, TimeUnit.MILLISECONDS);
     }
 
-    /** Sweeps, then schedules the next sweep: soon if this one left a backlog, else after the current interval. */
+    /**
+     * Sweeps, then schedules the next sweep: soon if this one left a backlog, else after the current interval. Sweeps
+     * therefore run one at a time, though not always on the same pool thread; the scheduling orders each sweep's
+     * writes of the sweep state before the next sweep's reads.
+     */
     private void sweepAndReschedule() {
         boolean more = sweep();
         long every = options.interval().toMillis();
@@ -312,7 +316,7 @@ public final class ExpirySweeper implements AutoCloseable {
         return true;
     }
 
-    /** A scan's watermark, in memory and as last saved in the store; only the sweeper thread touches it. */
+    /** A scan's watermark, in memory and as last saved in the store; only the sweeps touch it. */
     private final class Watermark {
         final String scan;
         Instant at = Instant.EPOCH;

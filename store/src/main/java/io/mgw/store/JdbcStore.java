@@ -31,6 +31,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,8 +98,8 @@ public final class JdbcStore implements Store {
      * at each commit and keeps it in the cache, so a large cache keeps a stream of pages alive just long enough to
      * reach the old generation (with 64 MB: 8 MB promoted per young collection, a 250 ms full collection every
      * 25-30 s at 4,000 msg/s; with 16 MB: 0.6 MB promoted; with 8 MB: young pauses halved, the writer's CPU
-     * unchanged; docs/BENCHMARKS.md); DB_CLOSE_ON_EXIT=FALSE so the node's own shutdown (drain, then close the store) decides
-     * when the database closes: H2's shutdown hook closed it under the draining stages on SIGTERM.
+     * unchanged; docs/BENCHMARKS.md); DB_CLOSE_ON_EXIT=FALSE so the node's own shutdown (drain, then close the
+     * store) decides when the database closes: H2's shutdown hook closed it under the draining stages on SIGTERM.
      */
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
             + ";WRITE_DELAY=0;CACHE_SIZE=8192;DB_CLOSE_ON_EXIT=FALSE";
@@ -704,8 +705,8 @@ public final class JdbcStore implements Store {
      * statement (and transaction) each, oldest first: an hour of traffic at a few thousand messages a second is
      * millions of rows, and one statement for all of them would hold them all in one transaction (H2 keeps its undo
      * log until the commit; PostgreSQL holds locks and WAL that long). After each slice the purge pauses as long as
-     * the slice took, so it takes at most about half of the database's time from the traffic: on H2 the store
-     * writer's commits also write out the pages a running delete has changed. Measured with `StoreBench
+     * the slice took (at most a second), so it deletes at most about half of the time and the traffic's writes get
+     * the rest: on H2 the store writer's commits also write out the pages a running delete has changed. Measured with `StoreBench
      * -Dbench.purge=true` (docs/BENCHMARKS.md): 5.3 million rows, writes made meanwhile at 1,000/s; slices of 10,000
      * without pauses: 34 s, those writes' median 15-16 ms (0.3 ms before the purge); slices of 2,000 with
      * pauses: about 50 s, median 0.4 ms, p99 18 ms. A failure stops the purge; what was deleted stays deleted, and
@@ -800,14 +801,14 @@ public final class JdbcStore implements Store {
 
     private static void setKey(PreparedStatement ps, int index, long key, boolean time) throws SQLException {
         if (time) {
-            Sql.setInstant(ps, index, Instant.EPOCH.plus(key, java.time.temporal.ChronoUnit.MICROS));
+            Sql.setInstant(ps, index, Instant.EPOCH.plus(key, ChronoUnit.MICROS));
         } else {
             ps.setLong(index, key);
         }
     }
 
     private static long micros(Instant t) {
-        return java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, t);
+        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
     }
 
     @Override

@@ -266,7 +266,8 @@ final class LoadRun {
       reporter.interrupt();
       return new LoadReport(cfg, startedAt, sendSeconds, submitted.sum(), submittedMeasured.sum(), notSent,
           statusNames(), timeouts.sum(), sums(errors), accepted.sum(), perSecond.summary(), perSecond.series(),
-          submitLatency.snapshot(), p99s(byTenSeconds), serviceTime.snapshot(), dispatchLag.snapshot(), windowWaits.sum(),
+          submitLatency.snapshot(), p99s(byTenSeconds), serviceTime.snapshot(), dispatchLag.snapshot(),
+          windowWaits.sum(),
           cfg.requestsReceipts() ? Optional.of(tracker.snapshot()) : Optional.empty(), receiptWaitMillis,
           otherDeliverSm.sum(), sessionsLost.get(), cpuCores);
     } finally {

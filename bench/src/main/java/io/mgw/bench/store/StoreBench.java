@@ -182,6 +182,7 @@ public final class StoreBench {
     private static final class Paced {
         private final List<Long> micros = Collections.synchronizedList(new ArrayList<>());
         private final AtomicInteger pending = new AtomicInteger();
+        private final AtomicLong retries = new AtomicLong();
         private volatile boolean running = true;
         private Thread thread;
 
@@ -196,7 +197,7 @@ public final class StoreBench {
                     long intended = next;
                     next += period;
                     p.pending.incrementAndGet();
-                    accept(store, ids.next(), 9, i, new AtomicLong(), () -> {
+                    accept(store, ids.next(), 9, i, p.retries, () -> {
                         p.micros.add((System.nanoTime() - intended) / 1_000);
                         p.pending.decrementAndGet();
                     });

@@ -19,7 +19,8 @@ class LoadReportTest {
     return new LoadReport(cfg, Instant.parse("2026-11-23T09:00:00Z"), 12.0, accepted + 5, accepted, 0,
         Map.of("ROK", accepted, "THROTTLED", 5L), 0, Map.of(), accepted,
         new PerSecondCounter.Summary(accepted, 90, 100, 110), new long[] {90, 100, 110},
-        new Percentiles(accepted, 1.5, 2, 3, 4, 5, 1.7), new double[] {2.5, 3.5}, Percentiles.EMPTY, Percentiles.EMPTY, 0, r, 250, 0, 0, 0.5);
+        new Percentiles(accepted, 1.5, 2, 3, 4, 5, 1.7), new double[] {2.5, 3.5}, Percentiles.EMPTY,
+        Percentiles.EMPTY, 0, r, 250, 0, 0, 0.5);
   }
 
   @Test

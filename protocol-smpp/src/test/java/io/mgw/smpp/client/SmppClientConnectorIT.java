@@ -386,9 +386,9 @@ class SmppClientConnectorIT {
     void segmentsWaitForTheWindowInArrivalOrderHoweverLongTheyWait() throws Exception {
         // window 1, no answers: each segment waits for the one before it to time out; the last of 5 waits four
         // response timeouts (not a failure of its own: each ends Unknown only for its own unanswered submit), each
-        // one joining the line once the one before it is in it. A waiter that left the
-        // line each time a wait of one response timeout ran out would rejoin it behind later ones and be sent after
-        // them (the connector before the fix did so in each of 6 runs).
+        // one joining the line once the one before it is in it. A waiter that left the line each time a wait of one
+        // response timeout ran out would rejoin it behind later ones and be sent after them (the connector before
+        // the fix did so in each of 6 runs).
         SmppClientConnector c = bound(Map.of("window", "1", "responseTimeout", "150ms"));
         sim.setRespondToSubmits(false);
         List<CompletableFuture<SubmitOutcome>> all = new ArrayList<>();

@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -231,8 +232,13 @@ public final class InMemoryStore implements Store {
                 .map(Map.Entry::getKey).limit(limit).toList();
     }
 
+    /** Whether a call should fail, taking one off {@code failures} (the calls still to fail) if so. */
+    private static boolean failsNext(AtomicInteger failures) {
+        return failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
     /** The {@code validFrom} of every {@link #unsettledExpired} call, in order. */
-    public final List<Instant> unsettledFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<Instant> unsettledFrom = new CopyOnWriteArrayList<>();
 
     /** How many of the next {@link #unsettledExpired} calls fail (a store read failure). */
     public final AtomicInteger failUnsettledReads = new AtomicInteger();
@@ -240,7 +246,7 @@ public final class InMemoryStore implements Store {
     @Override
     public synchronized List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
         unsettledFrom.add(validFrom);
-        if (failUnsettledReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (failsNext(failUnsettledReads)) {
             throw new TemporaryFailureException("store: read failed (test)");
         }
         if (limit < 1) {
@@ -278,7 +284,7 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized Optional<Instant> mark(String name) {
-        if (failMarks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (failsNext(failMarks)) {
             throw new TemporaryFailureException("store: read failed (test)");
         }
         return Optional.ofNullable(marks.get(requireNonNull(name, "name")));
@@ -286,7 +292,7 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized void saveMark(String name, Instant mark) {
-        if (failMarks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (failsNext(failMarks)) {
             throw new TemporaryFailureException("store: write failed (test)");
         }
         marks.put(requireNonNull(name, "name"), requireNonNull(mark, "mark"));
