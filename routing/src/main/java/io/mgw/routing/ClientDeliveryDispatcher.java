@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.concurrent.Deadlines;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageStatus;
@@ -381,7 +382,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
             } catch (RuntimeException e) {
                 f = CompletableFuture.completedFuture(DeliveryResult.RETRY);
             }
-            f.orTimeout(options.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            Deadlines.orTimeout(f, options.attemptTimeout())
                     .whenComplete((res, e) -> tasks.add(() -> onResult(i, t, e != null ? DeliveryResult.RETRY : res)));
         }
 

@@ -1,6 +1,7 @@
 package io.mgw.smpp.client;
 
 import io.micrometer.core.instrument.Counter;
+import io.mgw.core.concurrent.Deadlines;
 import io.mgw.core.model.Address;
 import io.mgw.core.model.AddressType;
 import io.mgw.core.model.Concat;
@@ -28,7 +29,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.AbstractSmCommand;
 import org.jsmpp.bean.AlertNotification;
@@ -126,7 +126,7 @@ final class InboundHandler {
             return;
         }
         // later: answer from a virtual thread, never from the thread that completed the stage (a Kafka callback)
-        f.orTimeout(settings.receiptAckTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        Deadlines.orTimeout(f, settings.receiptAckTimeout())
                 .whenCompleteAsync((v, err) -> answer(sender, sequence, err), executor);
     }
 

@@ -2,6 +2,7 @@ package io.mgw.smpp.server;
 
 import static io.mgw.smpp.common.SmppStatus.*;
 
+import io.mgw.core.concurrent.Deadlines;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
@@ -35,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -694,12 +694,16 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
                 int seq = sequences.get(i);
                 PendingPdu p = new PendingPdu();
                 pending.put(seq, p);
-                p.timeout = server.timer().schedule(() -> {
+                // a timeout per deliver_sm: Deadlines, not the server's scheduled executor, whose thread woke for
+                // every deliver_sm once its time came, answered or not (a cancelled task stays queued until due)
+                p.timeout = Deadlines.orTimeout(new CompletableFuture<>(), config.responseTimeout());
+                p.timeout.exceptionally(e -> {
                     if (pending.remove(seq, p)) {
                         log.debug("{}: deliver_sm {} not answered within {}", remote, seq, config.responseTimeout());
                         p.complete(DeliveryResult.RETRY, "timeout");
                     }
-                }, config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    return null;
+                });
                 parts.add(p.result);
                 writer.enqueue(pdus.get(i));
                 server.metrics().deliverSent();
@@ -761,7 +765,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
     /** One deliver_sm awaiting its response. */
     private final class PendingPdu {
         final CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
-        volatile ScheduledFuture<?> timeout;
+        /** Fails when the response is overdue; completed (and so forgotten by Deadlines) when the PDU is settled. */
+        volatile CompletableFuture<Void> timeout;
 
         /**
          * Completes; {@code reason} tags gateway.smpp.deliver.unsuccessful when it is not DELIVERED (counted first, so
@@ -769,9 +774,9 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
          * it, so it runs once.
          */
         void complete(DeliveryResult r, String reason) {
-            ScheduledFuture<?> t = timeout;
+            CompletableFuture<Void> t = timeout;
             if (t != null) {
-                t.cancel(false);
+                t.complete(null);
             }
             if (r != DeliveryResult.DELIVERED) {
                 server.metrics().deliverUnsuccessful(reason);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.concurrent.Deadlines;
 import io.mgw.core.model.Message;
 import io.mgw.core.spi.IngressSink;
 import io.mgw.core.spi.TemporaryFailureException;
@@ -95,7 +96,7 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         inFlight.incrementAndGet();
-        CompletableFuture<Void> bounded = result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> bounded = Deadlines.orTimeout(result, timeout);
         CompletableFuture<Void> out = bounded.handle((v, e) -> {
             inFlight.decrementAndGet();
             if (e == null) {
