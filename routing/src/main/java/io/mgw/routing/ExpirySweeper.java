@@ -71,12 +71,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Purge.</b> Every {@code purgeEvery} (the first time {@code min(1 min, purgeEvery)} after start), message
  * state older than {@code retention} is deleted ({@link Store#purgeOlderThan}); the rows removed are counted in
  * {@code gateway.store.purged}. The purge has a thread of its own: an hour of traffic is millions of rows, and the
- * store deletes them in paced slices (minutes on H2), which must not hold up the sweeps.
+ * store deletes them in paced slices (minutes on H2), which must not hold up the sweeps. Nodes sharing a store take
+ * turns: one purge per period in the cluster, by the first node whose timer comes (see {@link #purge}).
  *
  * <p>Failures: a store or Kafka failure is logged and counted in {@code gateway.sweeper.errors}; the sweep stops
  * there and the next one starts again at the first message not settled. Nothing kills the sweeper's threads.
  *
- * <p>Threading: one daemon thread of its own; store reads and writes and Kafka acks are waited for on it.
+ * <p>Threading: two daemon threads of its own, one for the sweeps and one for the purge; store reads and writes and
+ * Kafka acks are waited for on them.
  */
 public final class ExpirySweeper implements AutoCloseable {
 
@@ -89,6 +91,9 @@ public final class ExpirySweeper implements AutoCloseable {
     public static final int ANY = -1;
 
     private static final long WAIT_SECONDS = 30;
+
+    /** The progress mark of the purge: when the last one started, on whichever node. */
+    static final String PURGE_MARK = "purge";
 
     /** Delay of the follow-up sweep after a scan stopped at {@link Options#maxPages}. */
     private static final long FOLLOW_UP_MILLIS = 1_000;
@@ -465,10 +470,30 @@ public final class ExpirySweeper implements AutoCloseable {
         return wants.wants(MessageStatus.EXPIRED) && accounts.get().find(m.account()).isPresent();
     }
 
-    /** Purges state older than the retention once; never throws (package-private for tests). */
+    /**
+     * Purges state older than the retention once, unless another node sharing the store took this turn; never throws
+     * (package-private for tests).
+     *
+     * <p>Every node runs this every {@code purgeEvery}, but one purge per period is enough for a shared store: more
+     * only repeat the work and wait on each other's row locks. The mark {@value #PURGE_MARK} holds when the last purge
+     * started; a node whose turn comes less than nine tenths of a period after it leaves it (the tenth covers clocks
+     * and timers a little apart, so a node's own next turn is never skipped), else it moves the mark to now, and only
+     * the node that moved it purges ({@link Store#claimMark}).
+     */
     void purge() {
         try {
-            Instant before = clock.instant().minus(options.retention());
+            Instant now = clock.instant();
+            Optional<Instant> last = store.mark(PURGE_MARK);
+            Instant due = now.minus(options.purgeEvery().multipliedBy(9).dividedBy(10));
+            if (last.isPresent() && last.get().isAfter(due)) {
+                log.debug("Purge skipped: the last one started at {}", last.get());
+                return;
+            }
+            if (!store.claimMark(PURGE_MARK, last, now)) {
+                log.debug("Purge skipped: another node took this turn");
+                return;
+            }
+            Instant before = now.minus(options.retention());
             long removed = store.purgeOlderThan(before);
             purged.increment(removed);
             if (removed > 0) {

@@ -24,8 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -362,6 +364,63 @@ class ExpirySweeperTest {
         assertThat(store.find(old)).isEmpty();
         assertThat(store.find(recent)).isPresent();
         assertThat(count("gateway.store.purged")).isEqualTo(1);
+    }
+
+    @Test
+    void ofTwoNodesSharingTheStoreOnePurgesPerPeriod() {
+        AtomicInteger purges = new AtomicInteger();
+        store.beforePurge = purges::incrementAndGet;
+        // the other node of the cluster: same store, same hourly purge, its own timer
+        try (ExpirySweeper other = new ExpirySweeper(store, producer, accounts::get, new SimpleMeterRegistry(), clock,
+                new ExpirySweeper.Options(Duration.ofMinutes(1), GRACE, TAKEOVER, 2, 10, Duration.ofHours(1),
+                        Duration.ofDays(7), 1, 3))) {
+            sweeper.purge();
+            assertThat(purges).as("this node took the first turn").hasValue(1);
+
+            advance(Duration.ofMinutes(20));
+            other.purge();
+            assertThat(purges).as("twenty minutes later the other node leaves it").hasValue(1);
+
+            advance(Duration.ofMinutes(35));
+            sweeper.purge();
+            assertThat(purges).as("a little less than a period after its own turn, this node takes the next")
+                    .hasValue(2);
+            other.purge();
+            assertThat(purges).as("and the other node, whose turn came just after, leaves it").hasValue(2);
+
+            advance(Duration.ofMinutes(60));
+            other.purge();
+            assertThat(purges).as("a period later whoever comes first purges").hasValue(3);
+        }
+    }
+
+    @Test
+    void aPurgeTurnTakenByAnotherNodeBetweenReadAndClaimIsLeftToIt() {
+        AtomicInteger purges = new AtomicInteger();
+        store.beforePurge = purges::incrementAndGet;
+        sweeper.purge();
+        advance(Duration.ofHours(1));
+        // another node read the same mark and claimed it first
+        Instant last = store.mark(ExpirySweeper.PURGE_MARK).orElseThrow();
+        assertThat(store.claimMark(ExpirySweeper.PURGE_MARK, Optional.of(last), now.get())).isTrue();
+
+        sweeper.purge();
+
+        assertThat(purges).hasValue(1);
+    }
+
+    @Test
+    void aPurgeWhoseTurnCannotBeReadIsCountedAsAnErrorAndTriedNextTime() {
+        MessageId old = submitted(ReportRequest.NONE);
+        advance(Duration.ofDays(7).plusSeconds(1));
+        store.failMarks.set(1);
+
+        sweeper.purge();
+        assertThat(store.find(old)).isPresent();
+        assertThat(count("gateway.sweeper.errors")).isEqualTo(1);
+
+        sweeper.purge();
+        assertThat(store.find(old)).isEmpty();
     }
 
     @Test

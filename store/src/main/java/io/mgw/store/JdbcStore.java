@@ -455,6 +455,8 @@ public final class JdbcStore implements Store {
 
     private static final String SELECT_PROGRESS_MARK = "SELECT mark_at FROM progress_marks WHERE mark_name = ?";
     private static final String UPDATE_PROGRESS_MARK = "UPDATE progress_marks SET mark_at = ? WHERE mark_name = ?";
+    private static final String MOVE_PROGRESS_MARK = "UPDATE progress_marks SET mark_at = ?"
+            + " WHERE mark_name = ? AND mark_at = ?";
     private static final String INSERT_PROGRESS_MARK = "INSERT INTO progress_marks (mark_name, mark_at) VALUES (?, ?)"
             + " ON CONFLICT DO NOTHING";
 
@@ -851,6 +853,35 @@ public final class JdbcStore implements Store {
             }
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: saving mark " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A conditional update, or for a first mark an insert that does nothing on a conflict: either way one row counted
+     * means this call won. The expected instant was read from the store, so it compares equal at the column's
+     * precision.
+     */
+    @Override
+    public boolean claimMark(String name, Optional<Instant> expected, Instant mark) {
+        requireNonNull(name, "name");
+        requireNonNull(expected, "expected");
+        requireNonNull(mark, "mark");
+        try (Connection c = dataSource.getConnection()) {
+            if (expected.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS_MARK)) {
+                    ps.setString(1, name);
+                    Sql.setInstant(ps, 2, mark);
+                    return ps.executeUpdate() == 1;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(MOVE_PROGRESS_MARK)) {
+                Sql.setInstant(ps, 1, mark);
+                ps.setString(2, name);
+                Sql.setInstant(ps, 3, expected.get());
+                return ps.executeUpdate() == 1;
+            }
+        } catch (SQLException e) {
+            throw new TemporaryFailureException("store: claiming mark " + name + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -30,8 +30,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -941,6 +943,53 @@ abstract class StoreContract {
         assertThat(store.mark("sweeper.own.3.7")).contains(T0.plusSeconds(90));
         assertThat(store.mark("sweeper.any.3.7")).contains(T0.minusSeconds(5));
         assertThat(store.mark("sweeper.own.3.8")).isEmpty();
+    }
+
+    @Test
+    void aMarkIsClaimedOnlyFromWhatItIs() {
+        assertThat(store.claimMark("purge", Optional.empty(), T0)).as("first claim").isTrue();
+        assertThat(store.claimMark("purge", Optional.empty(), T0.plusSeconds(1))).as("none expected, one there")
+                .isFalse();
+        assertThat(store.claimMark("purge", Optional.of(T0.minusSeconds(1)), T0.plusSeconds(2))).as("stale")
+                .isFalse();
+        assertThat(store.mark("purge")).contains(T0);
+
+        Instant read = store.mark("purge").orElseThrow();
+        assertThat(store.claimMark("purge", Optional.of(read), T0.plus(Duration.ofHours(1)))).isTrue();
+        assertThat(store.mark("purge")).contains(T0.plus(Duration.ofHours(1)));
+        assertThat(store.claimMark("purge", Optional.of(read), T0.plus(Duration.ofHours(2)))).as("moved on since")
+                .isFalse();
+    }
+
+    @Test
+    void ofNodesClaimingTheSameMarkAtOnceExactlyOneWins() throws Exception {
+        int nodes = 6;
+        for (Optional<Instant> expected : List.of(Optional.<Instant>empty(), Optional.of(T0.plusSeconds(1)))) {
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(nodes);
+            try {
+                List<Future<Boolean>> claims = new ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    Instant mine = T0.plusSeconds(10 + i); // each different from what they expect
+                    claims.add(pool.submit(() -> {
+                        go.await();
+                        return store.claimMark("purge", expected, mine);
+                    }));
+                }
+                go.countDown();
+                int won = 0;
+                for (Future<Boolean> f : claims) {
+                    won += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertThat(won).as("claims won from %s", expected).isOne();
+            } finally {
+                pool.shutdownNow();
+            }
+            if (expected.isEmpty()) {
+                // the next round expects T0 + 1 s: make it so whichever node won the first
+                store.saveMark("purge", T0.plusSeconds(1));
+            }
+        }
     }
 
     @Test

@@ -171,6 +171,16 @@ public interface Store extends AutoCloseable {
     void saveMark(String name, Instant mark);
 
     /**
+     * Moves a named progress mark from {@code expected} (empty: none saved yet) to {@code mark} if it is still
+     * {@code expected}, atomically: of several nodes sharing the store that read the same mark, exactly one moves it.
+     * The nodes of a cluster take turns at store-wide work (the purge) this way.
+     *
+     * @return whether this call moved the mark
+     * @throws io.mgw.core.spi.TemporaryFailureException when the store cannot answer now
+     */
+    boolean claimMark(String name, Optional<Instant> expected, Instant mark);
+
+    /**
      * Deletes messages, history, correlations, submitted marks and part outcomes older than {@code before}; returns
      * rows removed. Progress marks ({@link #saveMark}) are kept.
      */

@@ -218,6 +218,11 @@ final class InMemoryFragmentStore implements Store {
     }
 
     @Override
+    public boolean claimMark(String name, Optional<Instant> expected, Instant mark) {
+        throw unused();
+    }
+
+    @Override
     public boolean isHealthy() {
         return true;
     }

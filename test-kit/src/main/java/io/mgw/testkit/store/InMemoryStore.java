@@ -299,6 +299,18 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public synchronized boolean claimMark(String name, Optional<Instant> expected, Instant mark) {
+        if (failsNext(failMarks)) {
+            throw new TemporaryFailureException("store: write failed (test)");
+        }
+        if (!Optional.ofNullable(marks.get(requireNonNull(name, "name"))).equals(expected)) {
+            return false;
+        }
+        marks.put(name, requireNonNull(mark, "mark"));
+        return true;
+    }
+
+    @Override
     public boolean isHealthy() {
         return healthy;
     }
