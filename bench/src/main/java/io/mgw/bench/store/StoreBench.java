@@ -88,11 +88,12 @@ public final class StoreBench {
         Path dir = Files.createTempDirectory("mgw-store-bench");
         try {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            // -Dbench.h2options=";WRITE_DELAY=500" appends H2 settings to the store's default URL (the last wins)
+            // -Dbench.h2options=";PAGE_SIZE=4096" adds H2 settings to the store's own (H2 refuses a setting given
+            // twice, so WRITE_DELAY and CACHE_SIZE, set here as the node sets them, cannot be changed this way)
             String extra = System.getProperty("bench.h2options", "");
             Optional<String> url = extra.isEmpty() ? Optional.empty() : Optional.of("jdbc:h2:file:"
                     + dir.resolve("store/mgw").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                    + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=65536" + extra);
+                    + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=8192;DB_CLOSE_ON_EXIT=FALSE" + extra);
             // -Dbench.url=jdbc:postgresql://... -Dbench.user=... -Dbench.password=...: run against PostgreSQL instead
             String pgUrl = System.getProperty("bench.url", "");
             var config = pgUrl.isEmpty() ? new StoreConfig("h2", url, "sa", "", 4, 7)
