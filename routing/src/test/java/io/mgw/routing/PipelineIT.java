@@ -27,7 +27,6 @@ import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;

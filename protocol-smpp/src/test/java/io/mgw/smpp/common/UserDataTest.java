@@ -1,7 +1,6 @@
 package io.mgw.smpp.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mgw.core.model.Concat;
 import io.mgw.core.model.Content;
