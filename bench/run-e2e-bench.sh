@@ -92,6 +92,18 @@ thread_ticks "$node" > "$out/e2e-threads-start.txt"
 
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(--rate 10000 --duration 60s --warmup 15s)
+# seconds in a duration flag ("15s", "2m", "500ms"; 0 if absent or in another form)
+secs_of() { local v="" i; for ((i = 0; i < ${#args[@]}; i++)); do [ "${args[i]}" = "$1" ] && v="${args[i + 1]:-}"; done
+  case "$v" in *ms) echo $(( ${v%ms} / 1000 ));; *s) echo "${v%s}";; *m) echo $(( ${v%m} * 60 ));; *) echo 0;; esac; }
+accepted_now() { curl -s http://127.0.0.1:8080/metrics | awk '/^gateway_ingress_message_accepted_total/ {s+=$NF} END {printf "%.0f", s}'; }
+# the node's CPU and accepted count at the start and end of the measured window: its CPU use without the warm-up
+# (and most of the JIT's work) in it; the load tool starts sending about a second after launch
+warm=$(secs_of --warmup); dur=$(secs_of --duration); rm -f "$out/e2e-window"
+if [ "$dur" -gt 0 ]; then
+  ( sleep $(( warm + 1 )); echo "$(cpu_secs "$node") $(accepted_now)" > "$out/e2e-window"
+    sleep "$dur"; echo "$(cpu_secs "$node") $(accepted_now)" >> "$out/e2e-window" ) &
+  pids+=($!)
+fi
 set +e
 rm -f "$out/e2e-load.cpu"; timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -o "$out/e2e-load.cpu" -f "%U %S")
 "${timer[@]}" java -Xms512m -Xmx2g -cp "$(ls bench/target/bench-*.jar | head -1):$(cat bench/target/smpp-load.classpath)" \
@@ -119,6 +131,12 @@ if [ "${accepted:-0}" -gt 0 ]; then
   awk -v c="$node_cpu" -v n="$accepted" 'BEGIN {printf "node CPU per accepted message: %.0f us (%d accepted)\n", c * 1e6 / n, n}'
   [ -n "$pg_pid" ] && awk -v c="$node_cpu" -v p="$pg_used" -v n="$accepted" \
       'BEGIN {printf "node + PostgreSQL CPU per accepted message: %.0f us\n", (c + p) * 1e6 / n}'
+fi
+if [ "$(wc -l < "$out/e2e-window" 2>/dev/null || echo 0)" -eq 2 ]; then
+  awk 'NR == 1 {c0 = $1; n0 = $2} NR == 2 {c1 = $1; n1 = $2}
+       END {if (n1 > n0) printf "node CPU in the measured window: %.2f cores, %.0f us per message accepted in it (%d)%s\n",
+            (c1 - c0) / '"$dur"', (c1 - c0) * 1e6 / (n1 - n0), n1 - n0,
+            " (a lagging delivery half does part of their work after the window)"}' "$out/e2e-window"
 fi
 curl -s http://127.0.0.1:8080/metrics > "$out/e2e-node-metrics.txt" || true
 echo "node heap peak: $(( $(cat "$out/e2e-heap-peak" 2>/dev/null || echo 0) / 1048576 )) MiB (limit -Xmx1g)"
