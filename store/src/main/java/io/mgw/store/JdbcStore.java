@@ -101,7 +101,7 @@ public final class JdbcStore implements Store {
      * unchanged; docs/BENCHMARKS.md); DB_CLOSE_ON_EXIT=FALSE so the node's own shutdown (drain, then close the
      * store) decides when the database closes: H2's shutdown hook closed it under the draining stages on SIGTERM.
      */
-    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
             + ";WRITE_DELAY=0;CACHE_SIZE=8192;DB_CLOSE_ON_EXIT=FALSE";
 
     /**
@@ -708,10 +708,10 @@ public final class JdbcStore implements Store {
      * millions of rows, and one statement for all of them would hold them all in one transaction (H2 keeps its undo
      * log until the commit; PostgreSQL holds locks and WAL that long). After each slice the purge pauses as long as
      * the slice took (at most a second), so it deletes at most about half of the time and the traffic's writes get
-     * the rest: on H2 the store writer's commits also write out the pages a running delete has changed. Measured with `StoreBench
-     * -Dbench.purge=true` (docs/BENCHMARKS.md): 5.3 million rows, writes made meanwhile at 1,000/s; slices of 10,000
-     * without pauses: 34 s, those writes' median 15-16 ms (0.3 ms before the purge); slices of 2,000 with
-     * pauses: about 50 s, median 0.4 ms, p99 18 ms. A failure stops the purge; what was deleted stays deleted, and
+     * the rest: on H2 the store writer's commits also write out the pages a running delete has changed. Measured
+     * with {@code StoreBench -Dbench.purge=true} (docs/BENCHMARKS.md): 5.3 million rows, writes made meanwhile at
+     * 1,000/s; slices of 10,000 without pauses: 34 s, those writes' median 15-16 ms (0.3 ms before the purge);
+     * slices of 2,000 with pauses: about 50 s, median 0.4 ms, p99 18 ms. A failure stops the purge; what was deleted stays deleted, and
      * the next purge goes on. An interrupt also stops it between two slices (the interrupt stays set); the rows
      * removed so far are returned.
      *
@@ -845,11 +845,7 @@ public final class JdbcStore implements Store {
                 updated = ps.executeUpdate();
             }
             if (updated == 0) {
-                try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS_MARK)) {
-                    ps.setString(1, name);
-                    Sql.setInstant(ps, 2, mark);
-                    ps.executeUpdate();
-                }
+                insertMark(c, name, mark);
             }
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: saving mark " + name + " failed: " + e.getMessage(), e);
@@ -868,11 +864,7 @@ public final class JdbcStore implements Store {
         requireNonNull(mark, "mark");
         try (Connection c = dataSource.getConnection()) {
             if (expected.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS_MARK)) {
-                    ps.setString(1, name);
-                    Sql.setInstant(ps, 2, mark);
-                    return ps.executeUpdate() == 1;
-                }
+                return insertMark(c, name, mark);
             }
             try (PreparedStatement ps = c.prepareStatement(MOVE_PROGRESS_MARK)) {
                 Sql.setInstant(ps, 1, mark);
@@ -882,6 +874,15 @@ public final class JdbcStore implements Store {
             }
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: claiming mark " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Inserts a mark unless one of that name exists; whether it did. */
+    private static boolean insertMark(Connection c, String name, Instant mark) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS_MARK)) {
+            ps.setString(1, name);
+            Sql.setInstant(ps, 2, mark);
+            return ps.executeUpdate() == 1;
         }
     }
 

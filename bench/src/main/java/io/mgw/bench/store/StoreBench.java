@@ -88,12 +88,11 @@ public final class StoreBench {
         Path dir = Files.createTempDirectory("mgw-store-bench");
         try {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            // -Dbench.h2options=";PAGE_SIZE=4096" adds H2 settings to the store's own (H2 refuses a setting given
-            // twice, so WRITE_DELAY and CACHE_SIZE, set here as the node sets them, cannot be changed this way)
+            // -Dbench.h2options=";PAGE_SIZE=4096" adds H2 settings to the node's own (JdbcStore.H2_OPTIONS; H2 refuses
+            // a setting given twice, so those cannot be changed this way)
             String extra = System.getProperty("bench.h2options", "");
-            Optional<String> url = extra.isEmpty() ? Optional.empty() : Optional.of("jdbc:h2:file:"
-                    + dir.resolve("store/mgw").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                    + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=8192;DB_CLOSE_ON_EXIT=FALSE" + extra);
+            String h2Url = "jdbc:h2:file:" + dir.resolve("store/mgw").toAbsolutePath() + JdbcStore.H2_OPTIONS + extra;
+            Optional<String> url = extra.isEmpty() ? Optional.empty() : Optional.of(h2Url);
             // -Dbench.url=jdbc:postgresql://... -Dbench.user=... -Dbench.password=...: run against PostgreSQL instead
             String pgUrl = System.getProperty("bench.url", "");
             var config = pgUrl.isEmpty() ? new StoreConfig("h2", url, "sa", "", 4, 7)
@@ -105,9 +104,7 @@ public final class StoreBench {
             Store opened;
             if (writers > 0 && pgUrl.isEmpty()) {
                 HikariConfig hc = new HikariConfig();
-                hc.setJdbcUrl(url.orElse("jdbc:h2:file:" + dir.resolve("store/mgw").toAbsolutePath()
-                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0"
-                        + ";CACHE_SIZE=65536"));
+                hc.setJdbcUrl(h2Url);
                 hc.setUsername("sa");
                 hc.setMaximumPoolSize(writers + 2);
                 pool = new HikariDataSource(hc);
@@ -116,7 +113,8 @@ public final class StoreBench {
             } else {
                 opened = JdbcStore.open(config, dir, meters, Clock.systemUTC());
             }
-            try (Store store = opened; HikariDataSource ignored = pool) {
+            // resources close in reverse: the store (its writers drain on their connections), then the pool
+            try (HikariDataSource ignored = pool; Store store = opened) {
                 MessageIdGenerator ids = new MessageIdGenerator(1, 1, Clock.systemUTC());
                 System.out.printf("warm-up: %d messages%n", Math.min(messages / 5, 50_000));
                 run(store, ids, Math.min(messages / 5, 50_000), threads, inflight);
