@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * a deliver_sm awaiting its response, an inbound PDU awaiting the store.
  *
  * <p>{@link CompletableFuture#orTimeout} schedules a task per future on a delay scheduler and cancels it when the
- * future completes; each of the two wakes that scheduler's thread (on JDK 25 the common pool's), which in the node was
- * the thread switched in and out most often of all. Here a registration is an append to a lock-free queue and a
+ * future completes; on JDK 25 each of the two is handed to the common pool's scheduler thread, which is woken if it
+ * sleeps, and in the node that thread was switched in and out more often than any other. Here a registration is an append to a lock-free queue and a
  * completion is nothing at all: one thread looks at the queues every {@value #TICK_MS} ms, drops the futures that
  * completed and fails the ones whose time is up. Futures with the same timeout are registered in the order their
  * deadlines come, so each timeout has its own queue and the look stops at the first future still running in time.
@@ -63,7 +63,7 @@ public final class Deadlines {
         return future;
     }
 
-    /** Futures registered and not yet dropped (completed ones are dropped at the next tick); for tests and metrics. */
+    /** Futures registered and not yet dropped (completed ones are dropped at the next tick); for tests. */
     public static int pending() {
         int n = 0;
         for (Queue<Entry> q : QUEUES.values()) {

@@ -279,7 +279,7 @@ public final class InMemoryStore implements Store {
 
     private final Map<String, Instant> marks = new HashMap<>();
 
-    /** How many of the next {@link #mark} and {@link #saveMark} calls fail (a store failure). */
+    /** How many of the next {@link #mark}, {@link #saveMark} and {@link #claimMark} calls fail (a store failure). */
     public final AtomicInteger failMarks = new AtomicInteger();
 
     @Override
