@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mgw.core.config.ConnectorConfig;
 import io.mgw.core.config.GatewayConfig;
+import io.mgw.core.config.ListenerConfig;
 import io.mgw.core.model.MessageIdGenerator;
 import io.mgw.core.spi.AdapterContext;
 import io.mgw.core.spi.OutboundConnector;
@@ -135,15 +136,20 @@ public final class GatewayNode implements AutoCloseable {
         closeables.add(routing);
 
         if (config.smpp().enabled()) {
-            smpp = new SmppServer(SmppServerConfig.defaults(config.smpp().host(), config.smpp().port()), ctx);
+            ListenerConfig lc = config.smpp();
+            SmppServerConfig sc = SmppServerConfig.defaults(lc.host(), lc.port()).withPlain(lc.plain());
+            if (lc.tls().isPresent()) {
+                sc = sc.withTls(lc.tls().get(), lc.tlsPort());
+            }
+            smpp = new SmppServer(sc, ctx);
             try {
                 smpp.start();
             } catch (IOException e) {
-                throw new UncheckedIOException("listeners.smpp: cannot listen on " + config.smpp().host() + ":"
-                        + config.smpp().port() + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("listeners.smpp: cannot listen on " + lc.host() + ":"
+                        + (lc.plain() ? lc.port() + (lc.tls().isPresent() ? " or " : "") : "")
+                        + (lc.tls().isPresent() ? lc.tlsPort() + " (TLS)" : "") + ": " + e.getMessage(), e);
             }
             closeables.add(smpp);
-            log.info("SMPP server on {}:{}", config.smpp().host(), smpp.port());
         }
         if (config.http().enabled()) {
             List<HealthCheck> checks = List.of(HealthCheck.of("routing", () -> routing.isReady()
@@ -209,6 +215,11 @@ public final class GatewayNode implements AutoCloseable {
 
     public int smppPort() {
         return smpp.port();
+    }
+
+    /** The SMPP TLS port actually bound (listeners.smpp.tls). */
+    public int smppTlsPort() {
+        return smpp.tlsPort();
     }
 
     public int httpPort() {

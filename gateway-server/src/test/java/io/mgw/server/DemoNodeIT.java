@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mgw.core.config.TlsConfig;
 import io.mgw.core.text.Gsm7;
+import io.mgw.testkit.tls.TestTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +19,12 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.jsmpp.DefaultPDUReader;
+import org.jsmpp.DefaultPDUSender;
+import org.jsmpp.SynchronizedPDUSender;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DataCodings;
@@ -33,6 +41,7 @@ import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
 import org.jsmpp.session.Session;
+import org.jsmpp.session.connection.socket.SocketConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,12 +58,16 @@ class DemoNodeIT {
     static Path dataDir;
 
     static GatewayNode node;
+    static TestTls tls;
     static final HttpClient http = HttpClient.newHttpClient();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
-    static void startNode() {
-        node = new GatewayNode(NodeFixture.demo(dataDir, ""), java.util.Optional.empty());
+    static void startNode() throws Exception {
+        tls = TestTls.create(java.nio.file.Files.createDirectories(dataDir.resolve("tls")));
+        node = new GatewayNode(NodeFixture.demo(dataDir, "", ", tls: {port: 0, keyStore: \"%s\", keyStorePassword: %s}"
+                .formatted(tls.serverKeyStore().toString().replace("\\", "/"), TestTls.PASSWORD)),
+                java.util.Optional.empty());
         node.start();
     }
 
@@ -137,8 +150,46 @@ class DemoNodeIT {
         assertThat(r.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void anEsmeOnTheTlsPortSubmitsAndGetsItsReceiptOverTls() throws Exception {
+        BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
+        SSLContext trusting = TlsConfig.client().withTrustStore(tls.trustsServer(), TestTls.PASSWORD).sslContext();
+        // jSMPP as the ESME, over the JDK's TLS with the host name checked
+        SMPPSession esme = new SMPPSession(new SynchronizedPDUSender(new DefaultPDUSender()), new DefaultPDUReader(),
+                (host, port) -> {
+                    SSLSocket s = (SSLSocket) trusting.getSocketFactory().createSocket(host, port);
+                    SSLParameters p = s.getSSLParameters();
+                    p.setEndpointIdentificationAlgorithm("HTTPS");
+                    s.setSSLParameters(p);
+                    s.startHandshake();
+                    return new SocketConnection(s);
+                });
+        listen(esme, received);
+        esme.connectAndBind("127.0.0.1", node.smppTlsPort(), new BindParameter(BindType.BIND_TRX, "demo",
+                "demopass", "", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
+        try {
+            var result = esme.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN,
+                    "mgw", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "447700900124", new ESMClass(),
+                    (byte) 0, (byte) 1, null, null, new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE),
+                    (byte) 0, DataCodings.ZERO, (byte) 0, Gsm7.encode("over TLS"), new OptionalParameter[0]);
+            String id = result.getMessageId();
+            DeliverSm receipt = received.poll(30, TimeUnit.SECONDS);
+            assertThat(receipt).as("delivery receipt over TLS").isNotNull();
+            assertThat(Gsm7.decode(receipt.getShortMessage())).contains("id:" + id).contains("stat:DELIVRD");
+        } finally {
+            esme.unbindAndClose();
+        }
+    }
+
     static SMPPSession bind(BlockingQueue<DeliverSm> received) throws Exception {
         SMPPSession s = new SMPPSession();
+        listen(s, received);
+        s.connectAndBind("127.0.0.1", node.smppPort(), new BindParameter(BindType.BIND_TRX, "demo", "demopass", "",
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
+        return s;
+    }
+
+    private static void listen(SMPPSession s, BlockingQueue<DeliverSm> received) {
         s.setMessageReceiverListener(new MessageReceiverListener() {
             @Override
             public void onAcceptDeliverSm(DeliverSm deliverSm) {
@@ -153,9 +204,6 @@ class DemoNodeIT {
                 return null;
             }
         });
-        s.connectAndBind("127.0.0.1", node.smppPort(), new BindParameter(BindType.BIND_TRX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        return s;
     }
 
     static URI uri(String path) {

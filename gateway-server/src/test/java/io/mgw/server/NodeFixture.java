@@ -13,10 +13,15 @@ final class NodeFixture {
 
     /** The demo topology (account demo/demopass, connector "sim" to the built-in simulator) on free ports. */
     static GatewayConfig demo(Path dataDir, String extraAccountYaml) {
+        return demo(dataDir, extraAccountYaml, "");
+    }
+
+    /** The same, with {@code smppExtra} added to the SMPP listener's settings (", tls: {...}"). */
+    static GatewayConfig demo(Path dataDir, String extraAccountYaml, String smppExtra) {
         String yaml = """
                 node: {site: test, siteId: 7, nodeId: 1, name: it-node, dataDir: "%s"}
                 listeners:
-                  smpp: {host: 127.0.0.1, port: 0}
+                  smpp: {host: 127.0.0.1, port: 0%s}
                   http: {host: 127.0.0.1, port: 0}
                 kafka: {ingressPartitions: 4, deliverPartitions: 2}
                 store: {type: h2}
@@ -42,7 +47,7 @@ final class NodeFixture {
                     direction: MO
                     deliverTo: demo
                 simulator: {host: 127.0.0.1, port: 0, receiptDelayMs: 50}
-                """.formatted(dataDir.toString().replace("\\", "/"), extraAccountYaml);
+                """.formatted(dataDir.toString().replace("\\", "/"), smppExtra, extraAccountYaml);
         return ConfigLoader.parse(new StringReader(yaml), Map.of());
     }
 }

@@ -1,10 +1,35 @@
 package io.mgw.core.config;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
 /**
- * A listening socket.
+ * A listening socket, and for the SMPP listener a second one speaking TLS.
  *
- * @param host    bind address ("127.0.0.1" by default)
- * @param port    TCP port; 0 picks a free one
- * @param enabled whether to open it
+ * @param host    bind address ("127.0.0.1" by default), of both ports
+ * @param port    TCP port without TLS; 0 picks a free one
+ * @param enabled whether to open the listener at all
+ * @param plain   whether to open {@code port} (false: TLS only)
+ * @param tls     the TLS port's key material, if one is opened
+ * @param tlsPort TCP port speaking TLS (only with {@code tls}); 0 picks a free one
  */
-public record ListenerConfig(String host, int port, boolean enabled) {}
+public record ListenerConfig(String host, int port, boolean enabled, boolean plain, Optional<TlsConfig> tls,
+        int tlsPort) {
+
+    /** The SMPP TLS port used when the config names none (3550, as several SMSC vendors use). */
+    public static final int DEFAULT_SMPP_TLS_PORT = 3550;
+
+    public ListenerConfig {
+        requireNonNull(host, "host");
+        requireNonNull(tls, "tls");
+        if (!plain && tls.isEmpty()) {
+            throw new IllegalArgumentException("plain: false without tls (expected: at least one port)");
+        }
+    }
+
+    /** A listener without TLS. */
+    public ListenerConfig(String host, int port, boolean enabled) {
+        this(host, port, enabled, true, Optional.empty(), 0);
+    }
+}

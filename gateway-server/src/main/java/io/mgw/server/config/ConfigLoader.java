@@ -10,6 +10,7 @@ import io.mgw.core.config.PasswordHash;
 import io.mgw.core.config.RouteConfig;
 import io.mgw.core.config.SimulatorConfig;
 import io.mgw.core.config.StoreConfig;
+import io.mgw.core.config.TlsConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -80,7 +81,7 @@ public final class ConfigLoader {
         NodeConfig node = node(top.child("node"));
         ConfigNode listeners = top.child("listeners");
         listeners.rejectUnknown(Set.of("smpp", "http"));
-        ListenerConfig smpp = listener(listeners.child("smpp"), 2775);
+        ListenerConfig smpp = smppListener(listeners.child("smpp"));
         ListenerConfig http = listener(listeners.child("http"), 8080);
         KafkaConfig kafka = kafka(top.child("kafka"));
         StoreConfig store = store(top.child("store"));
@@ -128,6 +129,46 @@ public final class ConfigLoader {
         n.rejectUnknown(Set.of("host", "port", "enabled"));
         return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", defaultPort, 0, 65535),
                 n.bool("enabled", true));
+    }
+
+    /** The SMPP listener: a port without TLS (unless {@code plain: false}) and, with {@code tls}, a TLS port. */
+    private static ListenerConfig smppListener(ConfigNode n) {
+        n.rejectUnknown(Set.of("host", "port", "enabled", "plain", "tls"));
+        Optional<TlsConfig> tls = Optional.empty();
+        int tlsPort = 0;
+        if (n.has("tls")) {
+            ConfigNode t = n.child("tls");
+            t.rejectUnknown(Set.of("port", "keyStore", "keyStorePassword", "trustStore", "trustStorePassword",
+                    "clientAuth"));
+            tlsPort = t.integer("port", ListenerConfig.DEFAULT_SMPP_TLS_PORT, 0, 65535);
+            String auth = t.string("clientAuth", "none").toUpperCase(java.util.Locale.ROOT);
+            TlsConfig.ClientAuth clientAuth;
+            try {
+                clientAuth = TlsConfig.ClientAuth.valueOf(auth);
+            } catch (IllegalArgumentException e) {
+                throw t.child("clientAuth").error("'" + t.string("clientAuth", "") + "' (expected: none, want or need)");
+            }
+            TlsConfig c = TlsConfig.server(Path.of(t.requiredString("keyStore")).toAbsolutePath(), t.string("keyStorePassword", ""))
+                    .withClientAuth(clientAuth);
+            if (t.has("trustStore")) {
+                c = c.withTrustStore(Path.of(t.requiredString("trustStore")).toAbsolutePath(), t.string("trustStorePassword", ""));
+            } else if (clientAuth != TlsConfig.ClientAuth.NONE) {
+                throw t.child("trustStore").error("missing (clientAuth " + auth.toLowerCase(java.util.Locale.ROOT)
+                        + " needs the certificates to trust)");
+            }
+            try {
+                c.sslContext();
+            } catch (IllegalArgumentException e) {
+                throw t.error(e.getMessage());
+            }
+            tls = Optional.of(c);
+        }
+        boolean plain = n.bool("plain", true);
+        if (!plain && tls.isEmpty()) {
+            throw n.child("plain").error("false without tls (expected: tls set, or plain true)");
+        }
+        return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 2775, 0, 65535),
+                n.bool("enabled", true), plain, tls, tlsPort);
     }
 
     private static KafkaConfig kafka(ConfigNode n) {

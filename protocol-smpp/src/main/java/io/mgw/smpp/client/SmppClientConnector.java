@@ -57,6 +57,9 @@ import org.jsmpp.session.SMPPSession;
 import org.jsmpp.session.SubmitSmResult;
 import org.jsmpp.session.connection.Connection;
 import org.jsmpp.session.connection.ConnectionFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.jsmpp.session.connection.socket.SocketConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,6 +124,8 @@ public final class SmppClientConnector implements OutboundConnector {
 
     private final ConnectorConfig config;
     private final SmppClientSettings settings;
+    /** The TLS context of every bind, null without TLS. */
+    private final SSLContext tls;
     private final AdapterContext ctx;
     private final RemoteIdNormalizer normalizer;
     private final IntervalFunction backoff;
@@ -157,6 +162,7 @@ public final class SmppClientConnector implements OutboundConnector {
                     + " (expected: >= 0)");
         }
         this.settings = SmppClientSettings.from(config);
+        this.tls = settings.tls().map(io.mgw.core.config.TlsConfig::sslContext).orElse(null);
         this.normalizer = new RemoteIdNormalizer(settings.remoteIdFormat());
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.reconnectBackoffMin(), 2.0, 0.5,
                 settings.reconnectBackoffMax());
@@ -702,16 +708,34 @@ public final class SmppClientConnector implements OutboundConnector {
         log.info("connector {}: closed", config.id());
     }
 
-    /** Opens TCP with a connect timeout and TCP_NODELAY (one PDU per write, no Nagle delay). */
+    /**
+     * Opens TCP with a connect timeout and TCP_NODELAY (one PDU per write, no Nagle delay); with {@code tls}, runs
+     * the TLS handshake over it within the bind timeout, checking the SMSC's certificate (and unless
+     * {@code tlsVerifyHostname} is false, that it names {@code host}). A failed handshake fails the bind attempt
+     * like a refused connection: logged, and tried again after the backoff.
+     */
     private final class SocketFactory implements ConnectionFactory {
         @Override
         public Connection createConnection(String host, int port) throws IOException {
             Socket socket = new Socket();
             try {
                 socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(host, port), (int) settings.bindTimeout().toMillis());
-                return new SocketConnection(socket);
-            } catch (IOException e) {
+                int timeout = (int) Math.min(Integer.MAX_VALUE, settings.bindTimeout().toMillis());
+                socket.connect(new InetSocketAddress(host, port), timeout);
+                if (tls == null) {
+                    return new SocketConnection(socket);
+                }
+                SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
+                if (settings.tls().orElseThrow().verifyHostname()) {
+                    SSLParameters p = s.getSSLParameters();
+                    p.setEndpointIdentificationAlgorithm("HTTPS");
+                    s.setSSLParameters(p);
+                }
+                s.setSoTimeout(timeout);
+                s.startHandshake();
+                s.setSoTimeout(0);
+                return new SocketConnection(s);
+            } catch (IOException | RuntimeException e) {
                 socket.close();
                 throw e;
             }

@@ -3,13 +3,17 @@ package io.mgw.smpp.client;
 import static java.util.Objects.requireNonNull;
 
 import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.config.TlsConfig;
 import io.mgw.core.segment.SegmentationMode;
 import io.mgw.core.segment.SegmentationPolicy;
 import io.mgw.core.text.EncodingPreference;
 import io.mgw.smpp.receipt.RemoteIdNormalizer;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -54,6 +58,12 @@ import java.util.regex.Pattern;
  *   <tr><td>receiptAckTimeout</td><td>30s</td><td>longest wait for the receipt/MO stage before answering
  *       RX_T_APPN</td></tr>
  *   <tr><td>closeTimeout</td><td>5s</td><td>wait for outstanding responses on close</td></tr>
+ *   <tr><td>tls</td><td>false</td><td>SMPP over TLS (the SMSC's TLS port goes in {@code port})</td></tr>
+ *   <tr><td>tlsTrustStore / tlsTrustStorePassword</td><td>the JDK's CAs</td><td>certificates trusted for the
+ *       SMSC (PKCS#12 or JKS)</td></tr>
+ *   <tr><td>tlsKeyStore / tlsKeyStorePassword</td><td>none</td><td>our client certificate, for SMSCs that ask for
+ *       one</td></tr>
+ *   <tr><td>tlsVerifyHostname</td><td>true</td><td>check that the SMSC's certificate names {@code host}</td></tr>
  * </table>
  *
  * <p>Keys starting with {@value #EGRESS_PREFIX} (such as {@code egress.inflight}) belong to the routing egress that
@@ -88,7 +98,8 @@ public record SmppClientSettings(
         int circuitMinimumCalls,
         Duration circuitOpenDuration,
         Duration receiptAckTimeout,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        Optional<TlsConfig> tls) {
 
     /** How a bind slot connects. */
     public enum BindMode {
@@ -110,7 +121,8 @@ public record SmppClientSettings(
             "bindTimeout", "interfaceVersion", "encoding", "segmentation", "packGsm7", "maxSegments",
             "remoteIdFormat", "sourceTon", "sourceNpi", "destTon", "destNpi", "receipts", "validity", "reconnectBackoffMin",
             "reconnectBackoffMax", "throttleRetryAfter", "circuitFailureRate", "circuitMinimumCalls",
-            "circuitOpenDuration", "receiptAckTimeout", "closeTimeout");
+            "circuitOpenDuration", "receiptAckTimeout", "closeTimeout", "tls", "tlsTrustStore", "tlsTrustStorePassword",
+            "tlsKeyStore", "tlsKeyStorePassword", "tlsVerifyHostname");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
@@ -123,6 +135,7 @@ public record SmppClientSettings(
         requireNonNull(bindType, "bindType");
         requireNonNull(segmentation, "segmentation");
         requireNonNull(remoteIdFormat, "remoteIdFormat");
+        requireNonNull(tls, "tls");
     }
 
     /** Like the record's own, but never shows the password. */
@@ -130,7 +143,7 @@ public record SmppClientSettings(
     public String toString() {
         return "SmppClientSettings[" + systemId + "@" + host + ":" + port + ", password=***, " + bindType + " x"
                 + bindsPerNode + ", window=" + window + ", " + segmentation + ", remoteIdFormat="
-                + remoteIdFormat.setting() + "]";
+                + remoteIdFormat.setting() + (tls.isPresent() ? ", TLS" : "") + "]";
     }
 
     /**
@@ -216,7 +229,33 @@ public record SmppClientSettings(
                 r.intIn("circuitMinimumCalls", 20, 1, 100_000),
                 r.duration("circuitOpenDuration", Duration.ofSeconds(30), Duration.ofMillis(10)),
                 r.duration("receiptAckTimeout", Duration.ofSeconds(30), Duration.ofMillis(10)),
-                r.duration("closeTimeout", Duration.ofSeconds(5), Duration.ZERO));
+                r.duration("closeTimeout", Duration.ofSeconds(5), Duration.ZERO), tls(r, config));
+    }
+
+    /** The TLS settings, checked by reading the stores once (a wrong path or password fails the config load). */
+    private static Optional<TlsConfig> tls(Reader r, ConnectorConfig config) {
+        boolean on = r.bool("tls", false);
+        if (!on) {
+            for (String k : List.of("tlsTrustStore", "tlsKeyStore", "tlsVerifyHostname")) {
+                if (config.settings().containsKey(k)) {
+                    throw new IllegalArgumentException(r.key(k) + ": set without tls: true (expected: tls: true too)");
+                }
+            }
+            return Optional.empty();
+        }
+        TlsConfig t = TlsConfig.client().withVerifyHostname(r.bool("tlsVerifyHostname", true));
+        if (config.settings().containsKey("tlsTrustStore")) {
+            t = t.withTrustStore(Path.of(r.required("tlsTrustStore")), config.setting("tlsTrustStorePassword", ""));
+        }
+        if (config.settings().containsKey("tlsKeyStore")) {
+            t = t.withKeyStore(Path.of(r.required("tlsKeyStore")), config.setting("tlsKeyStorePassword", ""));
+        }
+        try {
+            t.sslContext();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("connectors." + config.id() + ": " + e.getMessage(), e);
+        }
+        return Optional.of(t);
     }
 
     /** Parses a duration: "500ms", "30s", "2m", "1h", "PT30S", or a bare number of milliseconds. */

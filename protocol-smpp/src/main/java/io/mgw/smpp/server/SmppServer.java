@@ -6,6 +6,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.config.PasswordHash;
+import io.mgw.core.config.TlsContextSource;
 import io.mgw.core.spi.AdapterContext;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
@@ -19,11 +20,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,11 @@ import org.slf4j.LoggerFactory;
  * waits for outstanding submits to be answered and unbinds every session so clients rebind to another node;
  * {@link #close()} does the same without waiting.
  *
- * <p>Threads: one platform thread accepts; jSMPP gives each session a reader thread, an enquire_link thread and
+ * <p>TLS: with {@link SmppServerConfig#tls()} a second port speaks SMPP over TLS (the key material is read again
+ * when its file changes, for new connections); each accepted connection's handshake runs on a virtual thread,
+ * bounded by the bind timeout, before its session opens. Sessions on either port are the same in every other way.
+ *
+ * <p>Threads: one platform thread accepts per port; jSMPP gives each session a reader thread, an enquire_link thread and
  * {@code pduProcessorDegree} workers. Submits are decoded on the reader thread, handed to the (non-blocking) ingress
  * and answered when its stage completes; nothing blocks on Kafka. Responses and deliver_sm are written by one
  * virtual thread per session at a time ({@link SessionWriter}); store look-ups (query_sm, cancel_sm) run on virtual
@@ -58,9 +65,12 @@ public final class SmppServer implements AutoCloseable {
     private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> bindCounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, VerifiedPassword> verified = new ConcurrentHashMap<>();
-    private volatile ServerSocket serverSocket;
-    private volatile Thread acceptor;
+    private final List<Listening> listening = new CopyOnWriteArrayList<>();
+    private volatile boolean started;
     private volatile boolean draining;
+
+    /** An open listening socket; {@code tls} is null on the port without TLS. */
+    private record Listening(ServerSocket socket, TlsContextSource tls) {}
 
     /**
      * @param config listener settings
@@ -78,33 +88,74 @@ public final class SmppServer implements AutoCloseable {
     }
 
     /**
-     * Binds the listening socket and starts accepting.
+     * Binds the listening sockets (the port without TLS unless {@link SmppServerConfig#plain()} is false, and the TLS
+     * port if {@link SmppServerConfig#tls()} is set) and starts accepting.
      *
-     * @throws IOException if the address cannot be bound
+     * @throws IOException if an address cannot be bound
+     * @throws IllegalArgumentException if the TLS key material cannot be read
      * @throws IllegalStateException if already started
      */
     public synchronized void start() throws IOException {
-        if (serverSocket != null) {
+        if (started) {
             throw new IllegalStateException("already started");
         }
-        ServerSocket ss = new ServerSocket();
-        ss.setReuseAddress(true);
-        ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 128);
-        serverSocket = ss;
-        Thread t = new Thread(this::acceptLoop, "smpp-accept-" + ss.getLocalPort());
-        t.setDaemon(true);
-        acceptor = t;
-        t.start();
-        log.info("SMPP server listening on {}:{}", config.host(), ss.getLocalPort());
+        started = true;
+        TlsContextSource tls = config.tls().map(TlsContextSource::new).orElse(null);
+        try {
+            if (config.plain()) {
+                listen(config.port(), null);
+            }
+            if (tls != null) {
+                listen(config.tlsPort(), tls);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeListeners();
+            throw e;
+        }
     }
 
-    /** The port actually bound (useful with port 0). */
-    public int port() {
-        ServerSocket ss = serverSocket;
-        if (ss == null) {
-            throw new IllegalStateException("not started");
+    private void listen(int port, TlsContextSource tls) throws IOException {
+        ServerSocket ss = new ServerSocket();
+        try {
+            ss.setReuseAddress(true);
+            ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), 128);
+        } catch (IOException | RuntimeException e) {
+            ss.close();
+            throw e;
         }
-        return ss.getLocalPort();
+        Listening l = new Listening(ss, tls);
+        listening.add(l);
+        Thread t = new Thread(() -> acceptLoop(l), "smpp-accept-" + ss.getLocalPort());
+        t.setDaemon(true);
+        t.start();
+        log.info("SMPP server listening on {}:{}{}", config.host(), ss.getLocalPort(), tls == null ? "" : " (TLS)");
+    }
+
+    /**
+     * The port actually bound without TLS (useful with port 0).
+     *
+     * @throws IllegalStateException if not started, or started without that port
+     */
+    public int port() {
+        return find(false).getLocalPort();
+    }
+
+    /**
+     * The TLS port actually bound.
+     *
+     * @throws IllegalStateException if not started, or started without TLS
+     */
+    public int tlsPort() {
+        return find(true).getLocalPort();
+    }
+
+    private ServerSocket find(boolean tls) {
+        for (Listening l : listening) {
+            if ((l.tls() != null) == tls) {
+                return l.socket();
+            }
+        }
+        throw new IllegalStateException(started ? "no " + (tls ? "TLS " : "plain ") + "port" : "not started");
     }
 
     /** Sessions currently open (bound or binding). */
@@ -146,7 +197,7 @@ public final class SmppServer implements AutoCloseable {
      */
     public boolean drain(Duration timeout) {
         draining = true;
-        closeListener();
+        closeListeners();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (ServerSession s : List.copyOf(sessions)) {
             s.startDrain();
@@ -174,7 +225,7 @@ public final class SmppServer implements AutoCloseable {
     @Override
     public void close() {
         draining = true;
-        closeListener();
+        closeListeners();
         for (ServerSession s : List.copyOf(sessions)) {
             s.close();
         }
@@ -182,19 +233,18 @@ public final class SmppServer implements AutoCloseable {
         virtualThreads.shutdownNow();
     }
 
-    private void closeListener() {
-        ServerSocket ss = serverSocket;
-        if (ss != null) {
+    private void closeListeners() {
+        for (Listening l : listening) {
             try {
-                ss.close();
+                l.socket().close();
             } catch (IOException e) {
                 log.debug("closing listener", e);
             }
         }
     }
 
-    private void acceptLoop() {
-        ServerSocket ss = serverSocket;
+    private void acceptLoop(Listening l) {
+        ServerSocket ss = l.socket();
         while (!ss.isClosed()) {
             Socket socket;
             try {
@@ -211,14 +261,75 @@ public final class SmppServer implements AutoCloseable {
             }
             try {
                 socket.setTcpNoDelay(true);
-                ServerSession session = new ServerSession(this, socket);
-                sessions.add(session);
-                session.start();
-            } catch (IOException | RuntimeException e) {
-                log.warn("could not open a session for {}", socket.getRemoteSocketAddress(), e);
+            } catch (IOException e) {
                 closeQuietly(socket);
+                continue;
+            }
+            if (l.tls() == null) {
+                open(socket);
+            } else {
+                // the handshake reads from the client: never on the accepting thread
+                try {
+                    virtualThreads.execute(() -> handshakeThenOpen(socket, l.tls()));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    closeQuietly(socket);
+                }
             }
         }
+    }
+
+    private void open(Socket socket) {
+        try {
+            ServerSession session = new ServerSession(this, socket);
+            sessions.add(session);
+            session.start();
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not open a session for {}", socket.getRemoteSocketAddress(), e);
+            closeQuietly(socket);
+        }
+    }
+
+    /**
+     * Runs the TLS handshake of an accepted connection, then opens its session. The handshake has the bind timeout
+     * in all (a client that sends nothing, or a byte now and then, is closed when it runs out); a failed one (a
+     * client speaking plain SMPP to the TLS port, an untrusted or missing client certificate) is logged and counted
+     * in {@code gateway.smpp.tls.handshake{result=failed}}, and the connection closed.
+     */
+    private void handshakeThenOpen(Socket raw, TlsContextSource tls) {
+        String remote = raw.getInetAddress().getHostAddress() + ":" + raw.getPort();
+        var guard = timer.schedule(() -> closeQuietly(raw), config.bindTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        SSLSocket s;
+        try {
+            // server mode, layered over the accepted socket (closing it closes both)
+            s = (SSLSocket) tls.current().getSocketFactory().createSocket(raw, null, true);
+            switch (tls.config().clientAuth()) {
+                case NEED -> s.setNeedClientAuth(true);
+                case WANT -> s.setWantClientAuth(true);
+                case NONE -> { }
+            }
+            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.bindTimeout().toMillis()));
+            s.startHandshake();
+            s.setSoTimeout(0);
+        } catch (IOException | RuntimeException e) {
+            guard.cancel(false);
+            metrics.tlsHandshake(false);
+            log.info("{}: TLS handshake failed: {}", remote, e.getMessage());
+            closeQuietly(raw);
+            return;
+        }
+        if (!guard.cancel(false)) {
+            // the bind timeout closed it just as the handshake ended
+            metrics.tlsHandshake(false);
+            closeQuietly(s);
+            return;
+        }
+        metrics.tlsHandshake(true);
+        log.debug("{}: TLS {} {}", remote, s.getSession().getProtocol(), s.getSession().getCipherSuite());
+        if (draining) {
+            closeQuietly(s);
+            return;
+        }
+        open(s);
     }
 
     private static void closeQuietly(Socket s) {

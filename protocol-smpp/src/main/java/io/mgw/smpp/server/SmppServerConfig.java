@@ -2,7 +2,9 @@ package io.mgw.smpp.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mgw.core.config.TlsConfig;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Settings of the SMPP server for ESMEs.
@@ -20,6 +22,9 @@ import java.time.Duration;
  * @param pduProcessorDegree jSMPP worker threads per session; they only handle bind, enquire_link, unbind and
  *                           responses to our requests, so 1-2 suffice (submits are handled without them)
  * @param writeQueueLimit    most PDUs waiting to be written on one session before we stop reading from it
+ * @param plain              whether {@code port} is opened (false: only the TLS port)
+ * @param tls                key material of a second port speaking TLS, if one is opened
+ * @param tlsPort            that port; 0 picks a free one (see {@link SmppServer#tlsPort()})
  */
 public record SmppServerConfig(
         String host,
@@ -31,7 +36,10 @@ public record SmppServerConfig(
         Duration responseTimeout,
         Duration failedBindDelay,
         int pduProcessorDegree,
-        int writeQueueLimit) {
+        int writeQueueLimit,
+        boolean plain,
+        Optional<TlsConfig> tls,
+        int tlsPort) {
 
     public SmppServerConfig {
         requireNonNull(host, "host");
@@ -55,6 +63,18 @@ public record SmppServerConfig(
         if (pduProcessorDegree < 1) {
             throw new IllegalArgumentException("pduProcessorDegree: " + pduProcessorDegree + " (expected: >= 1)");
         }
+        requireNonNull(tls, "tls");
+        if (!plain && tls.isEmpty()) {
+            throw new IllegalArgumentException("plain: false without tls (expected: at least one port)");
+        }
+        if (tlsPort < 0 || tlsPort > 65535) {
+            throw new IllegalArgumentException("tlsPort: " + tlsPort + " (expected: 0..65535)");
+        }
+        tls.ifPresent(t -> {
+            if (t.keyStore().isEmpty()) {
+                throw new IllegalArgumentException("tls: no keyStore (expected: the server's certificate and key)");
+            }
+        });
         if (writeQueueLimit < 16) {
             throw new IllegalArgumentException("writeQueueLimit: " + writeQueueLimit + " (expected: >= 16)");
         }
@@ -66,22 +86,36 @@ public record SmppServerConfig(
      */
     public static SmppServerConfig defaults(String host, int port) {
         return new SmppServerConfig(host, port, "mgw", 65_536 + 512, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 1024);
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 1024, true, Optional.empty(), 0);
     }
 
     public SmppServerConfig withFailedBindDelay(Duration d) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
-                responseTimeout, d, pduProcessorDegree, writeQueueLimit);
+                responseTimeout, d, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort);
     }
 
     public SmppServerConfig withResponseTimeout(Duration d) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval, d,
-                failedBindDelay, pduProcessorDegree, writeQueueLimit);
+                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort);
     }
 
     public SmppServerConfig withMaxCommandLength(int n) {
         return new SmppServerConfig(host, port, systemId, n, bindTimeout, enquireLinkInterval, responseTimeout,
-                failedBindDelay, pduProcessorDegree, writeQueueLimit);
+                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort);
+    }
+
+    /**
+     * The same with a second port speaking TLS with {@code value}'s key material ({@code port} 0 picks a free one).
+     */
+    public SmppServerConfig withTls(TlsConfig value, int port) {
+        return new SmppServerConfig(host, this.port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
+                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, Optional.of(value), port);
+    }
+
+    /** The same with the port without TLS opened or not. */
+    public SmppServerConfig withPlain(boolean value) {
+        return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
+                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, value, tls, tlsPort);
     }
 
     private static void positive(Duration d, String name) {

@@ -43,15 +43,25 @@ final class RawClient implements AutoCloseable {
     private int sequence = 1;
 
     RawClient(int port, String localAddress) throws IOException {
-        socket = new Socket();
-        if (localAddress != null) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
-        }
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        this(connect(port, localAddress));
+    }
+
+    /** Over a socket already connected (a TLS socket, say). */
+    RawClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(Integer.getInteger("raw.timeoutMs", 15_000));
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    private static Socket connect(int port, String localAddress) throws IOException {
+        Socket s = new Socket();
+        if (localAddress != null) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        }
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        return s;
     }
 
     int nextSequence() {

@@ -8,6 +8,7 @@ import io.mgw.smpp.common.PduWriter;
 import io.mgw.smpp.common.SmppCommand;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,7 +139,7 @@ class SmppServerBindIT {
     void noBindWithinTheBindTimeoutClosesTheConnection() throws Exception {
         h.close();
         var cfg = new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofMillis(300), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofMillis(300), 2, 1024);
+                Duration.ofSeconds(10), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0);
         h = new ServerHarness(cfg, ServerHarness.account("esme"));
         try (RawClient c = h.raw()) {
             assertThat(c.closedByPeer()).isTrue();
@@ -164,7 +165,7 @@ class SmppServerBindIT {
     void idleLinkGetsEnquireLinkAndASilentClientIsDropped() throws Exception {
         h.close();
         var cfg = new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofSeconds(10), Duration.ofMillis(300),
-                Duration.ofMillis(500), Duration.ofMillis(300), 2, 1024);
+                Duration.ofMillis(500), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0);
         h = new ServerHarness(cfg, ServerHarness.account("esme"));
         try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34)) {
             RawClient.Pdu el = c.read();

@@ -1,0 +1,175 @@
+package io.mgw.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
+import java.util.Collections;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * TLS settings of a listener or a connector: key and trust material from key store files (PKCS#12 or JKS, the type
+ * found from the file), as the JDK reads them.
+ *
+ * <p>A listener needs {@code keyStore} (its certificate and private key); {@code trustStore} is then the set of
+ * client certificates or CAs it accepts when {@code clientAuth} asks for one. A connector needs neither: without a
+ * trust store it trusts the JDK's default CAs, and {@code keyStore} is the client certificate it shows when the peer
+ * asks. A PEM certificate and key become a PKCS#12 file with
+ * {@code openssl pkcs12 -export -in cert.pem -inkey key.pem -out server.p12}.
+ *
+ * @param keyStore           our certificate chain and private key
+ * @param keyStorePassword   its password (also the key's); never logged
+ * @param trustStore         the certificates we trust; empty: the JDK's default CAs
+ * @param trustStorePassword its password; may be empty
+ * @param clientAuth         whether a listener asks the client for a certificate (ignored by connectors)
+ * @param verifyHostname     whether a connector checks that the peer's certificate names the host it dialled
+ *                           (ignored by listeners)
+ */
+public record TlsConfig(
+        Optional<Path> keyStore,
+        String keyStorePassword,
+        Optional<Path> trustStore,
+        String trustStorePassword,
+        ClientAuth clientAuth,
+        boolean verifyHostname) {
+
+    /** Whether a listener asks its clients for a certificate. */
+    public enum ClientAuth {
+        /** No client certificate asked for. */
+        NONE,
+        /** Asked for; a client without one is still accepted, one with an untrusted one is not. */
+        WANT,
+        /** Required: a client without a trusted certificate fails the handshake. */
+        NEED
+    }
+
+    public TlsConfig {
+        requireNonNull(keyStore, "keyStore");
+        requireNonNull(keyStorePassword, "keyStorePassword");
+        requireNonNull(trustStore, "trustStore");
+        requireNonNull(trustStorePassword, "trustStorePassword");
+        requireNonNull(clientAuth, "clientAuth");
+    }
+
+    /** A connector's settings: the JDK's default CAs, the peer's host name checked, no client certificate. */
+    public static TlsConfig client() {
+        return new TlsConfig(Optional.empty(), "", Optional.empty(), "", ClientAuth.NONE, true);
+    }
+
+    /** A listener's settings: {@code keyStore} with {@code password}, no client certificate asked for. */
+    public static TlsConfig server(Path keyStore, String password) {
+        return new TlsConfig(Optional.of(keyStore), password, Optional.empty(), "", ClientAuth.NONE, false);
+    }
+
+    /** The same with {@code store} as the trust store. */
+    public TlsConfig withTrustStore(Path store, String password) {
+        return new TlsConfig(keyStore, keyStorePassword, Optional.of(store), password, clientAuth, verifyHostname);
+    }
+
+    /** The same with {@code store} as the key store. */
+    public TlsConfig withKeyStore(Path store, String password) {
+        return new TlsConfig(Optional.of(store), password, trustStore, trustStorePassword, clientAuth, verifyHostname);
+    }
+
+    /** The same asking clients for a certificate as {@code value} says. */
+    public TlsConfig withClientAuth(ClientAuth value) {
+        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, value, verifyHostname);
+    }
+
+    /** The same with the host name check on or off. */
+    public TlsConfig withVerifyHostname(boolean value) {
+        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, clientAuth, value);
+    }
+
+    /** Like the record's own, without the passwords. */
+    @Override
+    public String toString() {
+        return "TlsConfig[keyStore=" + keyStore.map(Path::toString).orElse("-") + ", trustStore="
+                + trustStore.map(Path::toString).orElse("(JDK default)") + ", clientAuth=" + clientAuth
+                + ", verifyHostname=" + verifyHostname + "]";
+    }
+
+    /**
+     * Reads the stores and builds a context (TLS 1.2 and 1.3, the JDK's defaults otherwise). Called again to pick up
+     * renewed files: each call reads them anew.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it (missing, unreadable, wrong
+     *                                  password, no private key in a key store)
+     */
+    public SSLContext sslContext() {
+        KeyManager[] keys = null;
+        if (keyStore.isPresent()) {
+            KeyStore ks = load(keyStore.get(), keyStorePassword, "keyStore");
+            try {
+                if (!hasKey(ks)) {
+                    throw new IllegalArgumentException("keyStore " + keyStore.get()
+                            + ": holds no private key (expected: a certificate with its key)");
+                }
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, keyStorePassword.toCharArray());
+                keys = kmf.getKeyManagers();
+            } catch (UnrecoverableKeyException e) {
+                throw new IllegalArgumentException("keyStore " + keyStore.get()
+                        + ": the key cannot be read with the store's password (expected: one password for both)", e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("keyStore " + keyStore.get() + ": " + e.getMessage(), e);
+            }
+        }
+        TrustManager[] trust = null;
+        if (trustStore.isPresent()) {
+            KeyStore ts = load(trustStore.get(), trustStorePassword, "trustStore");
+            try {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ts);
+                trust = tmf.getTrustManagers();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("trustStore " + trustStore.get() + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS unavailable in this JDK", e);
+        }
+    }
+
+    private static KeyStore load(Path file, String password, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(what + " " + file + ": no such file");
+        }
+        try {
+            return KeyStore.getInstance(file.toFile(), password.toCharArray());
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(what + " " + file + ": no such file", e);
+        } catch (IOException e) {
+            // the JDK reports a wrong password as an IOException caused by an UnrecoverableKeyException
+            String why = e.getCause() instanceof UnrecoverableKeyException
+                    ? "wrong password" : e.getMessage();
+            throw new IllegalArgumentException(what + " " + file + ": " + why, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(what + " " + file + ": not a key store the JDK reads ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean hasKey(KeyStore ks) throws GeneralSecurityException {
+        for (String alias : Collections.list(ks.aliases())) {
+            if (ks.isKeyEntry(alias)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
