@@ -140,6 +140,37 @@ class SmppClientSettingsTest {
     }
 
     @Test
+    void tlsIsOffByDefaultAndOnWithTheJdksCasAndTheHostChecked() {
+        assertThat(read(Map.of()).tls()).isEmpty();
+        var t = read(Map.of("tls", "true")).tls().orElseThrow();
+        assertThat(t.trustStore()).isEmpty();
+        assertThat(t.keyStore()).isEmpty();
+        assertThat(t.verifyHostname()).isTrue();
+        assertThat(read(Map.of("tls", "true", "tlsVerifyHostname", "false")).tls().orElseThrow().verifyHostname())
+                .isFalse();
+    }
+
+    @Test
+    void tlsStoresWithoutTlsOnAreRefused() {
+        assertThatThrownBy(() -> read(Map.of("tlsTrustStore", "/etc/mgw/smsc.p12")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("connectors.op1.tlsTrustStore: set without tls: true (expected: tls: true too)");
+    }
+
+    @Test
+    void aTrustStoreThatCannotBeReadFailsTheSettings() {
+        assertThatThrownBy(() -> read(Map.of("tls", "true", "tlsTrustStore", "/nonexistent/smsc.p12")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("connectors.op1: trustStore /nonexistent/smsc.p12: no such file");
+    }
+
+    @Test
+    void toStringSaysTlsAndShowsNoPassword() {
+        var s = read(Map.of("tls", "true", "password", "pw123"));
+        assertThat(s.toString()).contains("TLS").doesNotContain("pw123");
+    }
+
+    @Test
     void egressKeysAreLeftToTheEgress() {
         SmppClientSettings s = read(Map.of("egress.inflight", "1000", "egress.anythingElse", "x", "window", "7"));
         assertThat(s.window()).isEqualTo(7);

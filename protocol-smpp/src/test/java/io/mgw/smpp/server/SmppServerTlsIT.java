@@ -233,6 +233,27 @@ class SmppServerTlsIT {
     }
 
     @Test
+    void aKeyStoreRenewedInPlaceServesTheNextConnectionWithoutARestart(@TempDir Path own) throws Exception {
+        Path live = own.resolve("live.p12");
+        java.nio.file.Files.copy(tls.serverKeyStore(), live);
+        start(TlsConfig.server(live, TestTls.PASSWORD), true);
+        Path renewed = TestTls.keyPair(own, "renewed", "CN=127.0.0.1", "SAN=ip:127.0.0.1");
+        Path trustsRenewed = TestTls.trustStoreOf(own, renewed, "renewed");
+        try (SSLSocket s = tlsSocket(h.server.tlsPort(), trustsRenewed, null)) {
+            assertThatThrownBy(s::startHandshake).isInstanceOf(SSLException.class);
+        }
+
+        java.nio.file.Files.copy(renewed, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.setLastModifiedTime(live,
+                java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+
+        try (RawClient c = new RawClient(tlsSocket(h.server.tlsPort(), trustsRenewed, null))) {
+            assertThat(c.bind(SmppCommand.BIND_TRANSMITTER, "esme", ServerHarness.PASSWORD, 0x34).status())
+                    .isZero();
+        }
+    }
+
+    @Test
     void aTlsSettingWithoutAKeyStoreOrWithoutAnyPortIsRefused() {
         assertThatThrownBy(() -> SmppServerConfig.defaults("127.0.0.1", 0).withTls(TlsConfig.client(), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no keyStore");
