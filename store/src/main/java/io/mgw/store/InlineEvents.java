@@ -38,6 +38,11 @@ final class InlineEvents {
 
     private InlineEvents() {}
 
+    /**
+     * Encodes the events, their times truncated to the microsecond.
+     *
+     * @throws ArithmeticException if an event's time is beyond what epoch microseconds in a long hold
+     */
     static byte[] encode(List<Sequenced> events) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * events.size() + 8);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -47,7 +52,7 @@ final class InlineEvents {
                 MessageEvent e = s.event();
                 Instant at = e.at().truncatedTo(ChronoUnit.MICROS); // as the events table keeps it
                 out.writeLong(s.seq());
-                out.writeLong(Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000));
+                out.writeLong(epochMicros(at));
                 writeString(out, e.type().name());
                 writeString(out, e.status().name());
                 writeString(out, e.connector());
@@ -60,9 +65,26 @@ final class InlineEvents {
     }
 
     /**
+     * The instant in microseconds since the epoch, for every instant a long of them holds (about 292,000 years either
+     * way): a time before the epoch counts from the second after it, so that the earliest does not overflow.
+     *
+     * @throws ArithmeticException if the instant is beyond that
+     */
+    private static long epochMicros(Instant at) {
+        long seconds = at.getEpochSecond();
+        long micros = at.getNano() / 1_000;
+        if (seconds < 0 && micros > 0) {
+            seconds++;
+            micros -= 1_000_000L;
+        }
+        return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), micros);
+    }
+
+    /**
      * Decodes what {@link #encode} wrote; null or empty gives no events.
      *
-     * @throws IllegalStateException if the bytes are not a version this code reads, or are cut short
+     * @throws IllegalStateException if the bytes are not a version this code reads, are cut short, or hold a length
+     *                               out of range or a type or status name this version does not know
      */
     static List<Sequenced> decode(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
@@ -83,8 +105,8 @@ final class InlineEvents {
                 long micros = in.readLong();
                 Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                         Math.floorMod(micros, 1_000_000L) * 1_000L);
-                EventType type = EventType.valueOf(readString(in, bytes.length));
-                MessageStatus status = MessageStatus.valueOf(readString(in, bytes.length));
+                EventType type = name(EventType.class, readString(in, bytes.length));
+                MessageStatus status = name(MessageStatus.class, readString(in, bytes.length));
                 out.add(new Sequenced(seq, new MessageEvent(at, type, status, readString(in, bytes.length),
                         readString(in, bytes.length))));
             }
@@ -93,6 +115,15 @@ final class InlineEvents {
             throw new IllegalStateException("first_events: cut short", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The constant named {@code name}; one this version does not know is refused like any other bad bytes. */
+    private static <E extends Enum<E>> E name(Class<E> type, String name) {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("first_events: unknown " + type.getSimpleName() + " '" + name + "'", e);
         }
     }
 

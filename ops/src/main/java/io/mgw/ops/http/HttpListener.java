@@ -148,6 +148,15 @@ public final class HttpListener implements AutoCloseable {
             return;
         }
         ch.closeFuture().addListener((ChannelFutureListener) f -> active.decrementAndGet());
+        initPipeline(ch, config, context);
+    }
+
+    /**
+     * Installs an accepted connection's handlers: TLS when configured, the idle timer, the HTTP codec with the
+     * listener's limits, and the {@link HttpConnectionHandler}. The channel is expected to run with auto-read off.
+     * Package-private so that tests can drive the same pipeline without a socket.
+     */
+    static void initPipeline(Channel ch, HttpListenerConfig config, ListenerContext context) {
         ChannelPipeline p = ch.pipeline();
         config.sslContext().ifPresent(ssl -> p.addLast("tls", ssl.newHandler(ch.alloc())));
         p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
