@@ -22,6 +22,7 @@ import io.mgw.ops.OpsEndpoints;
 import io.mgw.ops.Readiness;
 import io.mgw.ops.http.HttpListener;
 import io.mgw.ops.http.HttpListenerConfig;
+import io.mgw.ops.http.ReloadingSslContext;
 import io.mgw.server.config.ConfigWatcher;
 import io.mgw.smpp.server.SmppServer;
 import io.mgw.smpp.server.SmppServerConfig;
@@ -137,10 +138,11 @@ public final class GatewayNode implements AutoCloseable {
 
         if (config.smpp().enabled()) {
             ListenerConfig lc = config.smpp();
-            SmppServerConfig sc = SmppServerConfig.defaults(lc.host(), lc.port()).withPlain(lc.plain());
+            SmppServerConfig sc = SmppServerConfig.defaults(lc.host(), lc.port());
             if (lc.tls().isPresent()) {
                 sc = sc.withTls(lc.tls().get(), lc.tlsPort());
             }
+            sc = sc.withPlain(lc.plain()); // after the TLS port: a config without any port is refused
             smpp = new SmppServer(sc, ctx);
             try {
                 smpp.start();
@@ -155,7 +157,11 @@ public final class GatewayNode implements AutoCloseable {
             List<HealthCheck> checks = List.of(HealthCheck.of("routing", () -> routing.isReady()
                     ? HealthCheck.Result.up("Kafka consumers running")
                     : HealthCheck.Result.down("Kafka consumers not running")));
-            http = new HttpListener(HttpListenerConfig.defaults(config.http().host(), config.http().port()),
+            HttpListenerConfig hc = HttpListenerConfig.defaults(config.http().host(), config.http().port());
+            if (config.http().tls().isPresent()) {
+                hc = hc.withSslContext(new ReloadingSslContext(config.http().tls().get()));
+            }
+            http = new HttpListener(hc,
                     OpsEndpoints.create(meters, readiness, checks, store, Authenticator.anonymousAdmin()), meters);
             http.start();
             closeables.add(http);

@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.Optional;
 
 /**
- * A listening socket, and for the SMPP listener a second one speaking TLS.
+ * A listening socket, and for the SMPP listener a second one speaking TLS. The HTTP listener has one port, which with
+ * {@code tls} speaks HTTPS ({@code plain} and {@code tlsPort} are not used).
  *
  * @param host    bind address ("127.0.0.1" by default), of both ports
  * @param port    TCP port without TLS; 0 picks a free one

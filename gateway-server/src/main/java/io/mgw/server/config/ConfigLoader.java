@@ -82,7 +82,7 @@ public final class ConfigLoader {
         ConfigNode listeners = top.child("listeners");
         listeners.rejectUnknown(Set.of("smpp", "http"));
         ListenerConfig smpp = smppListener(listeners.child("smpp"));
-        ListenerConfig http = listener(listeners.child("http"), 8080);
+        ListenerConfig http = httpListener(listeners.child("http"));
         KafkaConfig kafka = kafka(top.child("kafka"));
         StoreConfig store = store(top.child("store"));
 
@@ -125,12 +125,6 @@ public final class ConfigLoader {
                 Path.of(n.string("dataDir", "./data")).toAbsolutePath().normalize());
     }
 
-    private static ListenerConfig listener(ConfigNode n, int defaultPort) {
-        n.rejectUnknown(Set.of("host", "port", "enabled"));
-        return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", defaultPort, 0, 65535),
-                n.bool("enabled", true));
-    }
-
     /** The SMPP listener: a port without TLS (unless {@code plain: false}) and, with {@code tls}, a TLS port. */
     private static ListenerConfig smppListener(ConfigNode n) {
         n.rejectUnknown(Set.of("host", "port", "enabled", "plain", "tls"));
@@ -141,27 +135,7 @@ public final class ConfigLoader {
             t.rejectUnknown(Set.of("port", "keyStore", "keyStorePassword", "trustStore", "trustStorePassword",
                     "clientAuth"));
             tlsPort = t.integer("port", ListenerConfig.DEFAULT_SMPP_TLS_PORT, 0, 65535);
-            String auth = t.string("clientAuth", "none").toUpperCase(java.util.Locale.ROOT);
-            TlsConfig.ClientAuth clientAuth;
-            try {
-                clientAuth = TlsConfig.ClientAuth.valueOf(auth);
-            } catch (IllegalArgumentException e) {
-                throw t.child("clientAuth").error("'" + t.string("clientAuth", "") + "' (expected: none, want or need)");
-            }
-            TlsConfig c = TlsConfig.server(Path.of(t.requiredString("keyStore")).toAbsolutePath(), t.string("keyStorePassword", ""))
-                    .withClientAuth(clientAuth);
-            if (t.has("trustStore")) {
-                c = c.withTrustStore(Path.of(t.requiredString("trustStore")).toAbsolutePath(), t.string("trustStorePassword", ""));
-            } else if (clientAuth != TlsConfig.ClientAuth.NONE) {
-                throw t.child("trustStore").error("missing (clientAuth " + auth.toLowerCase(java.util.Locale.ROOT)
-                        + " needs the certificates to trust)");
-            }
-            try {
-                c.sslContext();
-            } catch (IllegalArgumentException e) {
-                throw t.error(e.getMessage());
-            }
-            tls = Optional.of(c);
+            tls = Optional.of(tls(t));
         }
         boolean plain = n.bool("plain", true);
         if (!plain && tls.isEmpty()) {
@@ -169,6 +143,45 @@ public final class ConfigLoader {
         }
         return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 2775, 0, 65535),
                 n.bool("enabled", true), plain, tls, tlsPort);
+    }
+
+    /** The HTTP listener: one port, HTTPS with {@code tls}. */
+    private static ListenerConfig httpListener(ConfigNode n) {
+        n.rejectUnknown(Set.of("host", "port", "enabled", "tls"));
+        Optional<TlsConfig> tls = Optional.empty();
+        if (n.has("tls")) {
+            ConfigNode t = n.child("tls");
+            t.rejectUnknown(Set.of("keyStore", "keyStorePassword", "trustStore", "trustStorePassword", "clientAuth"));
+            tls = Optional.of(tls(t));
+        }
+        return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 8080, 0, 65535),
+                n.bool("enabled", true), true, tls, 0);
+    }
+
+    /** A listener's key material, read once here so that a wrong path or password fails the load. */
+    private static TlsConfig tls(ConfigNode t) {
+        String auth = t.string("clientAuth", "none").toUpperCase(java.util.Locale.ROOT);
+        TlsConfig.ClientAuth clientAuth;
+        try {
+            clientAuth = TlsConfig.ClientAuth.valueOf(auth);
+        } catch (IllegalArgumentException e) {
+            throw t.child("clientAuth").error("'" + t.string("clientAuth", "") + "' (expected: none, want or need)");
+        }
+        TlsConfig c = TlsConfig.server(Path.of(t.requiredString("keyStore")).toAbsolutePath(),
+                t.string("keyStorePassword", "")).withClientAuth(clientAuth);
+        if (t.has("trustStore")) {
+            c = c.withTrustStore(Path.of(t.requiredString("trustStore")).toAbsolutePath(),
+                    t.string("trustStorePassword", ""));
+        } else if (clientAuth != TlsConfig.ClientAuth.NONE) {
+            throw t.child("trustStore").error("missing (clientAuth " + auth.toLowerCase(java.util.Locale.ROOT)
+                    + " needs the certificates to trust)");
+        }
+        try {
+            c.sslContext();
+        } catch (IllegalArgumentException e) {
+            throw t.error(e.getMessage());
+        }
+        return c;
     }
 
     private static KafkaConfig kafka(ConfigNode n) {

@@ -132,11 +132,23 @@ class ConfigLoaderTlsTest {
     }
 
     @Test
-    void theHttpListenerTakesNoTlsYet() {
-        assertThatThrownBy(() -> ConfigLoader.parse(new StringReader("listeners:\n  http: {tls: {keyStore: x}}\n"),
+    void theHttpListenerSpeaksHttpsOnItsPortWithATlsBlock() {
+        GatewayConfig c = ConfigLoader.parse(new StringReader("listeners:\n  http: {port: 8443, tls: {keyStore: "
+                + path(tls.serverKeyStore()) + ", keyStorePassword: changeit}}\n"), Map.of());
+        assertThat(c.http().port()).isEqualTo(8443);
+        assertThat(c.http().tls().orElseThrow().keyStore()).contains(tls.serverKeyStore());
+    }
+
+    @Test
+    void theHttpListenerHasNoSecondPort() {
+        assertThatThrownBy(() -> ConfigLoader.parse(new StringReader("listeners:\n  http: {tls: {port: 8443, keyStore: "
+                + path(tls.serverKeyStore()) + "}}\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners.http.tls.port")
+                .hasMessageContaining("unknown key");
+        assertThatThrownBy(() -> ConfigLoader.parse(new StringReader("listeners:\n  http: {plain: false}\n"),
                 Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("listeners.http.tls")
-                .hasMessageContaining("unknown key");
+                .hasMessageContaining("listeners.http.plain");
     }
 }

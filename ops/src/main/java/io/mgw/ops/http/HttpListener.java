@@ -158,7 +158,7 @@ public final class HttpListener implements AutoCloseable {
      */
     static void initPipeline(Channel ch, HttpListenerConfig config, ListenerContext context) {
         ChannelPipeline p = ch.pipeline();
-        config.sslContext().ifPresent(ssl -> p.addLast("tls", ssl.newHandler(ch.alloc())));
+        config.sslContext().ifPresent(ssl -> p.addLast("tls", ssl.get().newHandler(ch.alloc())));
         p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Settings of the node's {@link HttpListener}.
@@ -22,7 +23,8 @@ import java.util.concurrent.Executors;
  *                        shuts it down). A virtual-thread-per-task executor suits handlers that block briefly.
  * @param requestTimeout  a handler whose response is not ready after this long gets a 503 written for it; its late
  *                        response is dropped
- * @param sslContext      server TLS context; when present every connection starts with a TLS handshake (HTTPS)
+ * @param sslContext      server TLS context, asked for each new connection (so that it can change, e.g. for a renewed
+ *                        certificate); when present every connection starts with a TLS handshake (HTTPS)
  */
 public record HttpListenerConfig(
         String host,
@@ -33,7 +35,7 @@ public record HttpListenerConfig(
         int workerThreads,
         Executor handlerExecutor,
         Duration requestTimeout,
-        Optional<SslContext> sslContext) {
+        Optional<Supplier<SslContext>> sslContext) {
 
     /** Default {@link #maxHeaderBytes}: 16 KiB. */
     public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -129,7 +131,16 @@ public record HttpListenerConfig(
         if (!value.isServer()) {
             throw new IllegalArgumentException("sslContext: a client context (expected: a server context)");
         }
+        return withSslContext(() -> value);
+    }
+
+    /**
+     * The same settings served over TLS with the context {@code source} gives for each new connection (a server
+     * context; see {@link ReloadingSslContext}).
+     */
+    public HttpListenerConfig withSslContext(Supplier<SslContext> source) {
+        requireNonNull(source, "source");
         return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, workerThreads,
-                handlerExecutor, requestTimeout, Optional.of(value));
+                handlerExecutor, requestTimeout, Optional.of(source));
     }
 }
