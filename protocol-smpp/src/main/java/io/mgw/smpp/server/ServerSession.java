@@ -16,7 +16,6 @@ import io.mgw.core.spi.DeliveryRegistry;
 import io.mgw.core.spi.DeliveryResult;
 import io.mgw.core.spi.TemporaryFailureException;
 import io.mgw.core.store.MessageRecord;
-import io.mgw.smpp.common.PduBodyReader;
 import io.mgw.smpp.common.PduWriter;
 import io.mgw.smpp.common.ShortMessageDecoder;
 import io.mgw.smpp.common.ShortMessagePdu;
@@ -31,7 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -72,8 +70,6 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
     /** Our deliver_sm sequence numbers live above jSMPP's own (enquire_link, unbind), which start at 1. */
     private static final int FIRST_OWN_SEQUENCE = 0x10000000;
-    /** NPI values jSMPP 3.0.2 has constants for (SMPP 3.4 §5.2.6). */
-    private static final Set<Integer> KNOWN_NPI = Set.of(0, 1, 3, 4, 6, 8, 9, 10, 14, 18);
 
     private final SmppServer server;
     private final AdapterContext ctx;
@@ -309,8 +305,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
 
     /**
      * Checks a bind body before jSMPP decodes it (its decoder throws on a truncated one), refuses a second bind,
-     * and maps values jSMPP cannot represent: interface versions below 0x33 and 0x35-0x4F are taken as 3.4 (0x34),
-     * above 0x50 as 5.0, and logged; unknown addr_ton/addr_npi become 0.
+     * and maps values jSMPP cannot represent ({@link RequestBodies#screenBind}): interface versions below 0x33 and
+     * 0x35-0x4F are taken as 3.4 (0x34), above 0x50 as 5.0, and logged; unknown addr_ton/addr_npi become 0.
      */
     private boolean screenBind(int commandId, int sequence, byte[] pdu, SessionState state) throws IOException {
         if (state.isBound() || bindSeen) {
@@ -318,32 +314,12 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             return true;
         }
         try {
-            PduBodyReader r = new PduBodyReader(pdu, 16);
-            r.cString("system_id", 16, ESME_RINVSYSID);
-            r.cString("password", 9, ESME_RINVPASWD);
-            r.cString("system_type", 13, ESME_RINVSYSTYP);
-            int versionAt = r.position();
-            int version = r.u8("interface_version");
-            int tonAt = r.position();
-            int ton = r.u8("addr_ton");
-            int npi = r.u8("addr_npi");
-            r.cString("address_range", 41, ESME_RBINDFAIL);
-            // jSMPP's BindRequest maps addr_ton/addr_npi to enums and fails the bind on values it lacks; we do not use
-            // address_range, so unknown values become 0 (unknown) rather than a refused bind.
-            if (ton > 6) {
-                pdu[tonAt] = 0;
+            RequestBodies.Bind bind = RequestBodies.screenBind(pdu);
+            if (bind.effectiveVersion() != bind.interfaceVersion()) {
+                log.info("{}: interface_version 0x{} taken as 0x{}", remote,
+                        Integer.toHexString(bind.interfaceVersion()), Integer.toHexString(bind.effectiveVersion()));
             }
-            if (!KNOWN_NPI.contains(npi)) {
-                pdu[tonAt + 1] = 0;
-            }
-            int effective = version == 0x33 || version == 0x34 || version == 0x50 ? version
-                    : version > 0x50 ? 0x50 : 0x34;
-            if (effective != version) {
-                log.info("{}: interface_version 0x{} taken as 0x{}", remote, Integer.toHexString(version),
-                        Integer.toHexString(effective));
-                pdu[versionAt] = (byte) effective;
-            }
-            interfaceVersion = effective;
+            interfaceVersion = bind.effectiveVersion();
         } catch (SmppDecodeException e) {
             server.metrics().bindRejected("malformed");
             reply(commandId, sequence, e.status());
@@ -528,11 +504,7 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
 
     /** query_sm (SMPP 3.4 §4.8): only the owning account may ask; store reads run on a virtual thread. */
     private void query(int sequence, byte[] pdu, AccountConfig acc) throws SmppDecodeException {
-        PduBodyReader r = new PduBodyReader(pdu, 16);
-        String idText = r.cString("message_id", 65, ESME_RINVMSGID);
-        r.u8("source_addr_ton");
-        r.u8("source_addr_npi");
-        r.cString("source_addr", 21, ESME_RINVSRCADR);
+        String idText = RequestBodies.query(pdu).messageId();
         Optional<MessageId> id = MessageIds.parse(idText, acc);
         if (id.isEmpty()) {
             throw new SmppDecodeException(ESME_RINVMSGID, "not a message id: " + idText);
@@ -565,18 +537,9 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
      * (ESME_RCANCELFAIL).
      */
     private void cancel(int sequence, byte[] pdu, AccountConfig acc) throws SmppDecodeException {
-        PduBodyReader r = new PduBodyReader(pdu, 16);
-        r.cString("service_type", 6, ESME_RINVSERTYP);
-        String idText = r.cString("message_id", 65, ESME_RINVMSGID);
-        r.u8("source_addr_ton");
-        r.u8("source_addr_npi");
-        String source = r.cString("source_addr", 21, ESME_RINVSRCADR);
-        r.u8("dest_addr_ton");
-        r.u8("dest_addr_npi");
-        r.cString("destination_addr", 21, ESME_RINVDSTADR);
-        if (idText.isEmpty()) {
-            throw new SmppDecodeException(ESME_RCANCELFAIL, "cancel_sm without message_id is not supported");
-        }
+        RequestBodies.Cancel body = RequestBodies.cancel(pdu);
+        String idText = body.messageId();
+        String source = body.source().address();
         Optional<MessageId> id = MessageIds.parse(idText, acc);
         if (id.isEmpty()) {
             throw new SmppDecodeException(ESME_RINVMSGID, "not a message id: " + idText);
