@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -34,6 +35,9 @@ import javax.net.ssl.TrustManagerFactory;
  * @param clientAuth         whether a listener asks the client for a certificate (ignored by connectors)
  * @param verifyHostname     whether a connector checks that the peer's certificate names the host it dialled
  *                           (ignored by listeners)
+ * @param protocols          the TLS versions offered ("TLSv1.3", "TLSv1.2"); empty: the JDK's defaults (1.3 and 1.2).
+ *                           Some peers' TLS stacks fail with 1.3 (see docs/SMPP.md); naming "TLSv1.2" alone serves
+ *                           them
  */
 public record TlsConfig(
         Optional<Path> keyStore,
@@ -41,7 +45,8 @@ public record TlsConfig(
         Optional<Path> trustStore,
         String trustStorePassword,
         ClientAuth clientAuth,
-        boolean verifyHostname) {
+        boolean verifyHostname,
+        List<String> protocols) {
 
     /** Whether a listener asks its clients for a certificate. */
     public enum ClientAuth {
@@ -59,36 +64,59 @@ public record TlsConfig(
         requireNonNull(trustStore, "trustStore");
         requireNonNull(trustStorePassword, "trustStorePassword");
         requireNonNull(clientAuth, "clientAuth");
+        protocols = List.copyOf(protocols);
+        for (String p : protocols) {
+            if (!SUPPORTED.contains(p)) {
+                throw new IllegalArgumentException("protocols: '" + p + "' (expected: one of " + SUPPORTED + ")");
+            }
+        }
+    }
+
+    /** The TLS versions a config may name: those this JDK supports, without the SSL and TLS 1.0/1.1 of old. */
+    public static final List<String> SUPPORTED = List.of("TLSv1.3", "TLSv1.2");
+
+    /** The versions to enable on a socket or engine: {@link #protocols()}, or null for the JDK's defaults. */
+    public String[] enabledProtocols() {
+        return protocols.isEmpty() ? null : protocols.toArray(String[]::new);
     }
 
     /** A connector's settings: the JDK's default CAs, the peer's host name checked, no client certificate. */
     public static TlsConfig client() {
-        return new TlsConfig(Optional.empty(), "", Optional.empty(), "", ClientAuth.NONE, true);
+        return new TlsConfig(Optional.empty(), "", Optional.empty(), "", ClientAuth.NONE, true, List.of());
     }
 
     /** A listener's settings: {@code keyStore} with {@code password}, no client certificate asked for. */
     public static TlsConfig server(Path keyStore, String password) {
-        return new TlsConfig(Optional.of(keyStore), password, Optional.empty(), "", ClientAuth.NONE, false);
+        return new TlsConfig(Optional.of(keyStore), password, Optional.empty(), "", ClientAuth.NONE, false,
+                List.of());
     }
 
     /** The same with {@code store} as the trust store. */
     public TlsConfig withTrustStore(Path store, String password) {
-        return new TlsConfig(keyStore, keyStorePassword, Optional.of(store), password, clientAuth, verifyHostname);
+        return new TlsConfig(keyStore, keyStorePassword, Optional.of(store), password, clientAuth, verifyHostname,
+                protocols);
     }
 
     /** The same with {@code store} as the key store. */
     public TlsConfig withKeyStore(Path store, String password) {
-        return new TlsConfig(Optional.of(store), password, trustStore, trustStorePassword, clientAuth, verifyHostname);
+        return new TlsConfig(Optional.of(store), password, trustStore, trustStorePassword, clientAuth, verifyHostname,
+                protocols);
     }
 
     /** The same asking clients for a certificate as {@code value} says. */
     public TlsConfig withClientAuth(ClientAuth value) {
-        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, value, verifyHostname);
+        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, value, verifyHostname, protocols);
     }
 
     /** The same with the host name check on or off. */
     public TlsConfig withVerifyHostname(boolean value) {
-        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, clientAuth, value);
+        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, clientAuth, value, protocols);
+    }
+
+    /** The same offering only {@code value} (empty: the JDK's defaults). */
+    public TlsConfig withProtocols(List<String> value) {
+        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, clientAuth, verifyHostname,
+                value);
     }
 
     /** Like the record's own, without the passwords. */
@@ -96,7 +124,7 @@ public record TlsConfig(
     public String toString() {
         return "TlsConfig[keyStore=" + keyStore.map(Path::toString).orElse("-") + ", trustStore="
                 + trustStore.map(Path::toString).orElse("(JDK default)") + ", clientAuth=" + clientAuth
-                + ", verifyHostname=" + verifyHostname + "]";
+                + ", verifyHostname=" + verifyHostname + (protocols.isEmpty() ? "" : ", protocols=" + protocols) + "]";
     }
 
     /**

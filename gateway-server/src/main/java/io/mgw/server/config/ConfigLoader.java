@@ -133,7 +133,7 @@ public final class ConfigLoader {
         if (n.has("tls")) {
             ConfigNode t = n.child("tls");
             t.rejectUnknown(Set.of("port", "keyStore", "keyStorePassword", "trustStore", "trustStorePassword",
-                    "clientAuth"));
+                    "clientAuth", "protocols"));
             tlsPort = t.integer("port", ListenerConfig.DEFAULT_SMPP_TLS_PORT, 0, 65535);
             tls = Optional.of(tls(t));
         }
@@ -151,7 +151,8 @@ public final class ConfigLoader {
         Optional<TlsConfig> tls = Optional.empty();
         if (n.has("tls")) {
             ConfigNode t = n.child("tls");
-            t.rejectUnknown(Set.of("keyStore", "keyStorePassword", "trustStore", "trustStorePassword", "clientAuth"));
+            t.rejectUnknown(Set.of("keyStore", "keyStorePassword", "trustStore", "trustStorePassword", "clientAuth",
+                    "protocols"));
             tls = Optional.of(tls(t));
         }
         return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 8080, 0, 65535),
@@ -169,6 +170,14 @@ public final class ConfigLoader {
         }
         TlsConfig c = TlsConfig.server(Path.of(t.requiredString("keyStore")).toAbsolutePath(),
                 t.string("keyStorePassword", "")).withClientAuth(clientAuth);
+        List<String> protocols = t.stringList("protocols");
+        for (int i = 0; i < protocols.size(); i++) {
+            if (!TlsConfig.SUPPORTED.contains(protocols.get(i))) {
+                throw t.list("protocols").get(i).error("'" + protocols.get(i) + "' (expected: one of "
+                        + TlsConfig.SUPPORTED + ")");
+            }
+        }
+        c = c.withProtocols(protocols);
         if (t.has("trustStore")) {
             c = c.withTrustStore(Path.of(t.requiredString("trustStore")).toAbsolutePath(),
                     t.string("trustStorePassword", ""));

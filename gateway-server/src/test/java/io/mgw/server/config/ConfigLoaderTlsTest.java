@@ -68,6 +68,18 @@ class ConfigLoaderTlsTest {
     }
 
     @Test
+    void theVersionsOfferedCanBeNamed() {
+        ListenerConfig l = parse("{tls: {keyStore: " + path(tls.serverKeyStore())
+                + ", keyStorePassword: changeit, protocols: [TLSv1.2]}}", Map.of());
+        assertThat(l.tls().orElseThrow().protocols()).containsExactly("TLSv1.2");
+        assertThatThrownBy(() -> parse("{tls: {keyStore: " + path(tls.serverKeyStore())
+                + ", keyStorePassword: changeit, protocols: [SSLv3]}}", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners.smpp.tls.protocols[0]")
+                .hasMessageContaining("'SSLv3' (expected: one of [TLSv1.3, TLSv1.2])");
+    }
+
+    @Test
     void theKeyStorePasswordCanComeFromTheEnvironment() {
         ListenerConfig l = parse("{tls: {keyStore: " + path(tls.serverKeyStore()) + "}}",
                 Map.of("MGW_LISTENERS_SMPP_TLS_KEYSTOREPASSWORD", TestTls.PASSWORD));

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.mgw.core.config.TlsConfig;
 import io.mgw.core.config.TlsContextSource;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import java.util.function.Supplier;
@@ -18,6 +20,7 @@ public final class ReloadingSslContext implements Supplier<SslContext> {
 
     private final TlsContextSource source;
     private final ClientAuth clientAuth;
+    private final String[] protocols;
     private SSLContext wrapped;
     private SslContext current;
 
@@ -31,6 +34,7 @@ public final class ReloadingSslContext implements Supplier<SslContext> {
             case WANT -> ClientAuth.OPTIONAL;
             case NEED -> ClientAuth.REQUIRE;
         };
+        this.protocols = tls.enabledProtocols();
         get();
     }
 
@@ -38,7 +42,8 @@ public final class ReloadingSslContext implements Supplier<SslContext> {
     public synchronized SslContext get() {
         SSLContext now = source.current();
         if (now != wrapped) {
-            current = new JdkSslContext(now, false, clientAuth);
+            current = new JdkSslContext(now, false, null, IdentityCipherSuiteFilter.INSTANCE,
+                    ApplicationProtocolConfig.DISABLED, clientAuth, protocols, false);
             wrapped = now;
         }
         return current;

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.config.TlsConfig;
 import io.mgw.core.model.Address;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.ReportRequest;
@@ -162,7 +163,7 @@ public final class SmppClientConnector implements OutboundConnector {
                     + " (expected: >= 0)");
         }
         this.settings = SmppClientSettings.from(config);
-        this.tls = settings.tls().map(io.mgw.core.config.TlsConfig::sslContext).orElse(null);
+        this.tls = settings.tls().map(TlsConfig::sslContext).orElse(null);
         this.normalizer = new RemoteIdNormalizer(settings.remoteIdFormat());
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.reconnectBackoffMin(), 2.0, 0.5,
                 settings.reconnectBackoffMax());
@@ -726,11 +727,15 @@ public final class SmppClientConnector implements OutboundConnector {
                     return new SocketConnection(socket);
                 }
                 SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
-                if (settings.tls().orElseThrow().verifyHostname()) {
-                    SSLParameters p = s.getSSLParameters();
+                TlsConfig t = settings.tls().orElseThrow();
+                SSLParameters p = s.getSSLParameters();
+                if (t.verifyHostname()) {
                     p.setEndpointIdentificationAlgorithm("HTTPS");
-                    s.setSSLParameters(p);
                 }
+                if (t.enabledProtocols() != null) {
+                    p.setProtocols(t.enabledProtocols());
+                }
+                s.setSSLParameters(p);
                 s.setSoTimeout(timeout);
                 s.startHandshake();
                 s.setSoTimeout(0);

@@ -64,6 +64,7 @@ import java.util.regex.Pattern;
  *   <tr><td>tlsKeyStore / tlsKeyStorePassword</td><td>none</td><td>our client certificate, for SMSCs that ask for
  *       one</td></tr>
  *   <tr><td>tlsVerifyHostname</td><td>true</td><td>check that the SMSC's certificate names {@code host}</td></tr>
+ *   <tr><td>tlsProtocols</td><td>the JDK's (TLSv1.3, TLSv1.2)</td><td>TLS versions offered, comma-separated</td></tr>
  * </table>
  *
  * <p>Keys starting with {@value #EGRESS_PREFIX} (such as {@code egress.inflight}) belong to the routing egress that
@@ -122,7 +123,7 @@ public record SmppClientSettings(
             "remoteIdFormat", "sourceTon", "sourceNpi", "destTon", "destNpi", "receipts", "validity", "reconnectBackoffMin",
             "reconnectBackoffMax", "throttleRetryAfter", "circuitFailureRate", "circuitMinimumCalls",
             "circuitOpenDuration", "receiptAckTimeout", "closeTimeout", "tls", "tlsTrustStore", "tlsTrustStorePassword",
-            "tlsKeyStore", "tlsKeyStorePassword", "tlsVerifyHostname");
+            "tlsKeyStore", "tlsKeyStorePassword", "tlsVerifyHostname", "tlsProtocols");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
@@ -236,7 +237,7 @@ public record SmppClientSettings(
     private static Optional<TlsConfig> tls(Reader r, ConnectorConfig config) {
         boolean on = r.bool("tls", false);
         if (!on) {
-            for (String k : List.of("tlsTrustStore", "tlsKeyStore", "tlsVerifyHostname")) {
+            for (String k : List.of("tlsTrustStore", "tlsKeyStore", "tlsVerifyHostname", "tlsProtocols")) {
                 if (config.settings().containsKey(k)) {
                     throw new IllegalArgumentException(r.key(k) + ": set without tls: true (expected: tls: true too)");
                 }
@@ -244,6 +245,14 @@ public record SmppClientSettings(
             return Optional.empty();
         }
         TlsConfig t = TlsConfig.client().withVerifyHostname(r.bool("tlsVerifyHostname", true));
+        if (config.settings().containsKey("tlsProtocols")) {
+            List<String> protocols = List.of(r.required("tlsProtocols").split("\\s*,\\s*"));
+            try {
+                t = t.withProtocols(protocols);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(r.key("tlsProtocols") + ": " + e.getMessage(), e);
+            }
+        }
         if (config.settings().containsKey("tlsTrustStore")) {
             t = t.withTrustStore(Path.of(r.required("tlsTrustStore")), config.setting("tlsTrustStorePassword", ""));
         }

@@ -302,6 +302,10 @@ public final class SmppServer implements AutoCloseable {
         try {
             // server mode, layered over the accepted socket (closing it closes both)
             s = (SSLSocket) tls.current().getSocketFactory().createSocket(raw, null, true);
+            String[] protocols = tls.config().enabledProtocols();
+            if (protocols != null) {
+                s.setEnabledProtocols(protocols);
+            }
             switch (tls.config().clientAuth()) {
                 case NEED -> s.setNeedClientAuth(true);
                 case WANT -> s.setWantClientAuth(true);

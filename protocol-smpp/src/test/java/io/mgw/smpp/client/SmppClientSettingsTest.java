@@ -151,6 +151,15 @@ class SmppClientSettingsTest {
     }
 
     @Test
+    void tlsProtocolsAreAListOfKnownVersions() {
+        assertThat(read(Map.of("tls", "true", "tlsProtocols", "TLSv1.2 , TLSv1.3")).tls().orElseThrow().protocols())
+                .containsExactly("TLSv1.2", "TLSv1.3");
+        assertThatThrownBy(() -> read(Map.of("tls", "true", "tlsProtocols", "TLSv1.1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("connectors.op1.tlsProtocols: protocols: 'TLSv1.1' (expected: one of [TLSv1.3, TLSv1.2])");
+    }
+
+    @Test
     void tlsStoresWithoutTlsOnAreRefused() {
         assertThatThrownBy(() -> read(Map.of("tlsTrustStore", "/etc/mgw/smsc.p12")))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -84,6 +84,11 @@ class SmppClientTlsIT {
 
     /** A cloudhopper SMSC speaking only TLS with the certificate in {@code keyStore}. */
     private void startSmsc(Path keyStore) throws Exception {
+        startSmsc(keyStore, null);
+    }
+
+    /** The same, offering only {@code protocol} if not null. */
+    private void startSmsc(Path keyStore, String protocol) throws Exception {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
@@ -100,6 +105,9 @@ class SmppClientTlsIT {
         ssl.setKeyStorePassword(TestTls.PASSWORD);
         ssl.setKeyManagerPassword(TestTls.PASSWORD);
         ssl.setKeyStoreType("PKCS12");
+        if (protocol != null) {
+            ssl.setIncludeProtocols(protocol);
+        }
         cfg.setSslConfiguration(ssl);
         server = new DefaultSmppServer(cfg, new SmppServerHandler() {
             @Override
@@ -209,6 +217,21 @@ class SmppClientTlsIT {
         await().atMost(Duration.ofSeconds(15)).until(unchecked::isAvailable);
         assertThat(unchecked.submit(TestMessages.text("trusted, name not checked")).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Accepted.class);
+    }
+
+    @Test
+    void theVersionsOfferedAreTheOnesConfigured() throws Exception {
+        startSmsc(tls.serverKeyStore(), "TLSv1.2");
+        SmppClientConnector only13 = connector("127.0.0.1", Map.of("tls", "true", "tlsProtocols", "TLSv1.3",
+                "tlsTrustStore", tls.trustsServer().toString(), "tlsTrustStorePassword", TestTls.PASSWORD));
+        await().atMost(Duration.ofSeconds(15)).until(() -> only13.rebindCount() >= 2);
+        assertThat(only13.isAvailable()).isFalse();
+        assertThat(bindsSeen).hasValue(0);
+        only13.close();
+
+        SmppClientConnector with12 = connector("127.0.0.1", Map.of("tls", "true", "tlsProtocols", "TLSv1.3, TLSv1.2",
+                "tlsTrustStore", tls.trustsServer().toString(), "tlsTrustStorePassword", TestTls.PASSWORD));
+        await().atMost(Duration.ofSeconds(15)).until(with12::isAvailable);
     }
 
     @Test

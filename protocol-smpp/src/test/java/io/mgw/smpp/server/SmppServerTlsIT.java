@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -95,9 +96,14 @@ class SmppServerTlsIT {
         return (SSLSocket) ctx.getSocketFactory().createSocket(raw, "127.0.0.1", port, true);
     }
 
+    /**
+     * cloudhopper 5.0.9 runs TLS through Netty 3's SslHandler, which with TLS 1.3 fails about one handshake in five
+     * (an AssertionError in SslHandler.decode with assertions on; the bind then times out): the server offers it TLS
+     * 1.2 alone, which is what {@code protocols} is for with such ESMEs.
+     */
     @Test
     void aCloudhopperEsmeBindsSubmitsAndGetsItsReceiptOverTls() throws Exception {
-        start(serverTls(), true);
+        start(serverTls().withProtocols(List.of("TLSv1.2")), true);
         LinkedBlockingQueue<DeliverSm> delivered = new LinkedBlockingQueue<>();
         DefaultSmppClient client = new DefaultSmppClient();
         try {
@@ -153,6 +159,29 @@ class SmppServerTlsIT {
         }
         assertThat(handshakes("ok")).isEqualTo(1);
         assertThat(handshakes("failed")).isZero();
+    }
+
+    @Test
+    void theVersionsOfferedAreTheOnesConfigured() throws Exception {
+        start(serverTls().withProtocols(List.of("TLSv1.2")), true);
+        try (SSLSocket s = tlsSocket(h.server.tlsPort(), tls.trustsServer(), null)) {
+            s.startHandshake();
+            assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+        try (SSLSocket s = tlsSocket(h.server.tlsPort(), tls.trustsServer(), null)) {
+            s.setEnabledProtocols(new String[] {"TLSv1.3"});
+            assertThatThrownBy(s::startHandshake).isInstanceOf(SSLException.class);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> handshakes("failed") == 1);
+    }
+
+    @Test
+    void withTheJdksDefaultsTls13IsNegotiated() throws Exception {
+        start(serverTls(), true);
+        try (SSLSocket s = tlsSocket(h.server.tlsPort(), tls.trustsServer(), null)) {
+            s.startHandshake();
+            assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
     }
 
     @Test
