@@ -138,7 +138,8 @@ public final class GatewayNode implements AutoCloseable {
 
         if (config.smpp().enabled()) {
             ListenerConfig lc = config.smpp();
-            SmppServerConfig sc = SmppServerConfig.defaults(lc.host(), lc.port());
+            SmppServerConfig sc = SmppServerConfig.defaults(lc.host(), lc.port())
+                    .withMaxConnections(lc.maxConnections());
             if (lc.tls().isPresent()) {
                 sc = sc.withTls(lc.tls().get(), lc.tlsPort());
             }
@@ -157,7 +158,8 @@ public final class GatewayNode implements AutoCloseable {
             List<HealthCheck> checks = List.of(HealthCheck.of("routing", () -> routing.isReady()
                     ? HealthCheck.Result.up("Kafka consumers running")
                     : HealthCheck.Result.down("Kafka consumers not running")));
-            HttpListenerConfig hc = HttpListenerConfig.defaults(config.http().host(), config.http().port());
+            HttpListenerConfig hc = HttpListenerConfig.defaults(config.http().host(), config.http().port())
+                    .withMaxConnections(config.http().maxConnections());
             if (config.http().tls().isPresent()) {
                 hc = hc.withSslContext(new ReloadingSslContext(config.http().tls().get()));
             }

@@ -14,15 +14,22 @@ import java.util.Optional;
  * @param plain   whether to open {@code port} (false: TLS only)
  * @param tls     the TLS port's key material, if one is opened
  * @param tlsPort TCP port speaking TLS (only with {@code tls}); 0 picks a free one
+ * @param maxConnections connections open at once, over both ports; further ones are closed as soon as accepted
  */
 public record ListenerConfig(String host, int port, boolean enabled, boolean plain, Optional<TlsConfig> tls,
-        int tlsPort) {
+        int tlsPort, int maxConnections) {
 
     /** The SMPP TLS port used when the config names none (3550, as several SMSC vendors use). */
     public static final int DEFAULT_SMPP_TLS_PORT = 3550;
 
+    /** Default {@link #maxConnections()}: 1,000. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+
     public ListenerConfig {
         requireNonNull(host, "host");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+        }
         requireNonNull(tls, "tls");
         if (!plain && tls.isEmpty()) {
             throw new IllegalArgumentException("plain: false without tls (expected: at least one port)");
@@ -31,6 +38,6 @@ public record ListenerConfig(String host, int port, boolean enabled, boolean pla
 
     /** A listener without TLS. */
     public ListenerConfig(String host, int port, boolean enabled) {
-        this(host, port, enabled, true, Optional.empty(), 0);
+        this(host, port, enabled, true, Optional.empty(), 0, DEFAULT_MAX_CONNECTIONS);
     }
 }

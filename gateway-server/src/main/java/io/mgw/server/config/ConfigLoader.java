@@ -127,7 +127,7 @@ public final class ConfigLoader {
 
     /** The SMPP listener: a port without TLS (unless {@code plain: false}) and, with {@code tls}, a TLS port. */
     private static ListenerConfig smppListener(ConfigNode n) {
-        n.rejectUnknown(Set.of("host", "port", "enabled", "plain", "tls"));
+        n.rejectUnknown(Set.of("host", "port", "enabled", "plain", "tls", "maxConnections"));
         Optional<TlsConfig> tls = Optional.empty();
         int tlsPort = 0;
         if (n.has("tls")) {
@@ -142,12 +142,13 @@ public final class ConfigLoader {
             throw n.child("plain").error("false without tls (expected: tls set, or plain true)");
         }
         return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 2775, 0, 65535),
-                n.bool("enabled", true), plain, tls, tlsPort);
+                n.bool("enabled", true), plain, tls, tlsPort,
+                n.integer("maxConnections", ListenerConfig.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
     }
 
     /** The HTTP listener: one port, HTTPS with {@code tls}. */
     private static ListenerConfig httpListener(ConfigNode n) {
-        n.rejectUnknown(Set.of("host", "port", "enabled", "tls"));
+        n.rejectUnknown(Set.of("host", "port", "enabled", "tls", "maxConnections"));
         Optional<TlsConfig> tls = Optional.empty();
         if (n.has("tls")) {
             ConfigNode t = n.child("tls");
@@ -156,7 +157,8 @@ public final class ConfigLoader {
             tls = Optional.of(tls(t));
         }
         return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 8080, 0, 65535),
-                n.bool("enabled", true), true, tls, 0);
+                n.bool("enabled", true), true, tls, 0,
+                n.integer("maxConnections", ListenerConfig.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
     }
 
     /** A listener's key material, read once here so that a wrong path or password fails the load. */

@@ -49,6 +49,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void connectionLimitsAreReadPerListener() {
+        GatewayConfig c = parse("listeners:\n  smpp: {maxConnections: 50}\n  http: {maxConnections: 20}\n");
+        assertThat(c.smpp().maxConnections()).isEqualTo(50);
+        assertThat(c.http().maxConnections()).isEqualTo(20);
+        assertThat(parse("{}").smpp().maxConnections()).isEqualTo(1_000);
+        assertThatThrownBy(() -> parse("listeners:\n  smpp: {maxConnections: 0}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners.smpp.maxConnections");
+    }
+
+    @Test
     void unknownKeyIsAnErrorWithItsLine() {
         assertThatThrownBy(() -> parse("node:\n  siteId: 1\n  sitId: 2\n"))
                 .isInstanceOf(ConfigException.class)

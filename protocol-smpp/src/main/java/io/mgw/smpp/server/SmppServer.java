@@ -62,6 +62,8 @@ public final class SmppServer implements AutoCloseable {
         return t;
     });
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Connections held: sessions, and accepted sockets still in their TLS handshake. */
+    private final AtomicInteger connections = new AtomicInteger();
     private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> bindCounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, VerifiedPassword> verified = new ConcurrentHashMap<>();
@@ -82,6 +84,8 @@ public final class SmppServer implements AutoCloseable {
         this.metrics = new SmppServerMetrics(ctx.meters());
         Gauge.builder("gateway.smpp.session.active", sessions, s -> s.stream().filter(ServerSession::isBound).count())
                 .description("Bound SMPP sessions on this node").register(ctx.meters());
+        Gauge.builder("gateway.smpp.connection.open", connections, AtomicInteger::get)
+                .description("Connections open on this node's SMPP ports, bound or not").register(ctx.meters());
         Gauge.builder("gateway.smpp.window.used", sessions,
                         s -> s.stream().mapToInt(ServerSession::outstanding).sum())
                 .description("Requests received and not yet answered, over all sessions").register(ctx.meters());
@@ -259,10 +263,16 @@ public final class SmppServer implements AutoCloseable {
                 closeQuietly(socket);
                 continue;
             }
+            if (!reserveConnection()) {
+                metrics.connectionRefused();
+                log.debug("{}: refused, {} connections open", socket.getRemoteSocketAddress(), connections.get());
+                closeQuietly(socket);
+                continue;
+            }
             try {
                 socket.setTcpNoDelay(true);
             } catch (IOException e) {
-                closeQuietly(socket);
+                closeWithoutSession(socket);
                 continue;
             }
             if (l.tls() == null) {
@@ -272,20 +282,49 @@ public final class SmppServer implements AutoCloseable {
                 try {
                     virtualThreads.execute(() -> handshakeThenOpen(socket, l.tls()));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
-                    closeQuietly(socket);
+                    closeWithoutSession(socket);
                 }
             }
         }
     }
 
+    /** Takes one of the {@link SmppServerConfig#maxConnections()} slots; false if all are taken. */
+    private boolean reserveConnection() {
+        for (;;) {
+            int n = connections.get();
+            if (n >= config.maxConnections()) {
+                return false;
+            }
+            if (connections.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Closes an accepted socket that has no session (yet) and gives its connection slot back. */
+    private void closeWithoutSession(Socket socket) {
+        closeQuietly(socket);
+        connections.decrementAndGet();
+    }
+
+    /** Connections open now, bound or not, TLS handshakes included. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
     private void open(Socket socket) {
+        ServerSession session = null;
         try {
-            ServerSession session = new ServerSession(this, socket);
+            session = new ServerSession(this, socket);
             sessions.add(session);
             session.start();
         } catch (IOException | RuntimeException e) {
             log.warn("could not open a session for {}", socket.getRemoteSocketAddress(), e);
-            closeQuietly(socket);
+            if (session == null || sessions.remove(session)) {
+                closeWithoutSession(socket);
+            } else {
+                closeQuietly(socket);
+            }
         }
     }
 
@@ -297,7 +336,13 @@ public final class SmppServer implements AutoCloseable {
      */
     private void handshakeThenOpen(Socket raw, TlsContextSource tls) {
         String remote = raw.getInetAddress().getHostAddress() + ":" + raw.getPort();
-        var guard = timer.schedule(() -> closeQuietly(raw), config.bindTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        java.util.concurrent.ScheduledFuture<?> guard;
+        try {
+            guard = timer.schedule(() -> closeQuietly(raw), config.bindTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            closeWithoutSession(raw); // closed meanwhile
+            return;
+        }
         SSLSocket s;
         try {
             // server mode, layered over the accepted socket (closing it closes both)
@@ -318,19 +363,21 @@ public final class SmppServer implements AutoCloseable {
             guard.cancel(false);
             metrics.tlsHandshake(false);
             log.info("{}: TLS handshake failed: {}", remote, e.getMessage());
-            closeQuietly(raw);
+            closeWithoutSession(raw);
             return;
         }
         if (!guard.cancel(false)) {
             // the bind timeout closed it just as the handshake ended
             metrics.tlsHandshake(false);
             closeQuietly(s);
+            connections.decrementAndGet();
             return;
         }
         metrics.tlsHandshake(true);
         log.debug("{}: TLS {} {}", remote, s.getSession().getProtocol(), s.getSession().getCipherSuite());
         if (draining) {
             closeQuietly(s);
+            connections.decrementAndGet();
             return;
         }
         open(s);
@@ -367,7 +414,9 @@ public final class SmppServer implements AutoCloseable {
     }
 
     void removed(ServerSession s) {
-        sessions.remove(s);
+        if (sessions.remove(s)) {
+            connections.decrementAndGet();
+        }
     }
 
     /**

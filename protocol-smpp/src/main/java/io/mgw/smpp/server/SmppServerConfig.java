@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param plain              whether {@code port} is opened (false: only the TLS port)
  * @param tls                key material of a second port speaking TLS, if one is opened
  * @param tlsPort            that port; 0 picks a free one (see {@link SmppServer#tlsPort()})
+ * @param maxConnections     connections open at once on both ports, bound or not (each holds a few jSMPP threads);
+ *                           further ones are closed as soon as accepted
  */
 public record SmppServerConfig(
         String host,
@@ -39,7 +41,8 @@ public record SmppServerConfig(
         int writeQueueLimit,
         boolean plain,
         Optional<TlsConfig> tls,
-        int tlsPort) {
+        int tlsPort,
+        int maxConnections) {
 
     public SmppServerConfig {
         requireNonNull(host, "host");
@@ -64,6 +67,9 @@ public record SmppServerConfig(
             throw new IllegalArgumentException("pduProcessorDegree: " + pduProcessorDegree + " (expected: >= 1)");
         }
         requireNonNull(tls, "tls");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+        }
         if (!plain && tls.isEmpty()) {
             throw new IllegalArgumentException("plain: false without tls (expected: at least one port)");
         }
@@ -82,26 +88,28 @@ public record SmppServerConfig(
 
     /**
      * Defaults for a listener: max command_length 66,048, bind within 10 s, enquire_link after 30 s idle,
-     * deliver_sm_resp within 10 s, 1 s delay on a wrong password, 2 jSMPP workers, 1,024 queued writes.
+     * deliver_sm_resp within 10 s, 1 s delay on a wrong password, 2 jSMPP workers, 1,024 queued writes, 1,000
+     * connections.
      */
     public static SmppServerConfig defaults(String host, int port) {
         return new SmppServerConfig(host, port, "mgw", 65_536 + 512, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 1024, true, Optional.empty(), 0);
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 1024, true, Optional.empty(), 0,
+                DEFAULT_MAX_CONNECTIONS);
     }
 
     public SmppServerConfig withFailedBindDelay(Duration d) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
-                responseTimeout, d, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort);
+                responseTimeout, d, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections);
     }
 
     public SmppServerConfig withResponseTimeout(Duration d) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval, d,
-                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort);
+                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections);
     }
 
     public SmppServerConfig withMaxCommandLength(int n) {
         return new SmppServerConfig(host, port, systemId, n, bindTimeout, enquireLinkInterval, responseTimeout,
-                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort);
+                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections);
     }
 
     /**
@@ -109,13 +117,24 @@ public record SmppServerConfig(
      */
     public SmppServerConfig withTls(TlsConfig value, int port) {
         return new SmppServerConfig(host, this.port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
-                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, Optional.of(value), port);
+                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, Optional.of(value), port,
+                maxConnections);
     }
+
+    /** The same with another {@link #maxConnections()}. */
+    public SmppServerConfig withMaxConnections(int value) {
+        return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
+                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, value);
+    }
+
+    /** Default {@link #maxConnections()}: 1,000. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
 
     /** The same with the port without TLS opened or not. */
     public SmppServerConfig withPlain(boolean value) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
-                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, value, tls, tlsPort);
+                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, value, tls, tlsPort,
+                maxConnections);
     }
 
     private static void positive(Duration d, String name) {

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The server's meters, named {@code gateway.smpp.<noun>.<verb>}: bind.accepted / bind.rejected (tag reason),
  * submit.accepted / submit.rejected (tag status), submit.latency (receipt of submit_sm to its response), deliver.sent
- * / deliver.acked / deliver.failed (tag result), tls.handshake (tag result); session.active and window.used gauges are registered by
+ * / deliver.acked / deliver.failed (tag result), tls.handshake (tag result), connection.refused (tag reason); session, connection.open.active and window.used gauges are registered by
  * {@link SmppServer}.
  */
 final class SmppServerMetrics {
@@ -37,6 +37,11 @@ final class SmppServerMetrics {
 
     void bindRejected(String reason) {
         counter("gateway.smpp.bind.rejected", "reason", reason).increment();
+    }
+
+    /** A connection closed as soon as accepted: {@link SmppServerConfig#maxConnections()} were open. */
+    void connectionRefused() {
+        counter("gateway.smpp.connection.refused", "reason", "max_connections").increment();
     }
 
     /** One TLS handshake on the TLS port, by result (ok, failed). */

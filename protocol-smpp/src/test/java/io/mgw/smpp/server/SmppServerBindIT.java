@@ -139,11 +139,33 @@ class SmppServerBindIT {
     void noBindWithinTheBindTimeoutClosesTheConnection() throws Exception {
         h.close();
         var cfg = new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofMillis(300), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0);
+                Duration.ofSeconds(10), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0, 1_000);
         h = new ServerHarness(cfg, ServerHarness.account("esme"));
         try (RawClient c = h.raw()) {
             assertThat(c.closedByPeer()).isTrue();
         }
+    }
+
+    @Test
+    void connectionsBeyondMaxConnectionsAreClosedAtOnceAndCountedAndAFreedSlotIsReused() throws Exception {
+        h.close();
+        h = new ServerHarness(SmppServerConfig.defaults("127.0.0.1", 0).withMaxConnections(2),
+                ServerHarness.account("esme"));
+        try (RawClient bound = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34); RawClient idle = h.raw()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.server.connectionCount() == 2);
+            try (RawClient third = h.raw()) {
+                // closed without a word, before any bind: no thread or session was spent on it
+                assertThat(third.closedByPeer()).isTrue();
+            }
+            assertThat(h.counter("gateway.smpp.connection.refused", "reason", "max_connections")).isEqualTo(1);
+            assertThat(h.meters.get("gateway.smpp.connection.open").gauge().value()).isEqualTo(2);
+            idle.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.server.connectionCount() == 1);
+            try (RawClient next = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34)) {
+                assertThat(h.server.connectionCount()).isEqualTo(2);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.server.connectionCount() == 0);
     }
 
     @Test
@@ -165,7 +187,7 @@ class SmppServerBindIT {
     void idleLinkGetsEnquireLinkAndASilentClientIsDropped() throws Exception {
         h.close();
         var cfg = new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofSeconds(10), Duration.ofMillis(300),
-                Duration.ofMillis(500), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0);
+                Duration.ofMillis(500), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0, 1_000);
         h = new ServerHarness(cfg, ServerHarness.account("esme"));
         try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34)) {
             RawClient.Pdu el = c.read();

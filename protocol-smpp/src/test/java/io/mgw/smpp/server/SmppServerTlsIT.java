@@ -201,6 +201,8 @@ class SmppServerTlsIT {
         assertThat(h.counter("gateway.smpp.bind.accepted", "type", "BIND_TRX")).isZero();
         assertThat(h.ingress.durableList()).isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> h.server.sessionCount() == 0);
+        // the failed handshake gave its connection slot back
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.server.connectionCount() == 0);
     }
 
     @Test
@@ -241,13 +243,14 @@ class SmppServerTlsIT {
     void aConnectionThatNeverStartsItsHandshakeIsClosedAfterTheBindTimeout() throws Exception {
         h = new ServerHarness(new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofMillis(300),
                 Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMillis(300), 2, 1024, true,
-                Optional.of(serverTls()), 0), ServerHarness.account("esme"));
+                Optional.of(serverTls()), 0, 1_000), ServerHarness.account("esme"));
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", h.server.tlsPort()), 5_000);
             s.setSoTimeout(15_000);
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> handshakes("failed") == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.server.connectionCount() == 0);
     }
 
     @Test
