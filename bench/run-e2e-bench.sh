@@ -7,7 +7,8 @@
 #   bench/run-e2e-bench.sh [SmppLoad flags...]     default: --rate 10000 --duration 60s --warmup 15s
 #   BENCH_CONFIG=other.yaml runs the node on another config (default config/bench.yaml); NODE_JAVA_OPTS adds JVM flags,
 #   NODE_GC replaces the collector flag (default -XX:+UseParallelGC); STORE=postgresql runs the node on a PostgreSQL
-#   server started here (own process, port 5433, data in bench/target/e2e-pg) instead of H2 in its JVM
+#   server started here (own process, port 5433, data in bench/target/e2e-pg) instead of H2 in its JVM; TLS=1 has the
+#   load tool bind over TLS to the node's SMPP TLS port (3550; a key pair made by keytool in bench/target/e2e-tls)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -37,6 +38,21 @@ if [ "${STORE:-h2}" = postgresql ]; then
   sed 's|^store: .*|store: {type: postgresql, url: "jdbc:postgresql://127.0.0.1:5433/postgres", user: postgres, password: ""}|' \
       "$config" > "$out/e2e-pg.yaml"
   config=$out/e2e-pg.yaml
+fi
+tls_flags=()
+if [ "${TLS:-0}" = 1 ]; then
+  rm -rf "$out/e2e-tls"; mkdir -p "$out/e2e-tls"
+  kt="${JAVA_HOME:+$JAVA_HOME/bin/}keytool"
+  "$kt" -genkeypair -alias node -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 -ext SAN=ip:127.0.0.1 -validity 2 \
+      -storetype PKCS12 -keystore "$out/e2e-tls/node.p12" -storepass changeit >&2
+  "$kt" -exportcert -alias node -keystore "$out/e2e-tls/node.p12" -storepass changeit -rfc -file "$out/e2e-tls/node.crt" >&2
+  "$kt" -importcert -noprompt -alias node -file "$out/e2e-tls/node.crt" -storetype PKCS12 \
+      -keystore "$out/e2e-tls/trust.p12" -storepass changeit >&2
+  sed "s|^  smpp: {host: 127.0.0.1, port: 2775}|  smpp: {host: 127.0.0.1, port: 2775, tls: {port: 3550, keyStore: \"$root/$out/e2e-tls/node.p12\", keyStorePassword: changeit}}|" \
+      "$config" > "$out/e2e-tls.yaml"
+  grep -q 'port: 3550' "$out/e2e-tls.yaml" || { echo "TLS=1: no 'smpp: {host: 127.0.0.1, port: 2775}' line in $config" >&2; exit 1; }
+  config=$out/e2e-tls.yaml
+  tls_flags=(--port 3550 --tls-trust-store "$out/e2e-tls/trust.p12" --tls-trust-store-password changeit)
 fi
 # CPU seconds of all PostgreSQL server processes (0 without STORE=postgresql)
 pg_cpu() {
@@ -108,7 +124,7 @@ set +e
 rm -f "$out/e2e-load.cpu"; timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -o "$out/e2e-load.cpu" -f "%U %S")
 "${timer[@]}" java -Xms512m -Xmx2g -cp "$(ls bench/target/bench-*.jar | head -1):$(cat bench/target/smpp-load.classpath)" \
     io.mgw.bench.smpp.SmppLoad --host 127.0.0.1 --port 2775 --system-id bench --password benchpw \
-    --binds 4 --window 100 --wait-receipts 60s --json "$out/e2e-load.json" "${args[@]}"
+    --binds 4 --window 100 --wait-receipts 60s --json "$out/e2e-load.json" ${tls_flags[@]+"${tls_flags[@]}"} "${args[@]}"
 rc=$?
 set -e
 wall=$(( $(date +%s) - t0 ))

@@ -37,6 +37,9 @@ import java.util.Optional;
  * @param rxBinds receiver binds opened when {@code receiver} is {@link ReceiverMode#RECEIVER}
  * @param responseTimeout how long one {@code submit_sm} waits for its response before it counts as a timeout
  * @param json where to write the JSON report, if anywhere
+ * @param tlsTrustStore with it, SMPP over TLS: the trust store holding the server's certificate (the host name is
+ *     checked as well)
+ * @param tlsTrustStorePassword its password
  */
 public record LoadConfig(
     String host,
@@ -59,7 +62,9 @@ public record LoadConfig(
     ReceiverMode receiver,
     int rxBinds,
     Duration responseTimeout,
-    Optional<String> json) {
+    Optional<String> json,
+    Optional<String> tlsTrustStore,
+    String tlsTrustStorePassword) {
 
   /** Where delivery receipts are received. */
   public enum ReceiverMode {
@@ -84,6 +89,8 @@ public record LoadConfig(
     requireNonNull(receiver, "receiver");
     requireNonNull(responseTimeout, "responseTimeout");
     requireNonNull(json, "json");
+    requireNonNull(tlsTrustStore, "tlsTrustStore");
+    requireNonNull(tlsTrustStorePassword, "tlsTrustStorePassword");
     check(port > 0 && port < 65536, "port: " + port + " (expected: 1..65535)");
     check(binds > 0, "binds: " + binds + " (expected: > 0)");
     check(window > 0, "window: " + window + " (expected: > 0)");
@@ -136,6 +143,8 @@ public record LoadConfig(
     d.put("rx-binds", "");
     d.put("response-timeout", "10s");
     d.put("json", "");
+    d.put("tls-trust-store", "");
+    d.put("tls-trust-store-password", "");
     return d;
   }
 
@@ -143,7 +152,7 @@ public record LoadConfig(
   public static String usage() {
     StringBuilder sb = new StringBuilder("usage: SmppLoad [--flag value]...\n");
     defaults().forEach((k, v) -> sb.append("  --").append(k).append(' ')
-        .append(k.equals("password") ? "<secret>" : v.isEmpty() ? "<none>" : v).append('\n'));
+        .append(k.endsWith("password") ? "<secret>" : v.isEmpty() ? "<none>" : v).append('\n'));
     sb.append("  durations: 500ms, 20s, 2m; --rate 0 = as fast as the windows allow;")
         .append(" --rx-binds defaults to --binds; --warmup-rate defaults to --rate;")
         .append(" --receiver transceiver|receiver\n");
@@ -202,7 +211,9 @@ public record LoadConfig(
         receiverMode(v.get("receiver")),
         rx.isEmpty() ? binds : parseInt("rx-binds", rx),
         parseDuration("response-timeout", v.get("response-timeout")),
-        v.get("json").isEmpty() ? Optional.empty() : Optional.of(v.get("json")));
+        v.get("json").isEmpty() ? Optional.empty() : Optional.of(v.get("json")),
+        v.get("tls-trust-store").isEmpty() ? Optional.empty() : Optional.of(v.get("tls-trust-store")),
+        v.get("tls-trust-store-password"));
   }
 
   private static ReceiverMode receiverMode(String s) {
@@ -261,6 +272,7 @@ public record LoadConfig(
         + ", window=" + window + ", rate=" + rate + ", duration=" + duration + ", warmup=" + warmup
         + ", mix=" + mix + ", destPrefix=" + destPrefix + ", dests=" + dests
         + ", registeredDelivery=" + registeredDelivery + ", waitReceipts=" + waitReceipts
-        + ", receiver=" + receiver + ", rxBinds=" + rxBinds + ", responseTimeout=" + responseTimeout + "]";
+        + ", receiver=" + receiver + ", rxBinds=" + rxBinds + ", responseTimeout=" + responseTimeout
+        + (tlsTrustStore.isPresent() ? ", TLS" : "") + "]";
   }
 }

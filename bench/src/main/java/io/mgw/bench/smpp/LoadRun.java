@@ -3,10 +3,12 @@ package io.mgw.bench.smpp;
 import static java.util.Objects.requireNonNull;
 
 import io.mgw.bench.smpp.LoadConfig.ReceiverMode;
+import io.mgw.core.config.TlsConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DataCodings;
@@ -86,6 +91,8 @@ final class LoadRun {
   };
 
   private final LoadConfig cfg;
+  /** Plain TCP, or TLS over it with {@code --tls-trust-store}. */
+  private final ConnectionFactory connections;
   private final PrintStream progress;
   private final MessageFactory messages;
   private final ReceiptTracker tracker = new ReceiptTracker();
@@ -117,6 +124,22 @@ final class LoadRun {
     this.cfg = requireNonNull(cfg, "cfg");
     this.progress = requireNonNull(progress, "progress");
     this.messages = new MessageFactory(cfg.mix(), cfg.destPrefix(), cfg.dests());
+    this.connections = cfg.tlsTrustStore().map(t -> tls(t, cfg.tlsTrustStorePassword())).orElse(NO_DELAY);
+  }
+
+  /** TLS over a TCP_NODELAY socket, trusting only {@code trustStore}'s certificates, the host name checked. */
+  private static ConnectionFactory tls(String trustStore, String password) {
+    SSLContext context = TlsConfig.client().withTrustStore(Path.of(trustStore), password).sslContext();
+    return (host, port) -> {
+      Socket raw = new Socket(host, port);
+      raw.setTcpNoDelay(true);
+      SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, true);
+      SSLParameters p = socket.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      socket.setSSLParameters(p);
+      socket.startHandshake();
+      return new SocketConnection(socket);
+    };
   }
 
   /**
@@ -147,7 +170,7 @@ final class LoadRun {
   }
 
   private SMPPSession bind(BindType type) throws IOException {
-    SMPPSession s = new SMPPSession(NO_DELAY);
+    SMPPSession s = new SMPPSession(connections);
     s.setTransactionTimer(cfg.responseTimeout().toMillis());
     s.setEnquireLinkTimer(ENQUIRE_LINK_MILLIS);
     // responses and deliver_sm share one processing queue per session; when it is full jSMPP answers
