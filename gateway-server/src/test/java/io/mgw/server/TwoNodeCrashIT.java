@@ -8,12 +8,6 @@ import io.mgw.routing.kafka.EmbeddedKafka;
 import io.mgw.server.config.ConfigLoader;
 import io.mgw.testkit.smsc.SmscSimulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.File;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,20 +82,20 @@ class TwoNodeCrashIT {
         toClose.add(smsc);
 
         String jdbcUrl = pg.getJdbcUrl("postgres", "postgres");
-        int smppA = freePort();
-        int httpA = freePort();
+        int smppA = ClusterFixture.freePort();
+        int httpA = ClusterFixture.freePort();
         Path configA = tmp.resolve("a.yaml");
-        Files.writeString(configA, nodeYaml(2, tmp.resolve("a"), smppA, httpA, kafka.bootstrapServers(), jdbcUrl,
+        Files.writeString(configA, ClusterFixture.nodeYaml(2, tmp.resolve("a"), smppA, httpA, kafka.bootstrapServers(), jdbcUrl,
                 smsc.port()));
         Path configB = tmp.resolve("b.yaml");
-        Files.writeString(configB, nodeYaml(3, tmp.resolve("b"), 0, 0, kafka.bootstrapServers(), jdbcUrl,
+        Files.writeString(configB, ClusterFixture.nodeYaml(3, tmp.resolve("b"), 0, 0, kafka.bootstrapServers(), jdbcUrl,
                 smsc.port()));
 
-        nodeA = startNodeProcess(configA, tmp.resolve("node-a.log"));
+        nodeA = ClusterFixture.startNodeProcess(configA, tmp.resolve("node-a.log"));
         GatewayNode nodeB = new GatewayNode(ConfigLoader.load(configB, Map.of()), java.util.Optional.empty());
         nodeB.start();
         toClose.add(nodeB::close);
-        awaitReady(httpA);
+        ClusterFixture.awaitReady(httpA);
 
         // receiver on node B
         Set<String> receipted = ConcurrentHashMap.newKeySet();
@@ -187,57 +181,5 @@ class TwoNodeCrashIT {
                 .isEmpty();
         System.out.printf("two-node crash: ok=%d failed=%d unknown=%d receipts=%d (distinct %d)%n",
                 acknowledged.size(), failed.get(), unknown.get(), receiptCount.get(), receipted.size());
-    }
-
-    private static String nodeYaml(int nodeId, Path dataDir, int smppPort, int httpPort, String bootstrap,
-            String jdbcUrl, int smscPort) {
-        return """
-                node: {site: test, siteId: 7, nodeId: %d, name: node-%d, dataDir: "%s"}
-                listeners:
-                  smpp: {host: 127.0.0.1, port: %d}
-                  http: {host: 127.0.0.1, port: %d}
-                kafka:
-                  bootstrap: "%s"
-                  replicationFactor: 1
-                  minInsyncReplicas: 1
-                  allowWeakDurability: true
-                  ingressPartitions: 4
-                  deliverPartitions: 2
-                  consumer: {session.timeout.ms: "10000", heartbeat.interval.ms: "1000"}
-                store: {type: postgresql, url: "%s", user: postgres, password: ""}
-                accounts:
-                  - id: demo
-                    password: demopass
-                    window: 100
-                connectors:
-                  - id: sim
-                    partitions: 4
-                    settings: {host: 127.0.0.1, port: "%d", systemId: gateway, password: gwpass, bindsPerNode: "2", window: "20"}
-                routes:
-                  - name: all
-                    connectors: [sim]
-                """.formatted(nodeId, nodeId, dataDir.toString().replace("\\", "/"), smppPort, httpPort, bootstrap,
-                jdbcUrl, smscPort);
-    }
-
-    private static Process startNodeProcess(Path config, Path log) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.mgw.server.Main", "run", "--config", config.toString());
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .directory(new File(".")).start();
-    }
-
-    private static void awaitReady(int httpPort) {
-        HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
-                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
