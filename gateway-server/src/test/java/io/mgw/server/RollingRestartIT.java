@@ -111,11 +111,12 @@ class RollingRestartIT {
         AtomicInteger receiptCount = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean stopReceiving = new AtomicBoolean();
-        ExecutorService clients = Executors.newFixedThreadPool(SUBMITTERS + 2);
+        ExecutorService receivers = Executors.newFixedThreadPool(2);
+        ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
         // a receiver preferring each node; each rebinds to the other when its node goes away
         for (int i = 0; i < 2; i++) {
             int first = i;
-            clients.submit(() -> receive(smpp, first, stopReceiving, receipted, receiptCount));
+            receivers.submit(() -> receive(smpp, first, stopReceiving, receipted, receiptCount));
         }
         Set<String> ok = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
@@ -123,7 +124,7 @@ class RollingRestartIT {
         AtomicInteger seq = new AtomicInteger();
         for (int t = 0; t < SUBMITTERS; t++) {
             int first = t % 2;
-            clients.submit(() -> submit(smpp, first, stop, seq, ok, refused, unanswered));
+            submitters.submit(() -> submit(smpp, first, stop, seq, ok, refused, unanswered));
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> ok.size() >= 300);
@@ -140,7 +141,8 @@ class RollingRestartIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> ok.size() >= now + 300);
         }
         stop.set(true); // the submitters; the receivers stay bound until every receipt is in
-        clients.shutdown();
+        submitters.shutdown();
+        assertThat(submitters.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         Set<String> acknowledged = Set.copyOf(ok);
 
         try {
@@ -163,7 +165,8 @@ class RollingRestartIT {
                 receiptCount.get(), receipted.size(), receipted.size() - (acknowledged.size() - lost.size()));
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
-        assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        receivers.shutdown();
+        assertThat(receivers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
     /** Submits until stopped, on a transmitter bind to node {@code first}, then to whichever node takes it. */

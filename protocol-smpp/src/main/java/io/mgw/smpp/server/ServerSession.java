@@ -368,13 +368,16 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
     private void request(int commandId, int sequence, byte[] pdu) {
         long start = System.nanoTime();
         AccountConfig acc = account;
-        if (draining || server.isDraining()) {
-            reject(commandId, sequence, ESME_RTHROTTLED);
-            return;
-        }
+        // Counted before the drain check, not after: a drain sets its flag and then waits for the count to reach
+        // zero, so a request either sees the flag or is counted before the drain looks. Checking first would let a
+        // submit read just as the drain began slip past both: taken, and its answer lost with the unbind.
         if (outstanding.incrementAndGet() > acc.window()) {
             outstanding.decrementAndGet();
             reject(commandId, sequence, ESME_RTHROTTLED);
+            return;
+        }
+        if (draining || server.isDraining()) {
+            answer(commandId, sequence, ESME_RTHROTTLED); // queued, then the count drops: written before the unbind
             return;
         }
         try {
@@ -787,16 +790,22 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
         draining = true;
     }
 
-    /** Waits until no request or delivery is outstanding, or the deadline ({@link System#nanoTime()}) passes. */
+    /**
+     * Waits until no request or delivery is outstanding and every response queued for this session is written, or the
+     * deadline ({@link System#nanoTime()}) passes. The unbind that follows goes through jSMPP's own sender, not our
+     * {@link SessionWriter}: sent while responses still waited in its queue, it could reach the client before them,
+     * and the client, unbound, would never see the answers to submits we took.
+     */
     boolean awaitIdle(long deadlineNanos) {
         synchronized (idle) {
-            while (!ended && (outstanding.get() > 0 || deliveriesInFlight.get() > 0)) {
+            while (!ended && (outstanding.get() > 0 || deliveriesInFlight.get() > 0 || writer.queued() > 0)) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
                 if (left <= 0) {
                     return false;
                 }
                 try {
-                    idle.wait(left);
+                    // the writer does not notify: while only its queue is left, look again shortly
+                    idle.wait(outstanding.get() > 0 || deliveriesInFlight.get() > 0 ? left : Math.min(left, 5));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
