@@ -2,27 +2,72 @@ package io.mgw.server;
 
 import static org.awaitility.Awaitility.await;
 
+import io.mgw.routing.kafka.EmbeddedKafka;
+import io.mgw.testkit.smsc.SmscSimulator;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.Session;
 
 /**
- * Nodes of one cluster for the multi-node tests: their config (a shared Kafka broker, PostgreSQL store and SMSC
- * simulator, account demo/demopass, connector "sim"), started as separate JVMs so that a test can kill or stop them.
+ * What the nodes of one cluster share in the multi-node tests: a Kafka broker, a PostgreSQL store and an SMSC
+ * simulator (receipts after 200 ms), all in the test's JVM; the nodes' config (account demo/demopass, connector "sim"),
+ * and node processes in JVMs of their own, so that a test can kill or stop them. {@link #close} ends the processes it
+ * started, then the shared parts.
  */
-final class ClusterFixture {
+final class ClusterFixture implements AutoCloseable {
 
-    private ClusterFixture() {}
+    final EmbeddedKafka kafka;
+    final EmbeddedPostgres pg;
+    final SmscSimulator smsc;
+    private final List<Process> processes = new ArrayList<>();
+
+    private ClusterFixture(EmbeddedKafka kafka, EmbeddedPostgres pg, SmscSimulator smsc) {
+        this.kafka = kafka;
+        this.pg = pg;
+        this.smsc = smsc;
+    }
+
+    /** Starts the shared parts, with their data under {@code dir}. */
+    static ClusterFixture start(Path dir) throws IOException {
+        EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), 0);
+        EmbeddedPostgres pg = null;
+        try {
+            kafka.start();
+            pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(true).start();
+            SmscSimulator smsc = new SmscSimulator(SmscSimulator.Settings.defaults()
+                    .withReceiptDelay(Duration.ofMillis(200)).withRecordLimit(0)).start();
+            return new ClusterFixture(kafka, pg, smsc);
+        } catch (IOException | RuntimeException e) {
+            if (pg != null) {
+                pg.close();
+            }
+            kafka.close();
+            throw e;
+        }
+    }
 
     /** A node's YAML: SMPP and HTTP on the given ports (0: any), everything else shared. */
-    static String nodeYaml(int nodeId, Path dataDir, int smppPort, int httpPort, String bootstrap, String jdbcUrl,
-            int smscPort) {
+    String nodeYaml(int nodeId, Path dataDir, int smppPort, int httpPort) {
         return """
                 node: {site: test, siteId: 7, nodeId: %d, name: node-%d, dataDir: "%s"}
                 listeners:
@@ -48,17 +93,30 @@ final class ClusterFixture {
                 routes:
                   - name: all
                     connectors: [sim]
-                """.formatted(nodeId, nodeId, dataDir.toString().replace("\\", "/"), smppPort, httpPort, bootstrap,
-                jdbcUrl, smscPort);
+                """.formatted(nodeId, nodeId, dataDir.toString().replace("\\", "/"), smppPort, httpPort,
+                kafka.bootstrapServers(), pg.getJdbcUrl("postgres", "postgres"), smsc.port());
     }
 
-    /** {@code io.mgw.server.Main run --config config} in a JVM of its own (512 MiB heap), output to {@code log}. */
-    static Process startNodeProcess(Path config, Path log) throws Exception {
+    /**
+     * {@code io.mgw.server.Main run --config config} in a JVM of its own (512 MiB heap), output to {@code log}; ended
+     * by {@link #close} if the test has not ended it.
+     */
+    Process startNodeProcess(Path config, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.mgw.server.Main", "run", "--config", config.toString());
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .directory(new File(".")).start();
+        processes.add(p);
+        return p;
+    }
+
+    @Override
+    public void close() throws IOException {
+        processes.forEach(Process::destroyForcibly);
+        try (pg; kafka) {
+            smsc.close();
+        }
     }
 
     /** Waits up to 90 s for the node's /health/ready to answer 200. */
@@ -69,9 +127,41 @@ final class ClusterFixture {
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
-    static int freePort() throws Exception {
+    /** Whether something accepts TCP connections on the port now. */
+    static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** A receiver's listener that collects the receipted_message_id of every receipt, and counts them. */
+    static MessageReceiverListener receiptsInto(Set<String> receipted, AtomicInteger count) {
+        return new MessageReceiverListener() {
+            @Override
+            public void onAcceptDeliverSm(DeliverSm d) {
+                OptionalParameter p = d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
+                if (p instanceof OptionalParameter.COctetString s) {
+                    receipted.add(s.getValueAsString());
+                    count.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void onAcceptAlertNotification(AlertNotification a) {}
+
+            @Override
+            public DataSmResult onAcceptDataSm(DataSm d, Session s) {
+                return null;
+            }
+        };
     }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mgw.core.text.Gsm7;
-import io.mgw.routing.kafka.EmbeddedKafka;
-import io.mgw.testkit.smsc.SmscSimulator;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -25,11 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.DataSm;
-import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
@@ -38,10 +30,8 @@ import org.jsmpp.bean.SMSCDeliveryReceipt;
 import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.session.BindParameter;
-import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
-import org.jsmpp.session.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,48 +51,28 @@ class RollingRestartIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final Process[] nodes = new Process[2];
+    private ClusterFixture cluster;
 
     @AfterEach
-    void tearDown() {
-        for (Process p : nodes) {
-            if (p != null) {
-                p.destroyForcibly();
-            }
-        }
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
+    void tearDown() throws Exception {
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void restartingEachNodeInTurnUnderTrafficLosesNoAcknowledgedMessage() throws Exception {
-        EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0);
-        kafka.start();
-        toClose.add(kafka);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(tmp.resolve("pg"))
-                .setCleanDataDirectory(true).start();
-        toClose.add(pg);
-        SmscSimulator smsc = new SmscSimulator(SmscSimulator.Settings.defaults()
-                .withReceiptDelay(Duration.ofMillis(200)).withRecordLimit(0)).start();
-        toClose.add(smsc);
-
-        String jdbcUrl = pg.getJdbcUrl("postgres", "postgres");
+        cluster = ClusterFixture.start(tmp);
         // the nodes' logs outlive the test, for a failure's diagnosis
         Path logs = Files.createDirectories(Path.of("target", "rolling-restart"));
         int[] smpp = {ClusterFixture.freePort(), ClusterFixture.freePort()};
         int[] http = {ClusterFixture.freePort(), ClusterFixture.freePort()};
         Path[] configs = new Path[2];
+        Process[] nodes = new Process[2];
         for (int i = 0; i < 2; i++) {
             configs[i] = tmp.resolve("node" + i + ".yaml");
-            Files.writeString(configs[i], ClusterFixture.nodeYaml(4 + i, tmp.resolve("data" + i), smpp[i], http[i],
-                    kafka.bootstrapServers(), jdbcUrl, smsc.port()));
-            nodes[i] = ClusterFixture.startNodeProcess(configs[i], logs.resolve("node" + i + "-0.log"));
+            Files.writeString(configs[i], cluster.nodeYaml(4 + i, tmp.resolve("data" + i), smpp[i], http[i]));
+            nodes[i] = cluster.startNodeProcess(configs[i], logs.resolve("node" + i + "-0.log"));
         }
         ClusterFixture.awaitReady(http[0]);
         ClusterFixture.awaitReady(http[1]);
@@ -135,7 +105,7 @@ class RollingRestartIT {
             assertThat(nodes[i].exitValue()).as("node %d exit code", i).isIn(0, 143);
             // the other node kept taking traffic meanwhile
             assertThat(ok.size()).isGreaterThan(before);
-            nodes[i] = ClusterFixture.startNodeProcess(configs[i], logs.resolve("node" + i + "-1.log"));
+            nodes[i] = cluster.startNodeProcess(configs[i], logs.resolve("node" + i + "-1.log"));
             ClusterFixture.awaitReady(http[i]);
             int now = ok.size();
             await().atMost(Duration.ofSeconds(60)).until(() -> ok.size() >= now + 300);
@@ -171,10 +141,10 @@ class RollingRestartIT {
 
     /** Submits until stopped, on a transmitter bind to node {@code first}, then to whichever node takes it. */
     private static Void submit(int[] ports, int first, AtomicBoolean stop, AtomicInteger seq, Set<String> ok,
-            AtomicInteger refused, AtomicInteger unanswered) throws InterruptedException {
+            AtomicInteger refused, AtomicInteger unanswered) {
         int node = first;
         while (!stop.get()) {
-            SMPPSession tx = bind(ports[node], BindType.BIND_TX, null);
+            SMPPSession tx = bind(ports, node, BindType.BIND_TX, null);
             if (tx == null) {
                 node = 1 - node;
                 continue;
@@ -208,27 +178,10 @@ class RollingRestartIT {
     /** Holds a receiver bind, to node {@code first} and then to whichever node takes it, until stopped. */
     private static Void receive(int[] ports, int first, AtomicBoolean stop, Set<String> receipted,
             AtomicInteger receiptCount) throws InterruptedException {
-        MessageReceiverListener listener = new MessageReceiverListener() {
-            @Override
-            public void onAcceptDeliverSm(DeliverSm d) {
-                OptionalParameter p = d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
-                if (p instanceof OptionalParameter.COctetString s) {
-                    receipted.add(s.getValueAsString());
-                    receiptCount.incrementAndGet();
-                }
-            }
-
-            @Override
-            public void onAcceptAlertNotification(AlertNotification a) {}
-
-            @Override
-            public DataSmResult onAcceptDataSm(DataSm d, Session s) {
-                return null;
-            }
-        };
+        MessageReceiverListener listener = ClusterFixture.receiptsInto(receipted, receiptCount);
         int node = first;
         while (!stop.get()) {
-            SMPPSession rx = bind(ports[node], BindType.BIND_RX, listener);
+            SMPPSession rx = bind(ports, node, BindType.BIND_RX, listener);
             if (rx != null) {
                 CountDownLatch gone = new CountDownLatch(1);
                 rx.addSessionStateListener((now, before, source) -> {
@@ -250,21 +203,24 @@ class RollingRestartIT {
         return null;
     }
 
-    /** A bind, or null if the node does not take it now (down, or draining); waits a little before a null. */
-    private static SMPPSession bind(int port, BindType type, MessageReceiverListener listener)
-            throws InterruptedException {
+    /**
+     * A bind, or null if the node does not take it now (down, or draining); before a null, waits until one of the
+     * nodes listens again (a node restarts within seconds).
+     */
+    private static SMPPSession bind(int[] ports, int node, BindType type, MessageReceiverListener listener) {
         SMPPSession s = new SMPPSession();
         s.setTransactionTimer(5_000);
         if (listener != null) {
             s.setMessageReceiverListener(listener);
         }
         try {
-            s.connectAndBind("127.0.0.1", port, new BindParameter(type, "demo", "demopass", "",
+            s.connectAndBind("127.0.0.1", ports[node], new BindParameter(type, "demo", "demopass", "",
                     TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 5_000);
             return s;
         } catch (Exception e) {
             s.close();
-            Thread.sleep(200); // the node is restarting: try the other one in a moment
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> ClusterFixture.accepts(ports[0]) || ClusterFixture.accepts(ports[1]));
             return null;
         }
     }

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mgw.core.text.Gsm7;
-import io.mgw.routing.kafka.EmbeddedKafka;
 import io.mgw.server.config.ConfigLoader;
-import io.mgw.testkit.smsc.SmscSimulator;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,11 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.DataSm;
-import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
@@ -34,10 +28,7 @@ import org.jsmpp.bean.SMSCDeliveryReceipt;
 import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.session.BindParameter;
-import org.jsmpp.session.DataSmResult;
-import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
-import org.jsmpp.session.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,13 +45,9 @@ class TwoNodeCrashIT {
     Path tmp;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private Process nodeA;
 
     @AfterEach
-    void tearDown() {
-        if (nodeA != null) {
-            nodeA.destroyForcibly();
-        }
+    void tearDown() throws Exception {
         for (int i = toClose.size() - 1; i >= 0; i--) {
             try {
                 toClose.get(i).close();
@@ -72,26 +59,16 @@ class TwoNodeCrashIT {
 
     @Test
     void killingTheSubmittingNodeLosesNoAcknowledgedMessage() throws Exception {
-        EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0);
-        kafka.start();
-        toClose.add(kafka);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(tmp.resolve("pg")).setCleanDataDirectory(true).start();
-        toClose.add(pg);
-        SmscSimulator smsc = new SmscSimulator(SmscSimulator.Settings.defaults()
-                .withReceiptDelay(Duration.ofMillis(200)).withRecordLimit(0)).start();
-        toClose.add(smsc);
-
-        String jdbcUrl = pg.getJdbcUrl("postgres", "postgres");
+        ClusterFixture cluster = ClusterFixture.start(tmp);
+        toClose.add(cluster);
         int smppA = ClusterFixture.freePort();
         int httpA = ClusterFixture.freePort();
         Path configA = tmp.resolve("a.yaml");
-        Files.writeString(configA, ClusterFixture.nodeYaml(2, tmp.resolve("a"), smppA, httpA, kafka.bootstrapServers(), jdbcUrl,
-                smsc.port()));
+        Files.writeString(configA, cluster.nodeYaml(2, tmp.resolve("a"), smppA, httpA));
         Path configB = tmp.resolve("b.yaml");
-        Files.writeString(configB, ClusterFixture.nodeYaml(3, tmp.resolve("b"), 0, 0, kafka.bootstrapServers(), jdbcUrl,
-                smsc.port()));
+        Files.writeString(configB, cluster.nodeYaml(3, tmp.resolve("b"), 0, 0));
 
-        nodeA = ClusterFixture.startNodeProcess(configA, tmp.resolve("node-a.log"));
+        Process nodeA = cluster.startNodeProcess(configA, tmp.resolve("node-a.log"));
         GatewayNode nodeB = new GatewayNode(ConfigLoader.load(configB, Map.of()), java.util.Optional.empty());
         nodeB.start();
         toClose.add(nodeB::close);
@@ -101,24 +78,7 @@ class TwoNodeCrashIT {
         Set<String> receipted = ConcurrentHashMap.newKeySet();
         AtomicInteger receiptCount = new AtomicInteger();
         SMPPSession rx = new SMPPSession();
-        rx.setMessageReceiverListener(new MessageReceiverListener() {
-            @Override
-            public void onAcceptDeliverSm(DeliverSm d) {
-                OptionalParameter p = d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
-                if (p instanceof OptionalParameter.COctetString s) {
-                    receipted.add(s.getValueAsString());
-                    receiptCount.incrementAndGet();
-                }
-            }
-
-            @Override
-            public void onAcceptAlertNotification(AlertNotification a) {}
-
-            @Override
-            public DataSmResult onAcceptDataSm(DataSm d, Session s) {
-                return null;
-            }
-        });
+        rx.setMessageReceiverListener(ClusterFixture.receiptsInto(receipted, receiptCount));
         rx.connectAndBind("127.0.0.1", nodeB.smppPort(), new BindParameter(BindType.BIND_RX, "demo", "demopass", "",
                 TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
         toClose.add(rx::unbindAndClose);

@@ -28,7 +28,6 @@ import io.mgw.core.model.MessageStatus;
 import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.spi.SubmitOutcome;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -62,17 +61,9 @@ class CloudhopperSmscIT {
 
     @BeforeEach
     void startCloudhopperSmsc() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        SmppServerConfiguration cfg = new SmppServerConfiguration();
-        cfg.setHost("127.0.0.1");
-        cfg.setPort(port);
-        cfg.setSystemId("chsmsc");
-        cfg.setNonBlockingSocketsEnabled(true);
-        cfg.setDefaultRequestExpiryTimeout(10_000);
+        SmppServerConfiguration cfg = CloudhopperSmsc.configuration();
+        port = cfg.getPort();
         cfg.setDefaultWindowSize(50);
-        cfg.setJmxEnabled(false);
         server = new DefaultSmppServer(cfg, new Handler());
         server.start();
     }

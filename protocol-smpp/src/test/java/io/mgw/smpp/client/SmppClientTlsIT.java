@@ -24,7 +24,6 @@ import io.mgw.core.config.ConnectorConfig;
 import io.mgw.core.model.MessageStatus;
 import io.mgw.core.spi.SubmitOutcome;
 import io.mgw.testkit.tls.TestTls;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,16 +88,8 @@ class SmppClientTlsIT {
 
     /** The same, offering only {@code protocol} if not null. */
     private void startSmsc(Path keyStore, String protocol) throws Exception {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        SmppServerConfiguration cfg = new SmppServerConfiguration();
-        cfg.setHost("127.0.0.1");
-        cfg.setPort(port);
-        cfg.setSystemId("chsmsc");
-        cfg.setNonBlockingSocketsEnabled(true);
-        cfg.setDefaultRequestExpiryTimeout(10_000);
-        cfg.setJmxEnabled(false);
+        SmppServerConfiguration cfg = CloudhopperSmsc.configuration();
+        port = cfg.getPort();
         cfg.setUseSsl(true);
         SslConfiguration ssl = new SslConfiguration();
         ssl.setKeyStorePath(keyStore.toString());
