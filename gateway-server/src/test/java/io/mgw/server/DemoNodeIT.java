@@ -20,7 +20,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.jsmpp.DefaultPDUReader;
 import org.jsmpp.DefaultPDUSender;
@@ -153,14 +152,13 @@ class DemoNodeIT {
     @Test
     void anEsmeOnTheTlsPortSubmitsAndGetsItsReceiptOverTls() throws Exception {
         BlockingQueue<DeliverSm> received = new LinkedBlockingQueue<>();
-        SSLContext trusting = TlsConfig.client().withTrustStore(tls.trustsServer(), TestTls.PASSWORD).sslContext();
+        TlsConfig client = TlsConfig.client().withTrustStore(tls.trustsServer(), TestTls.PASSWORD);
+        SSLContext trusting = client.sslContext();
         // jSMPP as the ESME, over the JDK's TLS with the host name checked
         SMPPSession esme = new SMPPSession(new SynchronizedPDUSender(new DefaultPDUSender()), new DefaultPDUReader(),
                 (host, port) -> {
                     SSLSocket s = (SSLSocket) trusting.getSocketFactory().createSocket(host, port);
-                    SSLParameters p = s.getSSLParameters();
-                    p.setEndpointIdentificationAlgorithm("HTTPS");
-                    s.setSSLParameters(p);
+                    client.configureClient(s);
                     s.startHandshake();
                     return new SocketConnection(s);
                 });

@@ -80,11 +80,10 @@ class TlsNodeIT {
     @Test
     void smppIsServedOnTheTlsPortAloneWithTheHostNameChecked() throws Exception {
         assertThatThrownBy(node::smppPort).isInstanceOf(IllegalStateException.class);
-        var ctx = TlsConfig.client().withTrustStore(tls.trustsServer(), TestTls.PASSWORD).sslContext();
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", node.smppTlsPort())) {
-            var p = s.getSSLParameters();
-            p.setEndpointIdentificationAlgorithm("HTTPS");
-            s.setSSLParameters(p);
+        TlsConfig client = TlsConfig.client().withTrustStore(tls.trustsServer(), TestTls.PASSWORD);
+        try (SSLSocket s = (SSLSocket) client.sslContext().getSocketFactory().createSocket("127.0.0.1",
+                node.smppTlsPort())) {
+            client.configureClient(s); // the host name checked
             s.setSoTimeout(15_000);
             s.startHandshake();
             // bind_transmitter as demo; the response is bind_transmitter_resp with status 0

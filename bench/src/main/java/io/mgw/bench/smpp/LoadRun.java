@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
@@ -129,14 +128,13 @@ final class LoadRun {
 
   /** TLS over a TCP_NODELAY socket, trusting only {@code trustStore}'s certificates, the host name checked. */
   private static ConnectionFactory tls(String trustStore, String password) {
-    SSLContext context = TlsConfig.client().withTrustStore(Path.of(trustStore), password).sslContext();
+    TlsConfig tls = TlsConfig.client().withTrustStore(Path.of(trustStore), password);
+    SSLContext context = tls.sslContext();
     return (host, port) -> {
       Socket raw = new Socket(host, port);
       raw.setTcpNoDelay(true);
       SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, true);
-      SSLParameters p = socket.getSSLParameters();
-      p.setEndpointIdentificationAlgorithm("HTTPS");
-      socket.setSSLParameters(p);
+      tls.configureClient(socket);
       socket.startHandshake();
       return new SocketConnection(socket);
     };

@@ -19,7 +19,10 @@ import java.util.Optional;
 public record ListenerConfig(String host, int port, boolean enabled, boolean plain, Optional<TlsConfig> tls,
         int tlsPort, int maxConnections) {
 
-    /** The SMPP TLS port used when the config names none (3550, as several SMSC vendors use). */
+    /**
+     * The SMPP TLS port used when the config names none: 3550, IANA's port for secure SMPP ("ssmpp"); providers also
+     * use others (4080, 3601).
+     */
     public static final int DEFAULT_SMPP_TLS_PORT = 3550;
 
     /** Default {@link #maxConnections()}: 1,000. */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -15,6 +14,8 @@ import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -105,7 +106,8 @@ public record TlsConfig(
 
     /** The same asking clients for a certificate as {@code value} says. */
     public TlsConfig withClientAuth(ClientAuth value) {
-        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, value, verifyHostname, protocols);
+        return new TlsConfig(keyStore, keyStorePassword, trustStore, trustStorePassword, value, verifyHostname,
+                protocols);
     }
 
     /** The same with the host name check on or off. */
@@ -119,6 +121,37 @@ public record TlsConfig(
                 value);
     }
 
+    /**
+     * Applies the client side's settings to a socket made from {@link #sslContext()}, before its handshake: the
+     * versions, and the check that the peer's certificate names the host dialled ({@link #verifyHostname()}).
+     */
+    public void configureClient(SSLSocket socket) {
+        SSLParameters p = socket.getSSLParameters();
+        if (verifyHostname) {
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!protocols.isEmpty()) {
+            p.setProtocols(enabledProtocols());
+        }
+        socket.setSSLParameters(p);
+    }
+
+    /**
+     * Applies a listener's settings to an accepted socket made from {@link #sslContext()}, before its handshake: server
+     * mode, the versions, and whether a client certificate is asked for.
+     */
+    public void configureServer(SSLSocket socket) {
+        socket.setUseClientMode(false);
+        if (!protocols.isEmpty()) {
+            socket.setEnabledProtocols(enabledProtocols());
+        }
+        switch (clientAuth) {
+            case NEED -> socket.setNeedClientAuth(true);
+            case WANT -> socket.setWantClientAuth(true);
+            case NONE -> { }
+        }
+    }
+
     /** Like the record's own, without the passwords. */
     @Override
     public String toString() {
@@ -128,8 +161,9 @@ public record TlsConfig(
     }
 
     /**
-     * Reads the stores and builds a context (TLS 1.2 and 1.3, the JDK's defaults otherwise). Called again to pick up
-     * renewed files: each call reads them anew.
+     * Reads the stores and builds a context with the JDK's default versions and ciphers; the sockets made from it
+     * narrow the versions to {@link #protocols()} ({@link #enabledProtocols()}). Each call reads the files anew (see
+     * {@link TlsContextSource} for renewal).
      *
      * @throws IllegalArgumentException naming the file and what is wrong with it (missing, unreadable, wrong
      *                                  password, no private key in a key store)
@@ -179,8 +213,6 @@ public record TlsConfig(
         }
         try {
             return KeyStore.getInstance(file.toFile(), password.toCharArray());
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(what + " " + file + ": no such file", e);
         } catch (IOException e) {
             // the JDK reports a wrong password as an IOException caused by an UnrecoverableKeyException
             String why = e.getCause() instanceof UnrecoverableKeyException

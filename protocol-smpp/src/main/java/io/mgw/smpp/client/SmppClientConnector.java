@@ -59,7 +59,6 @@ import org.jsmpp.session.SubmitSmResult;
 import org.jsmpp.session.connection.Connection;
 import org.jsmpp.session.connection.ConnectionFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.jsmpp.session.connection.socket.SocketConnection;
 import org.slf4j.Logger;
@@ -727,15 +726,7 @@ public final class SmppClientConnector implements OutboundConnector {
                     return new SocketConnection(socket);
                 }
                 SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
-                TlsConfig t = settings.tls().orElseThrow();
-                SSLParameters p = s.getSSLParameters();
-                if (t.verifyHostname()) {
-                    p.setEndpointIdentificationAlgorithm("HTTPS");
-                }
-                if (t.enabledProtocols() != null) {
-                    p.setProtocols(t.enabledProtocols());
-                }
-                s.setSSLParameters(p);
+                settings.tls().orElseThrow().configureClient(s);
                 s.setSoTimeout(timeout);
                 s.startHandshake();
                 s.setSoTimeout(0);

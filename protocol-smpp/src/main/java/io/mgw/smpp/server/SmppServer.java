@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * when its file changes, for new connections); each accepted connection's handshake runs on a virtual thread,
  * bounded by the bind timeout, before its session opens. Sessions on either port are the same in every other way.
  *
- * <p>Threads: one platform thread accepts per port; jSMPP gives each session a reader thread, an enquire_link thread and
- * {@code pduProcessorDegree} workers. Submits are decoded on the reader thread, handed to the (non-blocking) ingress
+ * <p>Threads: one platform thread accepts per port; jSMPP gives each session a reader thread, an enquire_link thread
+ * and {@code pduProcessorDegree} workers. Submits are decoded on the reader thread, handed to the (non-blocking) ingress
  * and answered when its stage completes; nothing blocks on Kafka. Responses and deliver_sm are written by one
  * virtual thread per session at a time ({@link SessionWriter}); store look-ups (query_sm, cancel_sm) run on virtual
  * threads.
@@ -347,15 +347,7 @@ public final class SmppServer implements AutoCloseable {
         try {
             // server mode, layered over the accepted socket (closing it closes both)
             s = (SSLSocket) tls.current().getSocketFactory().createSocket(raw, null, true);
-            String[] protocols = tls.config().enabledProtocols();
-            if (protocols != null) {
-                s.setEnabledProtocols(protocols);
-            }
-            switch (tls.config().clientAuth()) {
-                case NEED -> s.setNeedClientAuth(true);
-                case WANT -> s.setWantClientAuth(true);
-                case NONE -> { }
-            }
+            tls.config().configureServer(s);
             s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.bindTimeout().toMillis()));
             s.startHandshake();
             s.setSoTimeout(0);

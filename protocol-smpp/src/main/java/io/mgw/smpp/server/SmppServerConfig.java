@@ -2,6 +2,7 @@ package io.mgw.smpp.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mgw.core.config.ListenerConfig;
 import io.mgw.core.config.TlsConfig;
 import java.time.Duration;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public record SmppServerConfig(
     public static SmppServerConfig defaults(String host, int port) {
         return new SmppServerConfig(host, port, "mgw", 65_536 + 512, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 1024, true, Optional.empty(), 0,
-                DEFAULT_MAX_CONNECTIONS);
+                ListenerConfig.DEFAULT_MAX_CONNECTIONS);
     }
 
     public SmppServerConfig withFailedBindDelay(Duration d) {
@@ -126,9 +127,6 @@ public record SmppServerConfig(
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
                 responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, value);
     }
-
-    /** Default {@link #maxConnections()}: 1,000. */
-    public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
 
     /** The same with the port without TLS opened or not. */
     public SmppServerConfig withPlain(boolean value) {

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The server's meters, named {@code gateway.smpp.<noun>.<verb>}: bind.accepted / bind.rejected (tag reason),
  * submit.accepted / submit.rejected (tag status), submit.latency (receipt of submit_sm to its response), deliver.sent
- * / deliver.acked / deliver.failed (tag result), tls.handshake (tag result), connection.refused (tag reason); session, connection.open.active and window.used gauges are registered by
- * {@link SmppServer}.
+ * / deliver.acked / deliver.failed (tag result), tls.handshake (tag result), connection.refused (tag reason); the
+ * session.active, connection.open and window.used gauges are registered by {@link SmppServer}.
  */
 final class SmppServerMetrics {
 
