@@ -139,7 +139,8 @@ public final class GatewayNode implements AutoCloseable {
         if (config.smpp().enabled()) {
             ListenerConfig lc = config.smpp();
             SmppServerConfig sc = SmppServerConfig.defaults(lc.host(), lc.port())
-                    .withMaxConnections(lc.maxConnections());
+                    .withMaxConnections(lc.maxConnections())
+                    .withMaxConnectionsPerAddress(lc.maxConnectionsPerAddress());
             if (lc.tls().isPresent()) {
                 sc = sc.withTls(lc.tls().get(), lc.tlsPort());
             }

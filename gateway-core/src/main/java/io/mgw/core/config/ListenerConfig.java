@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param tls     the TLS port's key material, if one is opened
  * @param tlsPort TCP port speaking TLS (only with {@code tls}); 0 picks a free one
  * @param maxConnections connections open at once, over both ports; further ones are closed as soon as accepted
+ * @param maxConnectionsPerAddress connections open at once from one remote address (SMPP only)
  */
 public record ListenerConfig(String host, int port, boolean enabled, boolean plain, Optional<TlsConfig> tls,
-        int tlsPort, int maxConnections) {
+        int tlsPort, int maxConnections, int maxConnectionsPerAddress) {
 
     /**
      * The SMPP TLS port used when the config names none: 3550, IANA's port for secure SMPP ("ssmpp"); providers also
@@ -28,10 +29,20 @@ public record ListenerConfig(String host, int port, boolean enabled, boolean pla
     /** Default {@link #maxConnections()}: 1,000. */
     public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
 
+    /**
+     * Default {@link #maxConnectionsPerAddress()}: 100, a tenth of the node's connections, far above the few binds an
+     * ESME holds, so a client reconnecting in a loop is stopped long before it locks the other accounts out.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
+
     public ListenerConfig {
         requireNonNull(host, "host");
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+        }
+        if (maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress: " + maxConnectionsPerAddress
+                    + " (expected: >= 1)");
         }
         requireNonNull(tls, "tls");
         if (!plain && tls.isEmpty()) {
@@ -41,6 +52,7 @@ public record ListenerConfig(String host, int port, boolean enabled, boolean pla
 
     /** A listener without TLS. */
     public ListenerConfig(String host, int port, boolean enabled) {
-        this(host, port, enabled, true, Optional.empty(), 0, DEFAULT_MAX_CONNECTIONS);
+        this(host, port, enabled, true, Optional.empty(), 0, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 }

@@ -127,7 +127,8 @@ public final class ConfigLoader {
 
     /** The SMPP listener: a port without TLS (unless {@code plain: false}) and, with {@code tls}, a TLS port. */
     private static ListenerConfig smppListener(ConfigNode n) {
-        n.rejectUnknown(Set.of("host", "port", "enabled", "plain", "tls", "maxConnections"));
+        n.rejectUnknown(Set.of("host", "port", "enabled", "plain", "tls", "maxConnections",
+                "maxConnectionsPerAddress"));
         Optional<TlsConfig> tls = Optional.empty();
         int tlsPort = 0;
         if (n.has("tls")) {
@@ -143,7 +144,9 @@ public final class ConfigLoader {
         }
         return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 2775, 0, 65535),
                 n.bool("enabled", true), plain, tls, tlsPort,
-                n.integer("maxConnections", ListenerConfig.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+                n.integer("maxConnections", ListenerConfig.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+                n.integer("maxConnectionsPerAddress", ListenerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1,
+                        1_000_000));
     }
 
     /** The HTTP listener: one port, HTTPS with {@code tls}. */
@@ -158,7 +161,8 @@ public final class ConfigLoader {
         }
         return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 8080, 0, 65535),
                 n.bool("enabled", true), true, tls, 0,
-                n.integer("maxConnections", ListenerConfig.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+                n.integer("maxConnections", ListenerConfig.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+                ListenerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
     /** A listener's key material, read once here so that a wrong path or password fails the load. */

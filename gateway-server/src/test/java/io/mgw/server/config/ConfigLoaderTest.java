@@ -60,6 +60,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSmppListenerHasACapPerAddressAndTheHttpListenerDoesNot() {
+        assertThat(parse("listeners:\n  smpp: {maxConnectionsPerAddress: 4}\n").smpp().maxConnectionsPerAddress())
+                .isEqualTo(4);
+        assertThat(parse("{}").smpp().maxConnectionsPerAddress()).isEqualTo(100);
+        assertThatThrownBy(() -> parse("listeners:\n  smpp: {maxConnectionsPerAddress: 0}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners.smpp.maxConnectionsPerAddress");
+        assertThatThrownBy(() -> parse("listeners:\n  http: {maxConnectionsPerAddress: 4}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("maxConnectionsPerAddress");
+    }
+
+    @Test
     void unknownKeyIsAnErrorWithItsLine() {
         assertThatThrownBy(() -> parse("node:\n  siteId: 1\n  sitId: 2\n"))
                 .isInstanceOf(ConfigException.class)

@@ -616,6 +616,11 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
 
     // ---- delivery toward the ESME ----
 
+    /** The client's address (its connection's slot is counted against it). */
+    java.net.InetAddress address() {
+        return socket.getInetAddress();
+    }
+
     /** An RX or TRX bind as a place to deliver receipts and MO for its account. */
     private final class Target implements ClientDeliveryTarget {
 

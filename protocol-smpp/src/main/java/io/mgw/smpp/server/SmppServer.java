@@ -63,7 +63,9 @@ public final class SmppServer implements AutoCloseable {
     });
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
     /** Connections held: sessions, and accepted sockets still in their TLS handshake. */
-    private final AtomicInteger connections = new AtomicInteger();
+    private final ConnectionSlots connections;
+    /** Addresses whose refusal at their cap was logged; forgotten when they hold no connection any more. */
+    private final Set<InetAddress> warnedAtCap = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Limiter> limiters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> bindCounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, VerifiedPassword> verified = new ConcurrentHashMap<>();
@@ -82,9 +84,10 @@ public final class SmppServer implements AutoCloseable {
         this.config = requireNonNull(config, "config");
         this.ctx = requireNonNull(ctx, "ctx");
         this.metrics = new SmppServerMetrics(ctx.meters());
+        this.connections = new ConnectionSlots(config.maxConnections(), config.maxConnectionsPerAddress());
         Gauge.builder("gateway.smpp.session.active", sessions, s -> s.stream().filter(ServerSession::isBound).count())
                 .description("Bound SMPP sessions on this node").register(ctx.meters());
-        Gauge.builder("gateway.smpp.connection.open", connections, AtomicInteger::get)
+        Gauge.builder("gateway.smpp.connection.open", connections, ConnectionSlots::open)
                 .description("Connections open on this node's SMPP ports, bound or not").register(ctx.meters());
         Gauge.builder("gateway.smpp.window.used", sessions,
                         s -> s.stream().mapToInt(ServerSession::outstanding).sum())
@@ -263,9 +266,18 @@ public final class SmppServer implements AutoCloseable {
                 closeQuietly(socket);
                 continue;
             }
-            if (!reserveConnection()) {
-                metrics.connectionRefused();
-                log.debug("{}: refused, {} connections open", socket.getRemoteSocketAddress(), connections.get());
+            InetAddress from = socket.getInetAddress();
+            ConnectionSlots.Refusal refusal = connections.acquire(from);
+            if (refusal != null) {
+                metrics.connectionRefused(refusal.tag);
+                if (refusal == ConnectionSlots.Refusal.MAX_PER_ADDRESS && warnedAtCap.add(from)) {
+                    log.warn("{}: connection refused, {} open from this address (listeners.smpp."
+                            + "maxConnectionsPerAddress); further refusals counted in gateway.smpp.connection.refused",
+                            from.getHostAddress(), config.maxConnectionsPerAddress());
+                } else {
+                    log.debug("{}: refused ({}), {} connections open", socket.getRemoteSocketAddress(), refusal.tag,
+                            connections.open());
+                }
                 closeQuietly(socket);
                 continue;
             }
@@ -288,28 +300,22 @@ public final class SmppServer implements AutoCloseable {
         }
     }
 
-    /** Takes one of the {@link SmppServerConfig#maxConnections()} slots; false if all are taken. */
-    private boolean reserveConnection() {
-        for (;;) {
-            int n = connections.get();
-            if (n >= config.maxConnections()) {
-                return false;
-            }
-            if (connections.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
     /** Closes an accepted socket that has no session (yet) and gives its connection slot back. */
     private void closeWithoutSession(Socket socket) {
         closeQuietly(socket);
-        connections.decrementAndGet();
+        release(socket.getInetAddress());
+    }
+
+    private void release(InetAddress address) {
+        connections.release(address);
+        if (connections.open(address) == 0) {
+            warnedAtCap.remove(address);
+        }
     }
 
     /** Connections open now, bound or not, TLS handshakes included. */
     public int connectionCount() {
-        return connections.get();
+        return connections.open();
     }
 
     private void open(Socket socket) {
@@ -319,7 +325,11 @@ public final class SmppServer implements AutoCloseable {
             sessions.add(session);
             session.start();
         } catch (IOException | RuntimeException e) {
-            log.warn("could not open a session for {}", socket.getRemoteSocketAddress(), e);
+            if (draining) {
+                log.debug("no session for {}: closing", socket.getRemoteSocketAddress(), e); // its threads are gone
+            } else {
+                log.warn("could not open a session for {}", socket.getRemoteSocketAddress(), e);
+            }
             if (session == null || sessions.remove(session)) {
                 closeWithoutSession(socket);
             } else {
@@ -362,14 +372,14 @@ public final class SmppServer implements AutoCloseable {
             // the bind timeout closed it just as the handshake ended
             metrics.tlsHandshake(false);
             closeQuietly(s);
-            connections.decrementAndGet();
+            release(raw.getInetAddress());
             return;
         }
         metrics.tlsHandshake(true);
         log.debug("{}: TLS {} {}", remote, s.getSession().getProtocol(), s.getSession().getCipherSuite());
         if (draining) {
             closeQuietly(s);
-            connections.decrementAndGet();
+            release(raw.getInetAddress());
             return;
         }
         open(s);
@@ -407,7 +417,7 @@ public final class SmppServer implements AutoCloseable {
 
     void removed(ServerSession s) {
         if (sessions.remove(s)) {
-            connections.decrementAndGet();
+            release(s.address());
         }
     }
 

@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param tlsPort            that port; 0 picks a free one (see {@link SmppServer#tlsPort()})
  * @param maxConnections     connections open at once on both ports, bound or not (each holds a few jSMPP threads);
  *                           further ones are closed as soon as accepted
+ * @param maxConnectionsPerAddress connections open at once from one remote address (of {@code maxConnections}), so
+ *                           one client opening connections in a loop cannot take them all; behind a load balancer
+ *                           that hides the clients' addresses, raise it to {@code maxConnections}
  */
 public record SmppServerConfig(
         String host,
@@ -43,7 +46,8 @@ public record SmppServerConfig(
         boolean plain,
         Optional<TlsConfig> tls,
         int tlsPort,
-        int maxConnections) {
+        int maxConnections,
+        int maxConnectionsPerAddress) {
 
     public SmppServerConfig {
         requireNonNull(host, "host");
@@ -71,6 +75,10 @@ public record SmppServerConfig(
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
         }
+        if (maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress: " + maxConnectionsPerAddress
+                    + " (expected: >= 1)");
+        }
         if (!plain && tls.isEmpty()) {
             throw new IllegalArgumentException("plain: false without tls (expected: at least one port)");
         }
@@ -90,27 +98,30 @@ public record SmppServerConfig(
     /**
      * Defaults for a listener: max command_length 66,048, bind within 10 s, enquire_link after 30 s idle,
      * deliver_sm_resp within 10 s, 1 s delay on a wrong password, 2 jSMPP workers, 1,024 queued writes, 1,000
-     * connections.
+     * connections, 100 of them from one address.
      */
     public static SmppServerConfig defaults(String host, int port) {
         return new SmppServerConfig(host, port, "mgw", 65_536 + 512, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 1024, true, Optional.empty(), 0,
-                ListenerConfig.DEFAULT_MAX_CONNECTIONS);
+                ListenerConfig.DEFAULT_MAX_CONNECTIONS, ListenerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
     public SmppServerConfig withFailedBindDelay(Duration d) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
-                responseTimeout, d, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections);
+                responseTimeout, d, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections,
+                maxConnectionsPerAddress);
     }
 
     public SmppServerConfig withResponseTimeout(Duration d) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval, d,
-                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections);
+                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections,
+                maxConnectionsPerAddress);
     }
 
     public SmppServerConfig withMaxCommandLength(int n) {
         return new SmppServerConfig(host, port, systemId, n, bindTimeout, enquireLinkInterval, responseTimeout,
-                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections);
+                failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, maxConnections,
+                maxConnectionsPerAddress);
     }
 
     /**
@@ -119,20 +130,28 @@ public record SmppServerConfig(
     public SmppServerConfig withTls(TlsConfig value, int port) {
         return new SmppServerConfig(host, this.port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
                 responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, Optional.of(value), port,
-                maxConnections);
+                maxConnections, maxConnectionsPerAddress);
     }
 
     /** The same with another {@link #maxConnections()}. */
     public SmppServerConfig withMaxConnections(int value) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
-                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, value);
+                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort, value,
+                maxConnectionsPerAddress);
+    }
+
+    /** The same with another {@link #maxConnectionsPerAddress()}. */
+    public SmppServerConfig withMaxConnectionsPerAddress(int value) {
+        return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
+                responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, plain, tls, tlsPort,
+                maxConnections, value);
     }
 
     /** The same with the port without TLS opened or not. */
     public SmppServerConfig withPlain(boolean value) {
         return new SmppServerConfig(host, port, systemId, maxCommandLength, bindTimeout, enquireLinkInterval,
                 responseTimeout, failedBindDelay, pduProcessorDegree, writeQueueLimit, value, tls, tlsPort,
-                maxConnections);
+                maxConnections, maxConnectionsPerAddress);
     }
 
     private static void positive(Duration d, String name) {

@@ -39,9 +39,13 @@ final class SmppServerMetrics {
         counter("gateway.smpp.bind.rejected", "reason", reason).increment();
     }
 
-    /** A connection closed as soon as accepted: {@link SmppServerConfig#maxConnections()} were open. */
-    void connectionRefused() {
-        counter("gateway.smpp.connection.refused", "reason", "max_connections").increment();
+    /**
+     * A connection closed as soon as accepted, because {@link SmppServerConfig#maxConnections()} were open
+     * ({@code max_connections}) or {@link SmppServerConfig#maxConnectionsPerAddress()} from its address
+     * ({@code max_per_address}).
+     */
+    void connectionRefused(String reason) {
+        counter("gateway.smpp.connection.refused", "reason", reason).increment();
     }
 
     /** One TLS handshake on the TLS port, by result (ok, failed). */

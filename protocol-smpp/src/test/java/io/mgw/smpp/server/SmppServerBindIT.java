@@ -139,7 +139,7 @@ class SmppServerBindIT {
     void noBindWithinTheBindTimeoutClosesTheConnection() throws Exception {
         h.close();
         var cfg = new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofMillis(300), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0, 1_000);
+                Duration.ofSeconds(10), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0, 1_000, 100);
         h = new ServerHarness(cfg, ServerHarness.account("esme"));
         try (RawClient c = h.raw()) {
             assertThat(c.closedByPeer()).isTrue();
@@ -169,6 +169,36 @@ class SmppServerBindIT {
     }
 
     @Test
+    void connectionsFromOneAddressBeyondItsCapAreRefusedWhileOtherAddressesStillGetIn() throws Exception {
+        h.close();
+        h = new ServerHarness(SmppServerConfig.defaults("127.0.0.1", 0).withMaxConnectionsPerAddress(2),
+                ServerHarness.account("esme"));
+        try (RawClient bound = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34); RawClient idle = h.raw()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.server.connectionCount() == 2);
+            try (RawClient third = h.raw()) {
+                assertThat(third.closedByPeer()).isTrue();
+            }
+            assertThat(h.counter("gateway.smpp.connection.refused", "reason", "max_per_address")).isEqualTo(1);
+            assertThat(h.counter("gateway.smpp.connection.refused", "reason", "max_connections")).isZero();
+            // another client (another loopback address) is not held back by the first one's connections
+            try (RawClient other = h.raw("127.0.0.2")) {
+                RawClient.Pdu resp = other.bind(SmppCommand.BIND_TRANSCEIVER, "esme", ServerHarness.PASSWORD, 0x34);
+                assertThat(resp.status()).isEqualTo(ESME_ROK);
+                assertThat(h.server.connectionCount()).isEqualTo(3);
+            }
+            // the first address's slot comes back when one of its connections closes
+            idle.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.server.connectionCount() == 1);
+            try (RawClient again = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34)) {
+                assertThat(again.submit("4915100000001", "in again").status()).isEqualTo(ESME_ROK);
+            }
+            assertThat(bound.submit("4915100000001", "still bound").status()).isEqualTo(ESME_ROK);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.server.connectionCount() == 0);
+        assertThat(h.counter("gateway.smpp.connection.refused", "reason", "max_per_address")).isEqualTo(1);
+    }
+
+    @Test
     void enquireLinkAndUnbindWork() throws Exception {
         try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34)) {
             c.send(PduWriter.header(SmppCommand.ENQUIRE_LINK, 0, 77));
@@ -187,7 +217,7 @@ class SmppServerBindIT {
     void idleLinkGetsEnquireLinkAndASilentClientIsDropped() throws Exception {
         h.close();
         var cfg = new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofSeconds(10), Duration.ofMillis(300),
-                Duration.ofMillis(500), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0, 1_000);
+                Duration.ofMillis(500), Duration.ofMillis(300), 2, 1024, true, Optional.empty(), 0, 1_000, 100);
         h = new ServerHarness(cfg, ServerHarness.account("esme"));
         try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSCEIVER, 0x34)) {
             RawClient.Pdu el = c.read();

@@ -243,7 +243,7 @@ class SmppServerTlsIT {
     void aConnectionThatNeverStartsItsHandshakeIsClosedAfterTheBindTimeout() throws Exception {
         h = new ServerHarness(new SmppServerConfig("127.0.0.1", 0, "mgw", 65_552, Duration.ofMillis(300),
                 Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMillis(300), 2, 1024, true,
-                Optional.of(serverTls()), 0, 1_000), ServerHarness.account("esme"));
+                Optional.of(serverTls()), 0, 1_000, 100), ServerHarness.account("esme"));
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", h.server.tlsPort()), 5_000);
             s.setSoTimeout(15_000);
