@@ -29,39 +29,63 @@ import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.Session;
 
 /**
- * What the nodes of one cluster share in the multi-node tests: a Kafka broker, a PostgreSQL store and an SMSC
- * simulator (receipts after 200 ms), all in the test's JVM; the nodes' config (account demo/demopass, connector "sim"),
- * and node processes in JVMs of their own, so that a test can kill or stop them. {@link #close} ends the processes it
- * started, then the shared parts.
+ * What the nodes of one cluster share in the multi-node tests: Kafka (one broker in the test's JVM, or three
+ * {@link KafkaTrio} processes with the production durability settings), a PostgreSQL store and an SMSC simulator
+ * (receipts after 200 ms) in the test's JVM; the nodes' config (account demo/demopass, connector "sim"), and node
+ * processes in JVMs of their own, so that a test can kill or stop them. {@link #close} ends the processes it started,
+ * then the shared parts.
  */
 final class ClusterFixture implements AutoCloseable {
 
-    final EmbeddedKafka kafka;
+    private final AutoCloseable kafka;
+    private final String bootstrap;
+    /** Three brokers: topics with RF 3 and min ISR 2 (the node's defaults); one: RF 1, allowed explicitly. */
+    private final boolean threeBrokers;
     final EmbeddedPostgres pg;
     final SmscSimulator smsc;
     private final List<Process> processes = new ArrayList<>();
 
-    private ClusterFixture(EmbeddedKafka kafka, EmbeddedPostgres pg, SmscSimulator smsc) {
+    private ClusterFixture(AutoCloseable kafka, String bootstrap, boolean threeBrokers, EmbeddedPostgres pg,
+            SmscSimulator smsc) {
         this.kafka = kafka;
+        this.bootstrap = bootstrap;
+        this.threeBrokers = threeBrokers;
         this.pg = pg;
         this.smsc = smsc;
     }
 
-    /** Starts the shared parts, with their data under {@code dir}. */
+    /** Starts the shared parts with one Kafka broker in this JVM, with their data under {@code dir}. */
     static ClusterFixture start(Path dir) throws IOException {
         EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), 0);
-        EmbeddedPostgres pg = null;
         try {
             kafka.start();
+            return withKafka(dir, kafka, kafka.bootstrapServers(), false);
+        } catch (IOException | RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the shared parts on three brokers that the caller started (and may kill and restart); {@link #close}
+     * closes them too.
+     */
+    static ClusterFixture start(Path dir, KafkaTrio brokers) throws IOException {
+        return withKafka(dir, brokers, brokers.bootstrap(), true);
+    }
+
+    private static ClusterFixture withKafka(Path dir, AutoCloseable kafka, String bootstrap, boolean threeBrokers)
+            throws IOException {
+        EmbeddedPostgres pg = null;
+        try {
             pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(true).start();
             SmscSimulator smsc = new SmscSimulator(SmscSimulator.Settings.defaults()
                     .withReceiptDelay(Duration.ofMillis(200)).withRecordLimit(0)).start();
-            return new ClusterFixture(kafka, pg, smsc);
+            return new ClusterFixture(kafka, bootstrap, threeBrokers, pg, smsc);
         } catch (IOException | RuntimeException e) {
             if (pg != null) {
                 pg.close();
             }
-            kafka.close();
             throw e;
         }
     }
@@ -75,9 +99,7 @@ final class ClusterFixture implements AutoCloseable {
                   http: {host: 127.0.0.1, port: %d}
                 kafka:
                   bootstrap: "%s"
-                  replicationFactor: 1
-                  minInsyncReplicas: 1
-                  allowWeakDurability: true
+                %s
                   ingressPartitions: 4
                   deliverPartitions: 2
                   consumer: {session.timeout.ms: "10000", heartbeat.interval.ms: "1000"}
@@ -94,7 +116,9 @@ final class ClusterFixture implements AutoCloseable {
                   - name: all
                     connectors: [sim]
                 """.formatted(nodeId, nodeId, dataDir.toString().replace("\\", "/"), smppPort, httpPort,
-                kafka.bootstrapServers(), pg.getJdbcUrl("postgres", "postgres"), smsc.port());
+                bootstrap, threeBrokers ? "  replicationFactor: 3\n  minInsyncReplicas: 2"
+                        : "  replicationFactor: 1\n  minInsyncReplicas: 1\n  allowWeakDurability: true",
+                pg.getJdbcUrl("postgres", "postgres"), smsc.port());
     }
 
     /**
@@ -114,8 +138,16 @@ final class ClusterFixture implements AutoCloseable {
     @Override
     public void close() throws IOException {
         processes.forEach(Process::destroyForcibly);
-        try (pg; kafka) {
+        try (pg) {
             smsc.close();
+        } finally {
+            try {
+                kafka.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
         }
     }
 

@@ -1,0 +1,110 @@
+package io.mgw.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a three-broker KRaft cluster, run as a process of its own so that a test can kill it hard
+ * ({@code kill -9}) and start it again on the same data: combined broker and controller, node id 1-3, the three
+ * controllers a static quorum, the production durability settings (internal topics RF 3, min ISR 2, no unclean leader
+ * election). A dead broker is noticed by the controller within 3 s ({@code broker.session.timeout.ms}), sooner than
+ * the default 9 s, so a test's failovers take less time; nothing else is tuned.
+ *
+ * <p>{@code KafkaClusterMember <nodeId 1-3> <dataDir> <clusterId> <clientPort1,2,3> <controllerPort1,2,3>}; prints
+ * {@code started} once the server's start-up returned.
+ */
+public final class KafkaClusterMember {
+
+    private KafkaClusterMember() {}
+
+    public static void main(String[] args) throws Exception {
+        int nodeId = Integer.parseInt(args[0]);
+        Path dir = Path.of(args[1]).resolve("kraft");
+        String clusterId = args[2];
+        String[] clientPorts = args[3].split(",");
+        String[] controllerPorts = args[4].split(",");
+        quietKafkaLogging();
+
+        List<String> voters = new ArrayList<>();
+        for (int i = 0; i < controllerPorts.length; i++) {
+            voters.add((i + 1) + "@127.0.0.1:" + controllerPorts[i]);
+        }
+        String port = clientPorts[nodeId - 1];
+        String controllerPort = controllerPorts[nodeId - 1];
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("controller.quorum.voters", String.join(",", voters));
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dir.toString());
+        p.put("default.replication.factor", "3");
+        p.put("min.insync.replicas", "2");
+        p.put("offsets.topic.replication.factor", "3");
+        p.put("offsets.topic.num.partitions", "6");
+        p.put("transaction.state.log.replication.factor", "3");
+        p.put("transaction.state.log.min.isr", "2");
+        p.put("share.coordinator.state.topic.replication.factor", "3");
+        p.put("share.coordinator.state.topic.min.isr", "2");
+        p.put("unclean.leader.election.enable", "false");
+        p.put("auto.create.topics.enable", "false");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "500");
+        p.put("num.network.threads", "1");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+
+        if (!Files.exists(dir.resolve("meta.properties"))) {
+            Files.createDirectories(dir);
+            try (PrintStream sink = new PrintStream(OutputStream.nullOutputStream())) {
+                new Formatter()
+                        .setPrintStream(sink)
+                        .setNodeId(nodeId)
+                        .setClusterId(clusterId)
+                        .setDirectories(List.of(dir.toString()))
+                        .setMetadataLogDirectory(dir.toString())
+                        .setControllerListenerName("CONTROLLER")
+                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                        .setUnstableFeatureVersionsEnabled(false)
+                        .setIgnoreFormatted(true)
+                        .run();
+            }
+        }
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
+        server.startup();
+        System.out.println("started");
+        System.out.flush();
+        CountDownLatch forever = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.shutdown();
+            forever.countDown();
+        }));
+        forever.await();
+    }
+
+    /** The brokers' own INFO lines would fill the test's logs: WARN and above only (Logback is on the classpath). */
+    private static void quietKafkaLogging() throws IOException {
+        for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+}
