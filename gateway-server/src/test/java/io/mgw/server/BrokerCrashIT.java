@@ -162,5 +162,7 @@ class BrokerCrashIT {
                 killed, acknowledged.size(), failed.get(), unanswered.get(), receiptCount.get(), receipted.size());
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
+        assertThat(KafkaLag.awaitDrained(brokers.bootstrap(), Duration.ofSeconds(60)))
+                .as("records no consumer group committed, after the faults").isEmpty();
     }
 }

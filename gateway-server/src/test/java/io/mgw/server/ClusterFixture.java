@@ -90,6 +90,11 @@ final class ClusterFixture implements AutoCloseable {
         }
     }
 
+    /** The Kafka bootstrap list the nodes use. */
+    String bootstrap() {
+        return bootstrap;
+    }
+
     /** A node's YAML: SMPP and HTTP on the given ports (0: any), everything else shared. */
     String nodeYaml(int nodeId, Path dataDir, int smppPort, int httpPort) {
         return """

@@ -144,6 +144,8 @@ class NodePauseIT {
         assertThat(aWhileFrozen).isLessThanOrEqualTo(SUBMITTERS_PER_NODE);
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
+        assertThat(KafkaLag.awaitDrained(cluster.bootstrap(), Duration.ofSeconds(60)))
+                .as("records no consumer group committed, after the faults").isEmpty();
     }
 
     private static SMPPSession transmitter(int port) throws Exception {

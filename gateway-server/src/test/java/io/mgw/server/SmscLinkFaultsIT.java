@@ -189,6 +189,8 @@ class SmscLinkFaultsIT {
         assertThat(answeredWithoutReceipt).as("submitted (answered by the SMSC) but no receipt").isEmpty();
         assertThat(twice).as("messages the SMSC took more than once").isEmpty();
         assertThat(proxy.resets()).as("the faults happened").isGreaterThanOrEqualTo(3);
+        assertThat(KafkaLag.awaitDrained(node.kafkaBootstrap(), Duration.ofSeconds(60)))
+                .as("records no consumer group committed, after the faults").isEmpty();
     }
 
     /** Acknowledged ids that have no receipt yet and are not settled UNKNOWN in the store. */

@@ -139,6 +139,8 @@ class TwoNodeCrashIT {
                         .map(r -> r.status() + " " + r.history()).orElse("not in the store")));
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
+        assertThat(KafkaLag.awaitDrained(cluster.bootstrap(), Duration.ofSeconds(60)))
+                .as("records no consumer group committed, after the faults").isEmpty();
         System.out.printf("two-node crash: ok=%d failed=%d unknown=%d receipts=%d (distinct %d)%n",
                 acknowledged.size(), failed.get(), unknown.get(), receiptCount.get(), receipted.size());
     }
