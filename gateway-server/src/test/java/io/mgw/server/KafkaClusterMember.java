@@ -24,8 +24,13 @@ import org.slf4j.LoggerFactory;
  * election). A dead broker is noticed by the controller within 3 s ({@code broker.session.timeout.ms}), sooner than
  * the default 9 s, so a test's failovers take less time; nothing else is tuned.
  *
- * <p>{@code KafkaClusterMember <nodeId 1-3> <dataDir> <clusterId> <clientPort1,2,3> <controllerPort1,2,3>}; prints
- * {@code started} once the server's start-up returned.
+ * <p>Clients and brokers use separate listeners: brokers replicate over {@code PLAINTEXT} on the internal port,
+ * clients connect to {@code CLIENT} on the client port, which is advertised at an address of the caller's choice (a
+ * fault proxy in front of it, so that a test can cut the clients off the cluster while the brokers still see each
+ * other).
+ *
+ * <p>{@code KafkaClusterMember <nodeId 1-3> <dataDir> <clusterId> <internalPort1,2,3> <controllerPort1,2,3>
+ * <clientPort1,2,3> <advertisedClientPort1,2,3>}; prints {@code started} once the server's start-up returned.
  */
 public final class KafkaClusterMember {
 
@@ -35,25 +40,30 @@ public final class KafkaClusterMember {
         int nodeId = Integer.parseInt(args[0]);
         Path dir = Path.of(args[1]).resolve("kraft");
         String clusterId = args[2];
-        String[] clientPorts = args[3].split(",");
+        String[] internalPorts = args[3].split(",");
         String[] controllerPorts = args[4].split(",");
+        String[] clientPorts = args[5].split(",");
+        String[] advertisedClientPorts = args[6].split(",");
         quietKafkaLogging();
 
         List<String> voters = new ArrayList<>();
         for (int i = 0; i < controllerPorts.length; i++) {
             voters.add((i + 1) + "@127.0.0.1:" + controllerPorts[i]);
         }
-        String port = clientPorts[nodeId - 1];
+        String internal = internalPorts[nodeId - 1];
         String controllerPort = controllerPorts[nodeId - 1];
+        String client = clientPorts[nodeId - 1];
+        String advertisedClient = advertisedClientPorts[nodeId - 1];
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(nodeId));
         p.put("controller.quorum.voters", String.join(",", voters));
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + internal + ",CLIENT://127.0.0.1:" + client
+                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + internal + ",CLIENT://127.0.0.1:" + advertisedClient);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", dir.toString());
         p.put("default.replication.factor", "3");
         p.put("min.insync.replicas", "2");

@@ -17,19 +17,24 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import io.mgw.testkit.net.FaultProxy;
 
 /**
  * Three Kafka brokers ({@link KafkaClusterMember}), each a process of its own, forming one KRaft cluster with the
- * production durability settings; a test can kill one hard and start it again on its data. {@link #close} kills the
- * ones still running.
+ * production durability settings; a test can kill one hard and start it again on its data. Clients reach each broker
+ * through a {@link FaultProxy} of its own ({@link #bootstrap()}), so that a test can cut them off the cluster
+ * ({@link #partitionClients()}) while the brokers still replicate among themselves. {@link #close} kills the brokers
+ * still running.
  */
 final class KafkaTrio implements AutoCloseable {
 
     private final Path dir;
     private final Path logs;
     private final String clusterId = Uuid.randomUuid().toString();
-    private final int[] clientPorts = new int[3];
+    private final int[] internalPorts = new int[3];
     private final int[] controllerPorts = new int[3];
+    private final int[] clientPorts = new int[3];
+    private final FaultProxy[] proxies = new FaultProxy[3];
     private final Process[] brokers = new Process[3];
     private final int[] starts = new int[3];
     private final Admin admin;
@@ -38,11 +43,14 @@ final class KafkaTrio implements AutoCloseable {
         this.dir = dir;
         this.logs = logs;
         for (int i = 0; i < 3; i++) {
-            clientPorts[i] = ClusterFixture.freePort();
+            internalPorts[i] = ClusterFixture.freePort();
             controllerPorts[i] = ClusterFixture.freePort();
+            clientPorts[i] = ClusterFixture.freePort();
+            proxies[i] = new FaultProxy("127.0.0.1", clientPorts[i]).start();
         }
+        // the test's own look at the cluster goes round the proxies
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, list(internalPorts));
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         this.admin = Admin.create(p);
@@ -63,23 +71,58 @@ final class KafkaTrio implements AutoCloseable {
         }
     }
 
-    /** The bootstrap list of all three. */
+    /** The bootstrap list of all three, through their proxies: what the nodes use. */
     String bootstrap() {
+        int[] ports = new int[3];
+        for (int i = 0; i < 3; i++) {
+            ports[i] = proxies[i].port();
+        }
+        return list(ports);
+    }
+
+    /** The bootstrap list of all three, round the proxies (never cut off). */
+    String internalBootstrap() {
+        return list(internalPorts);
+    }
+
+    private static String list(int[] ports) {
         StringBuilder b = new StringBuilder();
-        for (int port : clientPorts) {
+        for (int port : ports) {
             b.append(b.isEmpty() ? "" : ",").append("127.0.0.1:").append(port);
         }
         return b.toString();
+    }
+
+    /** Cuts every client off every broker (a partition that heals: nothing forwarded, held until {@link #heal}). */
+    void partitionClients() {
+        for (FaultProxy p : proxies) {
+            p.pause();
+        }
+    }
+
+    /** Ends {@link #partitionClients}. */
+    void heal() {
+        for (FaultProxy p : proxies) {
+            p.resume();
+        }
     }
 
     private void launch(int id) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 KafkaClusterMember.class.getName(), Integer.toString(id), dir.resolve("broker" + id).toString(),
-                clusterId, join(clientPorts), join(controllerPorts));
+                clusterId, join(internalPorts), join(controllerPorts), join(clientPorts), join(proxyPorts()));
         brokers[id - 1] = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(logs.resolve("broker" + id + "-" + starts[id - 1]++ + ".log").toFile())
                 .directory(new File(".")).start();
+    }
+
+    private int[] proxyPorts() {
+        int[] ports = new int[3];
+        for (int i = 0; i < 3; i++) {
+            ports[i] = proxies[i].port();
+        }
+        return ports;
     }
 
     private static String join(int[] ports) {
@@ -136,6 +179,11 @@ final class KafkaTrio implements AutoCloseable {
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(2));
+        for (FaultProxy p : proxies) {
+            if (p != null) {
+                p.close();
+            }
+        }
         List<Process> running = new ArrayList<>();
         for (Process p : brokers) {
             if (p != null) {

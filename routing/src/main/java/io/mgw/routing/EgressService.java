@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  poll ──▶ per partition: pending (offset order) ──▶ start if: partition not blocked, destination idle,
  *                                                      in-flight &lt; maxInFlight
- *  start: submitted before (history)? skip (duplicate) │ cancelled? skip, DELETED report
+ *  start: submitted before (history)? skip (duplicate) │ withdrawn at the ingress? skip, no report
+ *         │ cancelled? skip, DELETED report
  *         │ already final (the sweeper's EXPIRED)? skip │ expired? EXPIRED
  *         │ connector unavailable + failover? republish
  *         else connector.submit ──▶ Accepted      correlations + mark + SUBMITTED (one store write)
@@ -163,6 +164,7 @@ public final class EgressService implements AutoCloseable {
     private final Counter failover;
     private final Counter duplicates;
     private final Counter cancelledSkipped;
+    private final Counter withdrawnSkipped;
     private final Counter finalSkipped;
     private final Counter malformed;
     private int buffered;
@@ -206,6 +208,7 @@ public final class EgressService implements AutoCloseable {
         failover = meters.counter("gateway.egress.failover", tags);
         duplicates = meters.counter("gateway.egress.duplicate.skipped", tags);
         cancelledSkipped = meters.counter("gateway.egress.cancelled.skipped", tags);
+        withdrawnSkipped = meters.counter("gateway.egress.withdrawn.skipped", tags);
         finalSkipped = meters.counter("gateway.egress.final.skipped", tags);
         malformed = meters.counter("gateway.egress.malformed", tags);
         Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
@@ -427,6 +430,14 @@ public final class EgressService implements AutoCloseable {
             finish(p);
             return;
         }
+        if (rec.isPresent() && isWithdrawn(rec.get())) {
+            // refused to its sender on an ingress timeout, and in Kafka all the same: the sender sends it again
+            withdrawnSkipped.increment();
+            log.debug("Skipping {}: withdrawn at the ingress", m.id());
+            release(s, p);
+            finish(p);
+            return;
+        }
         if (rec.isPresent() && isCancelled(rec.get())) {
             cancelled(s, p);
             return;
@@ -464,6 +475,12 @@ public final class EgressService implements AutoCloseable {
             SubmitOutcome o = error != null ? new SubmitOutcome.TemporaryFailure(-1, error.toString()) : outcome;
             tasks.add(() -> onOutcome(p, o));
         });
+    }
+
+    /** Whether the ingress withdrew the message ({@link WithdrawingIngress}): no submit, and no report to anyone. */
+    private static boolean isWithdrawn(MessageRecord r) {
+        return r.history().stream().anyMatch(e -> e.type() == EventType.CANCELLED
+                && WithdrawingIngress.DETAIL.equals(e.detail()));
     }
 
     /**

@@ -115,6 +115,7 @@ public final class RoutingEngine implements AutoCloseable {
     private final Settings settings;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaIngressSink ingress;
+    private final IngressSink withdrawing;
     private final ReceiptProcessor receipts;
     private final ClientDeliveryDispatcher dispatcher;
     private final ExpirySweeper sweeper;
@@ -166,6 +167,7 @@ public final class RoutingEngine implements AutoCloseable {
         this.rules = new RouteRules(routes);
         this.producer = clients.producer("mgw-pipeline");
         this.ingress = new KafkaIngressSink(producer, meters, settings.ingressTimeout(), settings.ingressQueue());
+        this.withdrawing = new WithdrawingIngress(ingress, store, meters, clock);
         this.receipts = new ReceiptProcessor(store, producer, this::accounts,
                 () -> connectorConfigs.stream().map(ConnectorConfig::id).toList(), meters, clock,
                 settings.parkedRetryEvery(), settings.maxPark());
@@ -178,9 +180,12 @@ public final class RoutingEngine implements AutoCloseable {
         return accounts;
     }
 
-    /** Where inbound adapters and connectors (MO) hand accepted messages. */
+    /**
+     * Where inbound adapters and connectors (MO) hand accepted messages; an MT message refused on a Kafka timeout is
+     * withdrawn ({@link WithdrawingIngress}).
+     */
     public IngressSink ingressSink() {
-        return ingress;
+        return withdrawing;
     }
 
     /** Where connectors hand delivery receipts. */

@@ -480,6 +480,33 @@ class PipelineIT {
     }
 
     @Test
+    void aMessageWithdrawnAtTheIngressIsNotSubmittedAndNobodyIsTold() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        TestConnector c = connectors.get(conn);
+        // refused to its sender on a Kafka timeout and written all the same: WithdrawingIngress recorded this first
+        Message withdrawn = mt(acct, "4912", "refused, in Kafka anyway", ReportRequest.FINAL);
+        store.recordMessage(withdrawn, List.of(
+                new io.mgw.core.model.MessageEvent(CLOCK.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
+                new io.mgw.core.model.MessageEvent(CLOCK.instant(), EventType.CANCELLED, MessageStatus.DELETED, "",
+                        WithdrawingIngress.DETAIL))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        accept(e, withdrawn);
+        Message next = mt(acct, "4912", "the sender's resend", ReportRequest.FINAL);
+        accept(e, next);
+        // same destination, so in order: once the resend is submitted, the withdrawn one was looked at before it
+        awaitTrue(() -> c.submitsSnapshot().stream().anyMatch(m -> m.id().equals(next.id())));
+        assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactly(next.id());
+        assertThat(meters.counter("gateway.egress.withdrawn.skipped", "connector", conn).count()).isEqualTo(1);
+        assertThat(meters.counter("gateway.egress.cancelled.skipped", "connector", conn).count()).isZero();
+        // no report for the withdrawn one (its sender never had its id); the resend's waits for a receipt
+        org.awaitility.Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> target.reports().isEmpty());
+        assertThat(status(withdrawn)).isEqualTo(MessageStatus.DELETED);
+    }
+
+    @Test
     void earlyReceiptIsParkedThenAppliedWhenTheCorrelationAppears() throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");

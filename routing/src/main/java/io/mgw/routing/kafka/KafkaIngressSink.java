@@ -40,11 +40,14 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Counter accepted;
     private final Counter failed;
+    private final Counter unknown;
     private volatile boolean closed;
 
     /**
      * @param producer the shared producer (acks=all, idempotent)
-     * @param meters   metrics: gateway.ingress.inflight (gauge), gateway.ingress.message.accepted/failed
+     * @param meters   metrics: gateway.ingress.inflight (gauge), gateway.ingress.message.accepted/failed, and of the
+     *                 failed, gateway.ingress.message.unknown: those that failed on a timeout, whose record may have
+     *                 been written all the same (a produce request sent and not answered) and then is delivered
      * @param timeout  bound on one accept, from call to ack (e.g. 16 s: a little over delivery.timeout.ms)
      * @param queueCapacity most messages waiting for the sender thread (e.g. 50,000)
      */
@@ -66,6 +69,7 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
                 .register(meters);
         this.accepted = meters.counter("gateway.ingress.message.accepted");
         this.failed = meters.counter("gateway.ingress.message.failed");
+        this.unknown = meters.counter("gateway.ingress.message.unknown");
     }
 
     /** Messages accepted and not yet acknowledged or failed. */
@@ -106,6 +110,9 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
             failed.increment();
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                     ? e.getCause() : e;
+            if (mayHaveBeenWritten(cause)) {
+                unknown.increment();
+            }
             if (cause instanceof TemporaryFailureException t) {
                 throw t;
             }
@@ -119,6 +126,24 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
             result.completeExceptionally(new TemporaryFailureException("ingress: queue full"));
         }
         return out;
+    }
+
+    /**
+     * Whether a failed accept may still have reached the topic: the producer gave up on a timeout (its request may have
+     * been written and the answer lost; Kafka cannot tell), or our own bound ran out while the send was under way.
+     * Refusals and sends never made are not.
+     */
+    public static boolean mayHaveBeenWritten(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private void send(ProducerRecord<String, byte[]> record, CompletableFuture<Void> result, long deadline) {

@@ -1,0 +1,94 @@
+package io.mgw.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.model.Direction;
+import io.mgw.core.model.EventType;
+import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageStatus;
+import io.mgw.core.spi.IngressSink;
+import io.mgw.core.store.Store;
+import io.mgw.routing.kafka.KafkaIngressSink;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingress as adapters see it: {@link KafkaIngressSink}, plus a withdrawal for an MT message its sender was refused
+ * while Kafka may have taken it all the same.
+ *
+ * <p>When the write to {@code gw.ingress} fails on a timeout, the produce request may have been written and its answer
+ * lost (a partition between node and brokers that heals: docs/SMPP.md A.5); the adapter answers its sender with a
+ * temporary error and the sender, as told, sends the message again. Without more, the first copy would then be
+ * delivered too. So as the failure reaches the adapter, the message is recorded in the store with its ACCEPTED event
+ * and a CANCELLED event, status DELETED, detail {@value #DETAIL}. If it turns up in the pipeline later, the router's
+ * own record of it changes nothing (a message is recorded once), and the egress finds it withdrawn: no submit, no
+ * report (its sender never had the id). Operators see it, with its status, in the message API. Counted in
+ * {@code gateway.ingress.withdrawn}; a withdrawal the store did not take is logged and counted in
+ * {@code gateway.ingress.withdrawal.failed}, and the message may then be delivered twice, as before.
+ *
+ * <p>It narrows the window, not closes it: the withdrawal must be in the store before the egress looks the message up,
+ * which holds unless the partition heals within the store's commit time. MO is not withdrawn: MO goes to its account
+ * without the egress, and the SMSC that sent it resends it on our temporary error anyway (at least once).
+ */
+final class WithdrawingIngress implements IngressSink {
+
+    /** The detail of the CANCELLED event that marks a withdrawn message. */
+    static final String DETAIL = "withdrawn: ingress timed out, sender refused";
+
+    private static final Logger log = LoggerFactory.getLogger(WithdrawingIngress.class);
+
+    private final IngressSink kafka;
+    private final Store store;
+    private final InstantSource clock;
+    private final Counter withdrawn;
+    private final Counter withdrawalFailed;
+
+    WithdrawingIngress(IngressSink kafka, Store store, MeterRegistry meters, InstantSource clock) {
+        this.kafka = requireNonNull(kafka, "kafka");
+        this.store = requireNonNull(store, "store");
+        this.clock = requireNonNull(clock, "clock");
+        this.withdrawn = meters.counter("gateway.ingress.withdrawn");
+        this.withdrawalFailed = meters.counter("gateway.ingress.withdrawal.failed");
+    }
+
+    @Override
+    public CompletionStage<Void> accept(Message message) {
+        return kafka.accept(message).handle((v, e) -> {
+            if (e == null) {
+                return null;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (message.direction() == Direction.MT && KafkaIngressSink.mayHaveBeenWritten(cause)) {
+                withdraw(message);
+            }
+            throw e instanceof CompletionException ce ? ce : new CompletionException(cause);
+        });
+    }
+
+    private void withdraw(Message m) {
+        CompletionStage<Void> w;
+        try {
+            w = store.recordMessage(m, List.of(
+                    new MessageEvent(m.receivedAt(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
+                    new MessageEvent(clock.instant(), EventType.CANCELLED, MessageStatus.DELETED, "", DETAIL)));
+        } catch (RuntimeException e) {
+            withdrawalFailed.increment();
+            log.warn("Could not withdraw {} (refused, may still be delivered): {}", m.id(), e.toString());
+            return;
+        }
+        withdrawn.increment();
+        w.whenComplete((v, e) -> {
+            if (e != null) {
+                withdrawalFailed.increment();
+                log.warn("Could not withdraw {} (refused, may still be delivered): {}", m.id(), e.toString());
+            }
+        });
+    }
+}
