@@ -3,37 +3,17 @@ package io.mgw.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mgw.core.model.MessageId;
-import io.mgw.core.text.Gsm7;
 import io.mgw.routing.kafka.Topics;
 import io.mgw.server.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.ESMClass;
-import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.RegisteredDelivery;
-import org.jsmpp.bean.SMSCDeliveryReceipt;
-import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.extra.NegativeResponseException;
-import org.jsmpp.session.BindParameter;
-import org.jsmpp.session.SMPPSession;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,18 +40,8 @@ class BrokerCrashIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-    }
+    @AutoClose
+    final Closer closer = new Closer();
 
     @Test
     void killingTheLeadingBrokerUnderTrafficLosesNoAcknowledgedMessage() throws Exception {
@@ -79,53 +49,19 @@ class BrokerCrashIT {
         Path logs = Files.createDirectories(Path.of("target", "broker-crash"));
         KafkaTrio brokers = KafkaTrio.start(tmp.resolve("kafka"), logs);
         ClusterFixture cluster = ClusterFixture.start(tmp, brokers);
-        toClose.add(cluster);
+        closer.add(cluster);
         Path config = tmp.resolve("node.yaml");
         Files.writeString(config, cluster.nodeYaml(2, tmp.resolve("node"), 0, 0));
         GatewayNode node = new GatewayNode(ConfigLoader.load(config, Map.of()), Optional.empty());
         node.start();
-        toClose.add(node::close);
+        closer.add(node::close);
 
-        Set<String> receipted = ConcurrentHashMap.newKeySet();
-        AtomicInteger receiptCount = new AtomicInteger();
-        SMPPSession rx = new SMPPSession();
-        rx.setMessageReceiverListener(ClusterFixture.receiptsInto(receipted, receiptCount));
-        rx.connectAndBind("127.0.0.1", node.smppPort(), new BindParameter(BindType.BIND_RX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        toClose.add(rx::unbindAndClose);
-
-        SMPPSession tx = new SMPPSession();
-        // longer than a failover (the controller fences a dead broker after 3 s, then elects new leaders)
-        tx.setTransactionTimer(15_000);
-        tx.connectAndBind("127.0.0.1", node.smppPort(), new BindParameter(BindType.BIND_TX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        toClose.add(tx::unbindAndClose);
-        Set<String> ok = ConcurrentHashMap.newKeySet();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger unanswered = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger seq = new AtomicInteger();
-        ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
-        for (int t = 0; t < SUBMITTERS; t++) {
-            submitters.submit(() -> {
-                while (!stop.get() && tx.getSessionState().isBound()) {
-                    int n = seq.incrementAndGet();
-                    try {
-                        var r = tx.submitShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, "mgw",
-                                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4479" + (1000000 + n % 500),
-                                new ESMClass(), (byte) 0, (byte) 0, null, null,
-                                new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
-                                DataCodings.ZERO, (byte) 0, Gsm7.encode("broker crash " + n), new OptionalParameter[0]);
-                        ok.add(r.getMessageId());
-                    } catch (NegativeResponseException e) {
-                        failed.incrementAndGet(); // a temporary error while Kafka could not take it: not taken
-                    } catch (Exception e) {
-                        unanswered.incrementAndGet(); // no answer: outcome unknown (Jepsen's :info)
-                    }
-                }
-                return null;
-            });
-        }
+        Esmes esmes = new Esmes();
+        closer.add(esmes);
+        esmes.receiver(node.smppPort());
+        // the ESME waits longer than a failover (the controller fences a dead broker after 3 s, then elects leaders)
+        Esmes.Outcomes tx = esmes.transmitter(node.smppPort(), SUBMITTERS, 15_000, "broker crash ");
+        Set<String> ok = tx.ok;
 
         await().atMost(Duration.ofSeconds(90)).until(() -> ok.size() >= 500);
         List<Integer> killed = new ArrayList<>();
@@ -142,27 +78,17 @@ class BrokerCrashIT {
             int after = ok.size();
             await().atMost(Duration.ofSeconds(60)).until(() -> ok.size() >= after + 100);
         }
-        stop.set(true);
-        submitters.shutdown();
-        assertThat(submitters.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        esmes.stopSubmitting();
         Set<String> acknowledged = Set.copyOf(ok);
 
-        try {
-            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> receipted.containsAll(acknowledged));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // fall through to the assertion, which names what is missing and where those messages stand
-        }
-        Set<String> lost = new HashSet<>(acknowledged);
-        lost.removeAll(receipted);
-        lost.stream().limit(5).forEach(id -> System.out.println("missing receipt for " + id + ": "
-                + node.store().find(MessageId.parse(id)).map(r -> r.status() + " " + r.history())
-                        .orElse("not in the store")));
+        Set<String> lost = esmes.awaitReceipts(acknowledged, Duration.ofSeconds(240));
+        Esmes.printLost(lost, node.store());
         System.out.printf("broker crash: killed %s; ok=%d failed=%d unanswered=%d receipts=%d (distinct %d)%n",
-                killed, acknowledged.size(), failed.get(), unanswered.get(), receiptCount.get(), receipted.size());
+                killed, acknowledged.size(), tx.refused.size(), tx.unanswered.get(), esmes.receipts.get(),
+                esmes.receipted.size());
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
-        assertThat(KafkaLag.awaitDrained(brokers.bootstrap(), Duration.ofSeconds(60)))
+        assertThat(KafkaLag.awaitDrained(brokers.internalBootstrap(), Duration.ofSeconds(60)))
                 .as("records no consumer group committed, after the faults").isEmpty();
     }
 }

@@ -18,16 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jsmpp.bean.AlertNotification;
-import org.jsmpp.bean.DataSm;
-import org.jsmpp.bean.DeliverSm;
-import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.session.DataSmResult;
-import org.jsmpp.session.MessageReceiverListener;
-import org.jsmpp.session.Session;
-
 /**
  * What the nodes of one cluster share in the multi-node tests: Kafka (one broker in the test's JVM, or three
  * {@link KafkaTrio} processes with the production durability settings), a PostgreSQL store and an SMSC simulator
@@ -178,27 +168,5 @@ final class ClusterFixture implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    /** A receiver's listener that collects the receipted_message_id of every receipt, and counts them. */
-    static MessageReceiverListener receiptsInto(Set<String> receipted, AtomicInteger count) {
-        return new MessageReceiverListener() {
-            @Override
-            public void onAcceptDeliverSm(DeliverSm d) {
-                OptionalParameter p = d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
-                if (p instanceof OptionalParameter.COctetString s) {
-                    receipted.add(s.getValueAsString());
-                    count.incrementAndGet();
-                }
-            }
-
-            @Override
-            public void onAcceptAlertNotification(AlertNotification a) {}
-
-            @Override
-            public DataSmResult onAcceptDataSm(DataSm d, Session s) {
-                return null;
-            }
-        };
     }
 }

@@ -3,36 +3,16 @@ package io.mgw.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mgw.core.model.MessageId;
-import io.mgw.core.text.Gsm7;
 import io.mgw.server.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.ESMClass;
-import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.RegisteredDelivery;
-import org.jsmpp.bean.SMSCDeliveryReceipt;
-import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.extra.NegativeResponseException;
-import org.jsmpp.session.BindParameter;
-import org.jsmpp.session.SMPPSession;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,23 +32,13 @@ class NodePauseIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-    }
+    @AutoClose
+    final Closer closer = new Closer();
 
     @Test
     void aNodeFrozenPastItsSessionTimeoutAndThawedLosesNoAcknowledgedMessage() throws Exception {
         ClusterFixture cluster = ClusterFixture.start(tmp);
-        toClose.add(cluster);
+        closer.add(cluster);
         Path logs = Files.createDirectories(Path.of("target", "node-pause"));
         int smppA = ClusterFixture.freePort();
         int httpA = ClusterFixture.freePort();
@@ -78,35 +48,18 @@ class NodePauseIT {
         Files.writeString(configB, cluster.nodeYaml(3, tmp.resolve("b"), 0, 0));
         Process nodeA = cluster.startNodeProcess(configA, logs.resolve("node-a.log"));
         // continued whatever happens, so that the fixture can end it
-        toClose.add(() -> signal(nodeA, "CONT"));
+        closer.add(() -> signal(nodeA, "CONT"));
         GatewayNode nodeB = new GatewayNode(ConfigLoader.load(configB, Map.of()), Optional.empty());
         nodeB.start();
-        toClose.add(nodeB::close);
+        closer.add(nodeB::close);
         ClusterFixture.awaitReady(httpA);
 
-        Set<String> receipted = ConcurrentHashMap.newKeySet();
-        AtomicInteger receiptCount = new AtomicInteger();
-        SMPPSession rx = new SMPPSession();
-        rx.setMessageReceiverListener(ClusterFixture.receiptsInto(receipted, receiptCount));
-        rx.connectAndBind("127.0.0.1", nodeB.smppPort(), new BindParameter(BindType.BIND_RX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        toClose.add(rx::unbindAndClose);
-
-        Set<String> okA = ConcurrentHashMap.newKeySet();
-        Set<String> okB = ConcurrentHashMap.newKeySet();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger unanswered = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger seq = new AtomicInteger();
-        ExecutorService submitters = Executors.newFixedThreadPool(2 * SUBMITTERS_PER_NODE);
-        SMPPSession txA = transmitter(smppA);
-        toClose.add(txA::unbindAndClose);
-        SMPPSession txB = transmitter(nodeB.smppPort());
-        toClose.add(txB::unbindAndClose);
-        for (int t = 0; t < SUBMITTERS_PER_NODE; t++) {
-            submitters.submit(() -> submitUntil(stop, txA, seq, okA, failed, unanswered));
-            submitters.submit(() -> submitUntil(stop, txB, seq, okB, failed, unanswered));
-        }
+        Esmes esmes = closer.add(new Esmes());
+        esmes.receiver(nodeB.smppPort());
+        Esmes.Outcomes onA = esmes.transmitter(smppA, SUBMITTERS_PER_NODE, 5_000, "pause test ");
+        Esmes.Outcomes onB = esmes.transmitter(nodeB.smppPort(), SUBMITTERS_PER_NODE, 5_000, "pause test ");
+        Set<String> okA = onA.ok;
+        Set<String> okB = onB.ok;
 
         await().atMost(Duration.ofSeconds(60)).until(() -> okA.size() >= 500 && okB.size() >= 500);
         signal(nodeA, "STOP");
@@ -120,60 +73,22 @@ class NodePauseIT {
         // node A serves again after its thaw
         int aThawed = okA.size();
         await().atMost(Duration.ofSeconds(90)).until(() -> okA.size() >= aThawed + 300);
-        stop.set(true);
-        submitters.shutdown();
-        assertThat(submitters.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        esmes.stopSubmitting();
         Set<String> acknowledged = new HashSet<>(okA);
         acknowledged.addAll(okB);
 
-        try {
-            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> receipted.containsAll(acknowledged));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // fall through to the assertion, which names what is missing and where those messages stand
-        }
-        Set<String> lost = new HashSet<>(acknowledged);
-        lost.removeAll(receipted);
-        lost.stream().limit(5).forEach(id -> System.out.println("missing receipt for " + id + ": "
-                + nodeB.store().find(MessageId.parse(id)).map(r -> r.status() + " " + r.history())
-                        .orElse("not in the store")));
+        Set<String> lost = esmes.awaitReceipts(acknowledged, Duration.ofSeconds(240));
+        Esmes.printLost(lost, nodeB.store());
         System.out.printf("node pause: ok=%d (node A %d, of them %d while frozen; node B %d) failed=%d "
                 + "unanswered=%d receipts=%d (distinct %d)%n", acknowledged.size(), okA.size(), aWhileFrozen,
-                okB.size(), failed.get(), unanswered.get(), receiptCount.get(), receipted.size());
+                okB.size(), onA.refused.size() + onB.refused.size(), onA.unanswered.get() + onB.unanswered.get(),
+                esmes.receipts.get(), esmes.receipted.size());
         // a frozen node answers nothing (beyond the responses of its submitters' last submits, sent before the stop)
         assertThat(aWhileFrozen).isLessThanOrEqualTo(SUBMITTERS_PER_NODE);
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
         assertThat(KafkaLag.awaitDrained(cluster.bootstrap(), Duration.ofSeconds(60)))
                 .as("records no consumer group committed, after the faults").isEmpty();
-    }
-
-    private static SMPPSession transmitter(int port) throws Exception {
-        SMPPSession tx = new SMPPSession();
-        tx.setTransactionTimer(5_000);
-        tx.connectAndBind("127.0.0.1", port, new BindParameter(BindType.BIND_TX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        return tx;
-    }
-
-    private static Void submitUntil(AtomicBoolean stop, SMPPSession tx, AtomicInteger seq, Set<String> ok,
-            AtomicInteger failed, AtomicInteger unanswered) {
-        while (!stop.get() && tx.getSessionState().isBound()) {
-            int n = seq.incrementAndGet();
-            try {
-                var r = tx.submitShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, "mgw",
-                        TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4479" + (1000000 + n % 500),
-                        new ESMClass(), (byte) 0, (byte) 0, null, null,
-                        new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0, DataCodings.ZERO,
-                        (byte) 0, Gsm7.encode("pause test " + n), new OptionalParameter[0]);
-                ok.add(r.getMessageId());
-            } catch (NegativeResponseException e) {
-                failed.incrementAndGet();
-            } catch (Exception e) {
-                unanswered.incrementAndGet(); // no answer in 5 s (node A frozen): outcome unknown
-            }
-        }
-        return null;
     }
 
     /** Sends SIGSTOP or SIGCONT to a process. */

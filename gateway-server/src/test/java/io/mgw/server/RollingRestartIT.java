@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -77,8 +76,9 @@ class RollingRestartIT {
         ClusterFixture.awaitReady(http[0]);
         ClusterFixture.awaitReady(http[1]);
 
-        Set<String> receipted = ConcurrentHashMap.newKeySet();
-        AtomicInteger receiptCount = new AtomicInteger();
+        // receipts collected by the Esmes helper's listener; these ESMEs bind and rebind themselves
+        Esmes esmes = new Esmes();
+        Set<String> receipted = esmes.receipted;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean stopReceiving = new AtomicBoolean();
         ExecutorService receivers = Executors.newFixedThreadPool(2);
@@ -86,7 +86,7 @@ class RollingRestartIT {
         // a receiver preferring each node; each rebinds to the other when its node goes away
         for (int i = 0; i < 2; i++) {
             int first = i;
-            receivers.submit(() -> receive(smpp, first, stopReceiving, receipted, receiptCount));
+            receivers.submit(() -> receive(smpp, first, stopReceiving, esmes.collector()));
         }
         Set<String> ok = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
@@ -115,14 +115,7 @@ class RollingRestartIT {
         assertThat(submitters.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         Set<String> acknowledged = Set.copyOf(ok);
 
-        try {
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> receipted.containsAll(acknowledged));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // fall through to the assertion, which says how many are missing
-        }
-        Set<String> lost = new HashSet<>(acknowledged);
-        lost.removeAll(receipted);
+        Set<String> lost = esmes.awaitReceipts(acknowledged, Duration.ofSeconds(180));
         HttpClient api = HttpClient.newHttpClient();
         for (String id : lost.stream().limit(5).toList()) {
             HttpResponse<String> r = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http[0]
@@ -131,7 +124,7 @@ class RollingRestartIT {
         }
         System.out.printf("rolling restart: ok=%d refused=%d unanswered=%d receipts=%d (distinct %d, %d of them for"
                 + " submits without an answer)%n", acknowledged.size(), refused.get(), unanswered.get(),
-                receiptCount.get(), receipted.size(), receipted.size() - (acknowledged.size() - lost.size()));
+                esmes.receipts.get(), receipted.size(), receipted.size() - (acknowledged.size() - lost.size()));
         try {
             assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                     .isEmpty();
@@ -182,9 +175,8 @@ class RollingRestartIT {
     }
 
     /** Holds a receiver bind, to node {@code first} and then to whichever node takes it, until stopped. */
-    private static Void receive(int[] ports, int first, AtomicBoolean stop, Set<String> receipted,
-            AtomicInteger receiptCount) throws InterruptedException {
-        MessageReceiverListener listener = ClusterFixture.receiptsInto(receipted, receiptCount);
+    private static Void receive(int[] ports, int first, AtomicBoolean stop, MessageReceiverListener listener)
+            throws InterruptedException {
         int node = first;
         while (!stop.get()) {
             SMPPSession rx = bind(ports, node, BindType.BIND_RX, listener);

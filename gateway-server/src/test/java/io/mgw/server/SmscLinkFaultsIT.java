@@ -20,24 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.ESMClass;
-import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.RegisteredDelivery;
-import org.jsmpp.bean.SMSCDeliveryReceipt;
-import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.extra.NegativeResponseException;
-import org.jsmpp.session.BindParameter;
-import org.jsmpp.session.SMPPSession;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Oracles, after the faults stop and the node is quiet:
  * <ul>
  *   <li>every submit answered ESME_ROK ended: its receipt reached the ESME, or its store status is UNKNOWN (sent, no
- *       answer: never resubmitted). None is left ACCEPTED, ROUTED or SUBMITTED without a receipt;
+ *       answer: never resubmitted). None is left ACCEPTED, ROUTED or SUBMITTED without a receipt: every message
+ *       whose submit_sm_resp came back got its receipt;
  *   <li>the SMSC took each message at most once: a submit whose outcome we do not know is not sent again;
- *   <li>every message whose submit_sm_resp the connector got (status not UNKNOWN) got its receipt.
  * </ul>
  */
 class SmscLinkFaultsIT {
@@ -62,72 +45,25 @@ class SmscLinkFaultsIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-    }
+    @AutoClose
+    final Closer closer = new Closer();
 
     @Test
     void resetsAndAStallOnTheSmscLinkLoseNothingAndSendNothingTwice() throws Exception {
         SmscSimulator smsc = new SmscSimulator(SmscSimulator.Settings.defaults()
                 .withReceiptDelay(Duration.ofMillis(100)).withRecordLimit(200_000)).start();
-        toClose.add(smsc);
+        closer.add(smsc);
         FaultProxy proxy = new FaultProxy("127.0.0.1", smsc.port()).start();
-        toClose.add(proxy);
+        closer.add(proxy);
         GatewayNode node = new GatewayNode(ConfigLoader.parse(new StringReader(yaml(proxy.port())), Map.of()),
                 Optional.empty());
         node.start();
-        toClose.add(node::close);
+        closer.add(node::close);
 
-        Set<String> receipted = ConcurrentHashMap.newKeySet();
-        AtomicInteger receiptCount = new AtomicInteger();
-        SMPPSession rx = new SMPPSession();
-        rx.setMessageReceiverListener(ClusterFixture.receiptsInto(receipted, receiptCount));
-        rx.connectAndBind("127.0.0.1", node.smppPort(), new BindParameter(BindType.BIND_RX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        toClose.add(rx::unbindAndClose);
-        SMPPSession tx = new SMPPSession();
-        tx.setTransactionTimer(10_000);
-        tx.connectAndBind("127.0.0.1", node.smppPort(), new BindParameter(BindType.BIND_TX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        toClose.add(tx::unbindAndClose);
-
-        // message id -> the text sent, to find it among what the SMSC took
-        Map<String, String> ok = new ConcurrentHashMap<>();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger unanswered = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger seq = new AtomicInteger();
-        ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
-        for (int t = 0; t < SUBMITTERS; t++) {
-            submitters.submit(() -> {
-                while (!stop.get() && tx.getSessionState().isBound()) {
-                    int n = seq.incrementAndGet();
-                    String text = "link fault " + n;
-                    try {
-                        var r = tx.submitShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, "mgw",
-                                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4479" + (1000000 + n % 500),
-                                new ESMClass(), (byte) 0, (byte) 0, null, null,
-                                new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
-                                DataCodings.ZERO, (byte) 0, Gsm7.encode(text), new OptionalParameter[0]);
-                        ok.put(r.getMessageId(), text);
-                    } catch (NegativeResponseException e) {
-                        failed.incrementAndGet();
-                    } catch (Exception e) {
-                        unanswered.incrementAndGet();
-                    }
-                }
-                return null;
-            });
-        }
+        Esmes esmes = closer.add(new Esmes());
+        esmes.receiver(node.smppPort());
+        Esmes.Outcomes tx = esmes.transmitter(node.smppPort(), SUBMITTERS, 10_000, "link fault ");
+        Set<String> receipted = esmes.receipted;
 
         awaitSubmitted(smsc, 300);
         proxy.resetAll();
@@ -139,26 +75,29 @@ class SmscLinkFaultsIT {
         long before = smsc.submitCount();
         double givenUpBefore = givenUp(node);
         await().atMost(Duration.ofSeconds(30)).until(() -> givenUp(node) > givenUpBefore);
-        assertThat(smsc.submitCount()).as("nothing reaches the SMSC while the link is held").isEqualTo(before);
+        // nothing new reaches the SMSC while the link is held: only what the proxy had relayed before the hold, at
+        // most the connector's two windows of 20
+        assertThat(smsc.submitCount()).as("submits that reached the SMSC while the link was held")
+                .isLessThanOrEqualTo(before + 2 * 20);
         proxy.resume();
         awaitSubmitted(smsc, 300);
         proxy.resetAll();
         awaitSubmitted(smsc, 300);
-        stop.set(true);
-        submitters.shutdown();
-        assertThat(submitters.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        esmes.stopSubmitting();
 
-        // quiet: every acknowledged message has a receipt or is settled UNKNOWN
-        Map<String, String> acknowledged = Map.copyOf(ok);
+        // quiet: every acknowledged message has a receipt or is settled UNKNOWN (sent, no answer: not sent again);
+        // so every message whose submit_sm_resp came back got its receipt
+        Set<String> acknowledged = Set.copyOf(tx.ok);
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> unsettled(node, acknowledged.keySet(), receipted).isEmpty());
+                    .until(() -> unsettled(node, acknowledged, receipted).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // fall through to the assertions, which say what is left
         }
-        List<String> open = unsettled(node, acknowledged.keySet(), receipted);
+        List<String> open = unsettled(node, acknowledged, receipted);
         open.stream().limit(5).forEach(id -> System.out.println("unsettled " + id + ": " + node.store()
                 .find(MessageId.parse(id)).map(r -> r.status() + " " + r.history()).orElse("not in the store")));
+        long unknown = acknowledged.stream().filter(id -> !receipted.contains(id)).count() - open.size();
 
         // what the SMSC took (answered with an id), counted per text
         Map<String, Integer> taken = new HashMap<>();
@@ -168,25 +107,11 @@ class SmscLinkFaultsIT {
             }
         }
         List<String> twice = taken.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
-        int unknown = 0;
-        List<String> answeredWithoutReceipt = new ArrayList<>();
-        for (String id : acknowledged.keySet()) {
-            if (receipted.contains(id)) {
-                continue;
-            }
-            MessageStatus s = node.store().find(MessageId.parse(id)).map(MessageRecord::status).orElse(null);
-            if (s == MessageStatus.UNKNOWN) {
-                unknown++;
-            } else {
-                answeredWithoutReceipt.add(id + " " + s);
-            }
-        }
         System.out.printf("SMSC link faults: ok=%d failed=%d unanswered=%d receipts=%d (distinct %d) unknown=%d "
-                + "taken by the SMSC=%d resets=%d connections=%d%n", acknowledged.size(), failed.get(),
-                unanswered.get(), receiptCount.get(), receipted.size(), unknown, taken.size(), proxy.resets(),
+                + "taken by the SMSC=%d resets=%d connections=%d%n", acknowledged.size(), tx.refused.size(),
+                tx.unanswered.get(), esmes.receipts.get(), receipted.size(), unknown, taken.size(), proxy.resets(),
                 proxy.accepted());
         assertThat(open).as("acknowledged, neither receipted nor settled UNKNOWN").isEmpty();
-        assertThat(answeredWithoutReceipt).as("submitted (answered by the SMSC) but no receipt").isEmpty();
         assertThat(twice).as("messages the SMSC took more than once").isEmpty();
         assertThat(proxy.resets()).as("the faults happened").isGreaterThanOrEqualTo(3);
         assertThat(KafkaLag.awaitDrained(node.kafkaBootstrap(), Duration.ofSeconds(60)))

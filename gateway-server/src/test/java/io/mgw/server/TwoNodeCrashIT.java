@@ -3,33 +3,14 @@ package io.mgw.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mgw.core.text.Gsm7;
 import io.mgw.server.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.ESMClass;
-import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.RegisteredDelivery;
-import org.jsmpp.bean.SMSCDeliveryReceipt;
-import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.extra.NegativeResponseException;
-import org.jsmpp.session.BindParameter;
-import org.jsmpp.session.SMPPSession;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,23 +25,13 @@ class TwoNodeCrashIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-    }
+    @AutoClose
+    final Closer closer = new Closer();
 
     @Test
     void killingTheSubmittingNodeLosesNoAcknowledgedMessage() throws Exception {
         ClusterFixture cluster = ClusterFixture.start(tmp);
-        toClose.add(cluster);
+        closer.add(cluster);
         int smppA = ClusterFixture.freePort();
         int httpA = ClusterFixture.freePort();
         Path configA = tmp.resolve("a.yaml");
@@ -71,77 +42,28 @@ class TwoNodeCrashIT {
         Process nodeA = cluster.startNodeProcess(configA, tmp.resolve("node-a.log"));
         GatewayNode nodeB = new GatewayNode(ConfigLoader.load(configB, Map.of()), java.util.Optional.empty());
         nodeB.start();
-        toClose.add(nodeB::close);
+        closer.add(nodeB::close);
         ClusterFixture.awaitReady(httpA);
 
-        // receiver on node B
-        Set<String> receipted = ConcurrentHashMap.newKeySet();
-        AtomicInteger receiptCount = new AtomicInteger();
-        SMPPSession rx = new SMPPSession();
-        rx.setMessageReceiverListener(ClusterFixture.receiptsInto(receipted, receiptCount));
-        rx.connectAndBind("127.0.0.1", nodeB.smppPort(), new BindParameter(BindType.BIND_RX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        toClose.add(rx::unbindAndClose);
-
-        // transmitter on node A, several submitters in parallel
-        SMPPSession tx = new SMPPSession();
-        tx.setTransactionTimer(5_000);
-        tx.connectAndBind("127.0.0.1", smppA, new BindParameter(BindType.BIND_TX, "demo", "demopass", "",
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
-        Set<String> ok = ConcurrentHashMap.newKeySet();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger unknown = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger seq = new AtomicInteger();
-        ExecutorService submitters = Executors.newFixedThreadPool(8);
-        for (int t = 0; t < 8; t++) {
-            submitters.submit(() -> {
-                while (!stop.get()) {
-                    int n = seq.incrementAndGet();
-                    try {
-                        var r = tx.submitShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, "mgw",
-                                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4479" + (1000000 + n % 500),
-                                new ESMClass(), (byte) 0, (byte) 0, null, null,
-                                new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
-                                DataCodings.ZERO, (byte) 0, Gsm7.encode("crash test " + n), new OptionalParameter[0]);
-                        ok.add(r.getMessageId());
-                    } catch (NegativeResponseException e) {
-                        failed.incrementAndGet();
-                    } catch (Exception e) {
-                        unknown.incrementAndGet(); // no response: outcome unknown (Jepsen's :info)
-                        if (!tx.getSessionState().isBound()) {
-                            return null;
-                        }
-                    }
-                }
-                return null;
-            });
-        }
+        Esmes esmes = new Esmes();
+        closer.add(esmes);
+        esmes.receiver(nodeB.smppPort());
+        Esmes.Outcomes tx = esmes.transmitter(smppA, 8, 5_000, "crash test ");
         // let traffic flow, then kill node A in the middle of it
-        await().atMost(Duration.ofSeconds(60)).until(() -> ok.size() >= 1_500);
+        await().atMost(Duration.ofSeconds(60)).until(() -> tx.ok.size() >= 1_500);
         nodeA.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        stop.set(true);
-        submitters.shutdown();
-        assertThat(submitters.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        Set<String> acknowledged = Set.copyOf(ok);
+        esmes.stopSubmitting();
+        Set<String> acknowledged = Set.copyOf(tx.ok);
 
         // node B takes over A's partitions (after the consumer session timeout) and every acked message gets a receipt
-        try {
-            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> receipted.containsAll(acknowledged));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // fall through to the assertion, which names what is missing and where those messages stand
-        }
-        Set<String> lost = new java.util.HashSet<>(acknowledged);
-        lost.removeAll(receipted);
-        lost.stream().limit(5).forEach(id -> System.out.println("missing receipt for " + id + ": "
-                + nodeB.store().find(io.mgw.core.model.MessageId.parse(id))
-                        .map(r -> r.status() + " " + r.history()).orElse("not in the store")));
+        Set<String> lost = esmes.awaitReceipts(acknowledged, Duration.ofSeconds(240));
+        Esmes.printLost(lost, nodeB.store());
+        System.out.printf("two-node crash: ok=%d failed=%d unknown=%d receipts=%d (distinct %d)%n",
+                acknowledged.size(), tx.refused.size(), tx.unanswered.get(), esmes.receipts.get(),
+                esmes.receipted.size());
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
         assertThat(KafkaLag.awaitDrained(cluster.bootstrap(), Duration.ofSeconds(60)))
                 .as("records no consumer group committed, after the faults").isEmpty();
-        System.out.printf("two-node crash: ok=%d failed=%d unknown=%d receipts=%d (distinct %d)%n",
-                acknowledged.size(), failed.get(), unknown.get(), receiptCount.get(), receipted.size());
     }
 }
