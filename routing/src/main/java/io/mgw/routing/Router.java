@@ -197,6 +197,14 @@ public final class Router implements AutoCloseable {
      */
     private final ArrayDeque<Batch> inHand = new ArrayDeque<>();
     private int inHandRecords;
+    /**
+     * Offsets whose asynchronous commit failed (a rebalance under way, a coordinator moving), tried again with the next
+     * commit, even when no new batch completes: otherwise the last batches before traffic stops stay uncommitted and are
+     * routed again by the next owner (consumer thread only; the commit callbacks run on it too).
+     */
+    private final Map<TopicPartition, OffsetAndMetadata> failedCommits = new HashMap<>();
+    /** The highest offset the broker confirmed, per partition: a late-failing older commit is not tried again. */
+    private final Map<TopicPartition, Long> confirmed = new HashMap<>();
 
     private void run() {
         Consumer<String, byte[]> c = consumer;
@@ -205,8 +213,12 @@ public final class Router implements AutoCloseable {
                 @Override
                 public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
                     // finish and commit the batches in hand before the partitions go, so the next owner does not
-                    // route them again
+                    // route them again (also called for partitions lost: that commit fails, the next owner reroutes)
                     settle(c, true);
+                    for (TopicPartition tp : partitions) {
+                        failedCommits.remove(tp);
+                        confirmed.remove(tp);
+                    }
                 }
 
                 @Override
@@ -293,22 +305,42 @@ public final class Router implements AutoCloseable {
             inHandRecords -= head.size();
             commit.putAll(head.commit());
         }
+        if (!failedCommits.isEmpty()) {
+            // newer offsets of batches just completed win; partitions no longer ours are not committed
+            java.util.Set<TopicPartition> owned = c.assignment();
+            failedCommits.forEach((tp, o) -> {
+                if (owned.contains(tp) && o.offset() > confirmed.getOrDefault(tp, -1L)) {
+                    commit.putIfAbsent(tp, o);
+                }
+            });
+            failedCommits.clear();
+        }
         if (commit.isEmpty()) {
             return;
         }
         if (all) {
             try {
                 c.commitSync(commit);
+                commit.forEach(this::confirm);
             } catch (RuntimeException e) {
                 log.warn("Router commit failed (the batches may be routed again): {}", e.toString());
             }
         } else {
-            c.commitAsync(commit, (offsets, e) -> {
-                if (e != null) {
-                    log.debug("Router commit failed (the batch may be routed again): {}", e.toString());
+            Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(commit);
+            c.commitAsync(offsets, (done, e) -> {
+                if (e == null) {
+                    offsets.forEach(this::confirm);
+                    return;
                 }
+                log.debug("Router commit failed, trying again with the next: {}", e.toString());
+                offsets.forEach((tp, o) -> failedCommits.merge(tp, o,
+                        (a, b) -> a.offset() >= b.offset() ? a : b));
             });
         }
+    }
+
+    private void confirm(TopicPartition tp, OffsetAndMetadata o) {
+        confirmed.merge(tp, o.offset(), Math::max);
     }
 
     /** Waits for one batch, at most until {@link #BATCH_TIMEOUT} after its start; whether it succeeded. */
