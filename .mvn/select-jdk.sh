@@ -7,7 +7,11 @@ mgw_java_major() {
 mgw_select_jdk() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
     v=$(mgw_java_major "$JAVA_HOME/bin/java")
-    [ "${v:-0}" -ge 21 ] 2>/dev/null && return 0
+    if [ "${v:-0}" -ge 21 ] 2>/dev/null; then
+      # the scripts run `java`: it must be this one, not an older one earlier on the PATH
+      PATH="$JAVA_HOME/bin:$PATH"; export PATH
+      return 0
+    fi
   fi
   best=""; bestv=0
   for d in /usr/lib/jvm/*/ /opt/java/*/ "${HOME:-/root}"/.sdkman/candidates/java/*/; do
