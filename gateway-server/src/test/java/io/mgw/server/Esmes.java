@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +57,10 @@ final class Esmes implements AutoCloseable {
 
     private final List<SMPPSession> sessions = new ArrayList<>();
     private final ExecutorService submitters = Executors.newCachedThreadPool();
+    private final ExecutorService receivers = Executors.newCachedThreadPool();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicInteger seq = new AtomicInteger();
+    private volatile boolean closed;
 
     /** What the submitters of one transmitter got back. */
     static final class Outcomes {
@@ -78,6 +81,39 @@ final class Esmes implements AutoCloseable {
     void receiver(int port) throws Exception {
         bind(port, BindType.BIND_RX, 10_000, new Collector());
     }
+
+    /**
+     * Keeps a receiver bound to the node's SMPP port until {@link #close}: binds, and binds again whenever the session
+     * ends (a reset link, an unbind); its receipts are collected here. Counts its binds in {@link #receiverBinds}.
+     */
+    void rebindingReceiver(int port) {
+        receivers.submit(() -> {
+            MessageReceiverListener collector = new Collector();
+            while (!closed) {
+                SMPPSession rx;
+                try {
+                    rx = bind(port, BindType.BIND_RX, 10_000, collector);
+                } catch (Exception e) {
+                    continue; // the link is held or refused: the bind timed out or failed; try again
+                }
+                receiverBinds.incrementAndGet();
+                CountDownLatch gone = new CountDownLatch(1);
+                rx.addSessionStateListener((now, before, source) -> {
+                    if (!now.isBound()) {
+                        gone.countDown();
+                    }
+                });
+                while (!closed && rx.getSessionState().isBound() && !gone.await(200, TimeUnit.MILLISECONDS)) {
+                    // receipts arrive on jSMPP's threads
+                }
+                rx.unbindAndClose();
+            }
+            return null;
+        });
+    }
+
+    /** Binds of {@link #rebindingReceiver}s so far. */
+    final AtomicInteger receiverBinds = new AtomicInteger();
 
     /**
      * Binds a transmitter to the node's SMPP port and starts {@code threads} submitters on it, each sending one
@@ -153,8 +189,13 @@ final class Esmes implements AutoCloseable {
         if (listener != null) {
             s.setMessageReceiverListener(listener);
         }
-        s.connectAndBind("127.0.0.1", port, new BindParameter(type, "demo", "demopass", "", TypeOfNumber.UNKNOWN,
-                NumberingPlanIndicator.UNKNOWN, null), 10_000);
+        try {
+            s.connectAndBind("127.0.0.1", port, new BindParameter(type, "demo", "demopass", "", TypeOfNumber.UNKNOWN,
+                    NumberingPlanIndicator.UNKNOWN, null), 10_000);
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
         synchronized (sessions) {
             sessions.add(s);
         }
@@ -163,8 +204,10 @@ final class Esmes implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         stop.set(true);
         submitters.shutdownNow();
+        receivers.shutdownNow();
         synchronized (sessions) {
             for (SMPPSession s : sessions) {
                 s.unbindAndClose();
