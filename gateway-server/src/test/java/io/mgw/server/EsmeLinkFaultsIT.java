@@ -3,13 +3,10 @@ package io.mgw.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mgw.server.config.ConfigLoader;
 import io.mgw.testkit.net.FaultProxy;
 import io.mgw.testkit.smsc.SmscSimulator;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AutoClose;
@@ -35,8 +32,8 @@ class EsmeLinkFaultsIT {
     void receiptsInFlightWhenTheReceiverLinkIsResetOrHeldReachItAfterItsRebind() throws Exception {
         SmscSimulator smsc = closer.add(new SmscSimulator(SmscSimulator.Settings.defaults()
                 .withReceiptDelay(Duration.ofMillis(100)).withRecordLimit(0)).start());
-        GatewayNode node = new GatewayNode(ConfigLoader.parse(new StringReader(yaml(smsc.port())), Map.of()),
-                Optional.empty());
+        GatewayNode node = new GatewayNode(NodeFixture.withSmsc(tmp.resolve("data"), smsc.port(),
+                ""), Optional.empty());
         node.start();
         closer.add(node::close);
         FaultProxy proxy = closer.add(new FaultProxy("127.0.0.1", node.smppPort()).start());
@@ -85,29 +82,5 @@ class EsmeLinkFaultsIT {
     private static double retried(GatewayNode node) {
         var c = node.meters().find("gateway.delivery.client.retried").counter();
         return c == null ? 0 : c.count();
-    }
-
-    private String yaml(int smscPort) {
-        return """
-                node: {site: test, siteId: 7, nodeId: 1, name: esme-link-faults, dataDir: "%s"}
-                listeners:
-                  smpp: {host: 127.0.0.1, port: 0}
-                  http: {host: 127.0.0.1, port: 0}
-                kafka: {ingressPartitions: 4, deliverPartitions: 2}
-                store: {type: h2}
-                accounts:
-                  - id: demo
-                    password: demopass
-                    window: 100
-                connectors:
-                  - id: sim
-                    type: smpp
-                    partitions: 4
-                    settings: {host: 127.0.0.1, port: "%d", systemId: gateway, password: gwpass, bindsPerNode: "2",
-                               window: "20"}
-                routes:
-                  - name: all
-                    connectors: [sim]
-                """.formatted(tmp.resolve("data").toString().replace("\\", "/"), smscPort);
     }
 }

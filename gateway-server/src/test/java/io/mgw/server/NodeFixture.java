@@ -50,4 +50,34 @@ final class NodeFixture {
                 """.formatted(dataDir.toString().replace("\\", "/"), smppExtra, extraAccountYaml);
         return ConfigLoader.parse(new StringReader(yaml), Map.of());
     }
+
+    /**
+     * One node on the embedded default (embedded Kafka, H2 in {@code dataDir}), SMPP and HTTP on free ports, account
+     * demo/demopass, and connector "sim" (2 binds, window 20, plus {@code connectorExtra}: ", responseTimeout: 2s")
+     * to an SMSC on {@code smscPort}, every MT routed to it.
+     */
+    static GatewayConfig withSmsc(Path dataDir, int smscPort, String connectorExtra) {
+        String yaml = """
+                node: {site: test, siteId: 7, nodeId: 1, name: it-node, dataDir: "%s"}
+                listeners:
+                  smpp: {host: 127.0.0.1, port: 0}
+                  http: {host: 127.0.0.1, port: 0}
+                kafka: {ingressPartitions: 4, deliverPartitions: 2}
+                store: {type: h2}
+                accounts:
+                  - id: demo
+                    password: demopass
+                    window: 100
+                connectors:
+                  - id: sim
+                    type: smpp
+                    partitions: 4
+                    settings: {host: 127.0.0.1, port: "%d", systemId: gateway, password: gwpass, bindsPerNode: "2",
+                               window: "20"%s}
+                routes:
+                  - name: all
+                    connectors: [sim]
+                """.formatted(dataDir.toString().replace("\\", "/"), smscPort, connectorExtra);
+        return ConfigLoader.parse(new StringReader(yaml), Map.of());
+    }
 }

@@ -7,11 +7,9 @@ import io.mgw.core.model.MessageId;
 import io.mgw.core.model.MessageStatus;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.text.Gsm7;
-import io.mgw.server.config.ConfigLoader;
 import io.mgw.testkit.net.FaultProxy;
 import io.mgw.testkit.smsc.ReceivedSubmit;
 import io.mgw.testkit.smsc.SmscSimulator;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,8 +53,9 @@ class SmscLinkFaultsIT {
         closer.add(smsc);
         FaultProxy proxy = new FaultProxy("127.0.0.1", smsc.port()).start();
         closer.add(proxy);
-        GatewayNode node = new GatewayNode(ConfigLoader.parse(new StringReader(yaml(proxy.port())), Map.of()),
-                Optional.empty());
+        GatewayNode node = new GatewayNode(NodeFixture.withSmsc(tmp.resolve("data"), proxy.port(),
+                ", responseTimeout: 2s, enquireLinkInterval: 1s, bindTimeout: 2s,"
+                        + " reconnectBackoffMin: 100ms, reconnectBackoffMax: 1s, circuitOpenDuration: 1s"), Optional.empty());
         node.start();
         closer.add(node::close);
 
@@ -146,30 +145,5 @@ class SmscLinkFaultsIT {
     private static void awaitSubmitted(SmscSimulator smsc, int more) {
         long now = smsc.submitCount();
         await().atMost(Duration.ofSeconds(60)).until(() -> smsc.submitCount() >= now + more);
-    }
-
-    private String yaml(int smscPort) {
-        return """
-                node: {site: test, siteId: 7, nodeId: 1, name: link-faults, dataDir: "%s"}
-                listeners:
-                  smpp: {host: 127.0.0.1, port: 0}
-                  http: {host: 127.0.0.1, port: 0}
-                kafka: {ingressPartitions: 4, deliverPartitions: 2}
-                store: {type: h2}
-                accounts:
-                  - id: demo
-                    password: demopass
-                    window: 100
-                connectors:
-                  - id: sim
-                    type: smpp
-                    partitions: 4
-                    settings: {host: 127.0.0.1, port: "%d", systemId: gateway, password: gwpass, bindsPerNode: "2",
-                               window: "20", responseTimeout: 2s, enquireLinkInterval: 1s, bindTimeout: 2s,
-                               reconnectBackoffMin: 100ms, reconnectBackoffMax: 1s, circuitOpenDuration: 1s}
-                routes:
-                  - name: all
-                    connectors: [sim]
-                """.formatted(tmp.resolve("data").toString().replace("\\", "/"), smscPort);
     }
 }
