@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Oracles: every submit answered ESME_ROK gets its receipt (nothing acknowledged is lost); the node answers while
  * cut off (a temporary error, not silence); after the heal it takes traffic again and Kafka drains; and no submit
  * refused with an error is delivered all the same ("aborted" in Jepsen's terms; found by the text the receipts
- * quote). The last is the withdrawal's doing ({@code WithdrawingIngress}): a produce request the producer gave up on
+ * quote). The last is the withdrawal's doing ({@code IngressWithdrawal}): a produce request the producer gave up on
  * may have been written and turns up after the heal (before the withdrawal, 5 and 7 of 10 refused submits were
  * delivered in two runs).
  */
@@ -84,7 +84,7 @@ class KafkaPartitionIT {
                 withdrawn, skipped, aborted.size(), tx.unanswered.get(), esmes.receipts.get(), esmes.receipted.size());
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
-        // refused on a timeout, withdrawn, and not delivered even where Kafka had taken it (WithdrawingIngress)
+        // refused on a timeout, withdrawn, and not delivered even where Kafka had taken it (IngressWithdrawal)
         assertThat(withdrawn).isEqualTo(flagged);
         assertThat(aborted).as("refused to the ESME and delivered all the same").isEmpty();
         assertThat(KafkaLag.awaitDrained(brokers.internalBootstrap(), Duration.ofSeconds(60)))

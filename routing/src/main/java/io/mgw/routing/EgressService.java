@@ -477,10 +477,10 @@ public final class EgressService implements AutoCloseable {
         });
     }
 
-    /** Whether the ingress withdrew the message ({@link WithdrawingIngress}): no submit, and no report to anyone. */
+    /** Whether the ingress withdrew the message ({@link IngressWithdrawal}): no submit, and no report to anyone. */
     private static boolean isWithdrawn(MessageRecord r) {
         return r.history().stream().anyMatch(e -> e.type() == EventType.CANCELLED
-                && WithdrawingIngress.DETAIL.equals(e.detail()));
+                && IngressWithdrawal.DETAIL.equals(e.detail()));
     }
 
     /**

@@ -115,7 +115,6 @@ public final class RoutingEngine implements AutoCloseable {
     private final Settings settings;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaIngressSink ingress;
-    private final IngressSink withdrawing;
     private final ReceiptProcessor receipts;
     private final ClientDeliveryDispatcher dispatcher;
     private final ExpirySweeper sweeper;
@@ -166,8 +165,8 @@ public final class RoutingEngine implements AutoCloseable {
         RouteRules.validate(routes);
         this.rules = new RouteRules(routes);
         this.producer = clients.producer("mgw-pipeline");
-        this.ingress = new KafkaIngressSink(producer, meters, settings.ingressTimeout(), settings.ingressQueue());
-        this.withdrawing = new WithdrawingIngress(ingress, store, meters, clock);
+        this.ingress = new KafkaIngressSink(producer, meters, settings.ingressTimeout(), settings.ingressQueue(),
+                new IngressWithdrawal(store, meters, clock));
         this.receipts = new ReceiptProcessor(store, producer, this::accounts,
                 () -> connectorConfigs.stream().map(ConnectorConfig::id).toList(), meters, clock,
                 settings.parkedRetryEvery(), settings.maxPark());
@@ -182,10 +181,10 @@ public final class RoutingEngine implements AutoCloseable {
 
     /**
      * Where inbound adapters and connectors (MO) hand accepted messages; an MT message refused on a Kafka timeout is
-     * withdrawn ({@link WithdrawingIngress}).
+     * withdrawn ({@link IngressWithdrawal}).
      */
     public IngressSink ingressSink() {
-        return withdrawing;
+        return ingress;
     }
 
     /** Where connectors hand delivery receipts. */

@@ -486,12 +486,12 @@ class PipelineIT {
         RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         TestTarget target = target(e, acct);
         TestConnector c = connectors.get(conn);
-        // refused to its sender on a Kafka timeout and written all the same: WithdrawingIngress recorded this first
+        // refused to its sender on a Kafka timeout and written all the same: IngressWithdrawal recorded this first
         Message withdrawn = mt(acct, "4912", "refused, in Kafka anyway", ReportRequest.FINAL);
         store.recordMessage(withdrawn, List.of(
                 new io.mgw.core.model.MessageEvent(CLOCK.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
                 new io.mgw.core.model.MessageEvent(CLOCK.instant(), EventType.CANCELLED, MessageStatus.DELETED, "",
-                        WithdrawingIngress.DETAIL))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        IngressWithdrawal.DETAIL))).toCompletableFuture().get(10, TimeUnit.SECONDS);
         accept(e, withdrawn);
         Message next = mt(acct, "4912", "the sender's resend", ReportRequest.FINAL);
         accept(e, next);

@@ -41,6 +41,7 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
     private final Counter accepted;
     private final Counter failed;
     private final Counter unknown;
+    private final java.util.function.Consumer<Message> onMaybeWritten;
     private volatile boolean closed;
 
     /**
@@ -50,11 +51,16 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
      *                 been written all the same (a produce request sent and not answered) and then is delivered
      * @param timeout  bound on one accept, from call to ack (e.g. 16 s: a little over delivery.timeout.ms)
      * @param queueCapacity most messages waiting for the sender thread (e.g. 50,000)
+     * @param onMaybeWritten called with each message whose accept failed but may have been written all the same
+     *                 ({@link #mayHaveBeenWritten}), before its stage fails; on the thread that failed it, so it must
+     *                 not block
      */
-    public KafkaIngressSink(Producer<String, byte[]> producer, MeterRegistry meters, Duration timeout, int queueCapacity) {
+    public KafkaIngressSink(Producer<String, byte[]> producer, MeterRegistry meters, Duration timeout, int queueCapacity,
+            java.util.function.Consumer<Message> onMaybeWritten) {
         this.producer = requireNonNull(producer, "producer");
         this.topic = Topics.INGRESS;
         this.timeout = requireNonNull(timeout, "timeout");
+        this.onMaybeWritten = requireNonNull(onMaybeWritten, "onMaybeWritten");
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: > 0)");
         }
@@ -112,6 +118,11 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
                     ? e.getCause() : e;
             if (mayHaveBeenWritten(cause)) {
                 unknown.increment();
+                try {
+                    onMaybeWritten.accept(message);
+                } catch (RuntimeException x) {
+                    cause.addSuppressed(x);
+                }
             }
             if (cause instanceof TemporaryFailureException t) {
                 throw t;
@@ -133,14 +144,11 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
      * been written and the answer lost; Kafka cannot tell), or our own bound ran out while the send was under way.
      * Refusals and sends never made are not.
      */
-    public static boolean mayHaveBeenWritten(Throwable failure) {
+    static boolean mayHaveBeenWritten(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof org.apache.kafka.common.errors.TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException) {
                 return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;

@@ -9,19 +9,18 @@ import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageStatus;
-import io.mgw.core.spi.IngressSink;
 import io.mgw.core.store.Store;
 import io.mgw.routing.kafka.KafkaIngressSink;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingress as adapters see it: {@link KafkaIngressSink}, plus a withdrawal for an MT message its sender was refused
- * while Kafka may have taken it all the same.
+ * Withdraws an MT message its sender was refused while Kafka may have taken it all the same; {@link KafkaIngressSink}
+ * calls {@link #accept} for every accept that failed that way ({@link KafkaIngressSink#mayHaveBeenWritten}).
  *
  * <p>When the write to {@code gw.ingress} fails on a timeout, the produce request may have been written and its answer
  * lost (a partition between node and brokers that heals: docs/SMPP.md A.5); the adapter answers its sender with a
@@ -36,59 +35,54 @@ import org.slf4j.LoggerFactory;
  * <p>It narrows the window, not closes it: the withdrawal must be in the store before the egress looks the message up,
  * which holds unless the partition heals within the store's commit time. MO is not withdrawn: MO goes to its account
  * without the egress, and the SMSC that sent it resends it on our temporary error anyway (at least once).
+ *
+ * <p>Runs on the thread that failed the accept (the producer's I/O thread or the timeout thread): the store write is
+ * only queued.
  */
-final class WithdrawingIngress implements IngressSink {
+final class IngressWithdrawal implements Consumer<Message> {
 
     /** The detail of the CANCELLED event that marks a withdrawn message. */
     static final String DETAIL = "withdrawn: ingress timed out, sender refused";
 
-    private static final Logger log = LoggerFactory.getLogger(WithdrawingIngress.class);
+    private static final Logger log = LoggerFactory.getLogger(IngressWithdrawal.class);
 
-    private final IngressSink kafka;
     private final Store store;
     private final InstantSource clock;
     private final Counter withdrawn;
     private final Counter withdrawalFailed;
 
-    WithdrawingIngress(IngressSink kafka, Store store, MeterRegistry meters, InstantSource clock) {
-        this.kafka = requireNonNull(kafka, "kafka");
+    IngressWithdrawal(Store store, MeterRegistry meters, InstantSource clock) {
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
         this.withdrawn = meters.counter("gateway.ingress.withdrawn");
         this.withdrawalFailed = meters.counter("gateway.ingress.withdrawal.failed");
     }
 
+    /** Withdraws {@code m} if it is MT; MO is left alone. */
     @Override
-    public CompletionStage<Void> accept(Message message) {
-        return kafka.accept(message).handle((v, e) -> {
-            if (e == null) {
-                return null;
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (message.direction() == Direction.MT && KafkaIngressSink.mayHaveBeenWritten(cause)) {
-                withdraw(message);
-            }
-            throw e instanceof CompletionException ce ? ce : new CompletionException(cause);
-        });
-    }
-
-    private void withdraw(Message m) {
+    public void accept(Message m) {
+        if (m.direction() != Direction.MT) {
+            return;
+        }
         CompletionStage<Void> w;
         try {
             w = store.recordMessage(m, List.of(
                     new MessageEvent(m.receivedAt(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
                     new MessageEvent(clock.instant(), EventType.CANCELLED, MessageStatus.DELETED, "", DETAIL)));
         } catch (RuntimeException e) {
-            withdrawalFailed.increment();
-            log.warn("Could not withdraw {} (refused, may still be delivered): {}", m.id(), e.toString());
+            failed(m, e);
             return;
         }
         withdrawn.increment();
         w.whenComplete((v, e) -> {
             if (e != null) {
-                withdrawalFailed.increment();
-                log.warn("Could not withdraw {} (refused, may still be delivered): {}", m.id(), e.toString());
+                failed(m, e);
             }
         });
+    }
+
+    private void failed(Message m, Throwable e) {
+        withdrawalFailed.increment();
+        log.warn("Could not withdraw {} (refused, may still be delivered): {}", m.id(), e.toString());
     }
 }
