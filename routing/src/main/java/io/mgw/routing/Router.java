@@ -17,6 +17,7 @@ import io.mgw.core.reassembly.Reassembler;
 import io.mgw.core.spi.ClientDelivery;
 import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
+import io.mgw.routing.internal.Commits;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
@@ -318,29 +319,17 @@ public final class Router implements AutoCloseable {
         if (commit.isEmpty()) {
             return;
         }
-        if (all) {
-            try {
-                c.commitSync(commit);
-                commit.forEach(this::confirm);
-            } catch (RuntimeException e) {
-                log.warn("Router commit failed (the batches may be routed again): {}", e.toString());
-            }
-        } else {
-            Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(commit);
-            c.commitAsync(offsets, (done, e) -> {
-                if (e == null) {
-                    offsets.forEach(this::confirm);
-                    return;
-                }
-                log.debug("Router commit failed, trying again with the next: {}", e.toString());
-                offsets.forEach((tp, o) -> failedCommits.merge(tp, o,
-                        (a, b) -> a.offset() >= b.offset() ? a : b));
-            });
+        try {
+            // confirmed offsets are recorded; a failed asynchronous commit is tried again with the next
+            Commits.commit(c, commit, all, Duration.ofSeconds(10), (tp, o) -> confirmed.merge(tp, o, Math::max),
+                    e -> {
+                        log.debug("Router commit failed, trying again with the next: {}", e.toString());
+                        commit.forEach((tp, o) -> failedCommits.merge(tp, o,
+                                (x, y) -> x.offset() >= y.offset() ? x : y));
+                    });
+        } catch (RuntimeException e) {
+            log.warn("Router commit failed (the batches may be routed again): {}", e.toString());
         }
-    }
-
-    private void confirm(TopicPartition tp, OffsetAndMetadata o) {
-        confirmed.merge(tp, o.offset(), Math::max);
     }
 
     /** Waits for one batch, at most until {@link #BATCH_TIMEOUT} after its start; whether it succeeded. */
