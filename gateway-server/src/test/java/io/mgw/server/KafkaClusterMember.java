@@ -1,21 +1,14 @@
 package io.mgw.server;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import io.mgw.routing.kafka.EmbeddedKafka;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
-import org.slf4j.LoggerFactory;
 
 /**
  * One member of a three-broker KRaft cluster, run as a process of its own so that a test can kill it hard
@@ -44,7 +37,7 @@ public final class KafkaClusterMember {
         String[] controllerPorts = args[4].split(",");
         String[] clientPorts = args[5].split(",");
         String[] advertisedClientPorts = args[6].split(",");
-        quietKafkaLogging();
+        EmbeddedKafka.quietBrokerLogging();
 
         List<String> voters = new ArrayList<>();
         for (int i = 0; i < controllerPorts.length; i++) {
@@ -82,23 +75,7 @@ public final class KafkaClusterMember {
         p.put("num.io.threads", "2");
         p.put("background.threads", "2");
 
-        if (!Files.exists(dir.resolve("meta.properties"))) {
-            Files.createDirectories(dir);
-            try (PrintStream sink = new PrintStream(OutputStream.nullOutputStream())) {
-                new Formatter()
-                        .setPrintStream(sink)
-                        .setNodeId(nodeId)
-                        .setClusterId(clusterId)
-                        .setDirectories(List.of(dir.toString()))
-                        .setMetadataLogDirectory(dir.toString())
-                        .setControllerListenerName("CONTROLLER")
-                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                        .setUnstableFeatureVersionsEnabled(false)
-                        .setIgnoreFormatted(true)
-                        .run();
-            }
-        }
+        EmbeddedKafka.formatIfNeeded(dir, nodeId, clusterId);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
         server.startup();
         System.out.println("started");
@@ -109,12 +86,5 @@ public final class KafkaClusterMember {
             forever.countDown();
         }));
         forever.await();
-    }
-
-    /** The brokers' own INFO lines would fill the test's logs: WARN and above only (Logback is on the classpath). */
-    private static void quietKafkaLogging() throws IOException {
-        for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
-        }
     }
 }

@@ -20,8 +20,10 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The chaos tests' last oracle (RELIABILITY.md B.7 item 1: "after the faults stop, all Kafka topics drain to
- * empty"): records written to a topic and not yet committed by the consumer group that reads it. A partition a group
- * reads and has never committed counts from offset 0.
+ * empty"): records written to a topic and not yet committed by the consumer group that reads it. A group is seen
+ * through its commits: every partition of a topic it has committed on counts, one it never committed from offset 0;
+ * a group that has committed nothing at all is not seen (each of the node's groups commits within its first seconds
+ * of traffic).
  */
 final class KafkaLag {
 

@@ -371,15 +371,13 @@ public final class SmppServer implements AutoCloseable {
         if (!guard.cancel(false)) {
             // the bind timeout closed it just as the handshake ended
             metrics.tlsHandshake(false);
-            closeQuietly(s);
-            release(raw.getInetAddress());
+            closeWithoutSession(s);
             return;
         }
         metrics.tlsHandshake(true);
         log.debug("{}: TLS {} {}", remote, s.getSession().getProtocol(), s.getSession().getCipherSuite());
         if (draining) {
-            closeQuietly(s);
-            release(raw.getInetAddress());
+            closeWithoutSession(s);
             return;
         }
         open(s);

@@ -151,16 +151,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void formatIfNeeded() throws IOException {
-        Path dir = logDir();
+        if (formatIfNeeded(logDir(), 1, Uuid.randomUuid().toString())) {
+            log.info("Formatted embedded Kafka storage in {}", logDir());
+        }
+    }
+
+    /**
+     * Formats a KRaft log directory (combined broker and controller, metadata log in the same directory) for node
+     * {@code nodeId} of cluster {@code clusterId}, unless it already is; the members of a static quorum are each
+     * formatted with the same cluster id.
+     *
+     * @return whether it formatted
+     */
+    public static boolean formatIfNeeded(Path dir, int nodeId, String clusterId) throws IOException {
         if (Files.exists(dir.resolve("meta.properties"))) {
-            return;
+            return false;
         }
         Files.createDirectories(dir);
         try (PrintStream sink = new PrintStream(OutputStream.nullOutputStream())) {
             new Formatter()
                     .setPrintStream(sink)
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(dir.toString()))
                     .setMetadataLogDirectory(dir.toString())
                     .setControllerListenerName(CONTROLLER)
@@ -174,7 +186,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("formatting Kafka storage in " + dir + ": " + e, e);
         }
-        log.info("Formatted embedded Kafka storage in {}", dir);
+        return true;
     }
 
     private void awaitReady(Duration timeout) {
@@ -220,7 +232,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Lowers the broker's loggers to WARN when Logback backs SLF4J; done by reflection so that routing does not
      * depend on Logback (the node chooses its logging backend).
      */
-    static void quietBrokerLogging() {
+    public static void quietBrokerLogging() {
         for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
             Logger l = LoggerFactory.getLogger(name);
             try {
