@@ -6,7 +6,9 @@ import io.mgw.routing.kafka.EmbeddedKafka;
 import io.mgw.testkit.smsc.SmscSimulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
+import io.mgw.server.config.ConfigLoader;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 /**
  * What the nodes of one cluster share in the multi-node tests: Kafka (one broker in the test's JVM, or three
  * {@link KafkaTrio} processes with the production durability settings), a PostgreSQL store and an SMSC simulator
@@ -34,6 +38,7 @@ final class ClusterFixture implements AutoCloseable {
     final EmbeddedPostgres pg;
     final SmscSimulator smsc;
     private final List<Process> processes = new ArrayList<>();
+    private final List<GatewayNode> nodes = new ArrayList<>();
 
     private ClusterFixture(AutoCloseable kafka, String bootstrap, boolean threeBrokers, EmbeddedPostgres pg,
             SmscSimulator smsc) {
@@ -116,6 +121,15 @@ final class ClusterFixture implements AutoCloseable {
                 pg.getJdbcUrl("postgres", "postgres"), smsc.port());
     }
 
+    /** Starts node {@code nodeId} in this JVM, SMPP and HTTP on free ports, data under {@code dataDir}; closed by close. */
+    GatewayNode startNode(int nodeId, Path dataDir) {
+        GatewayNode node = new GatewayNode(
+                ConfigLoader.parse(new StringReader(nodeYaml(nodeId, dataDir, 0, 0)), Map.of()), Optional.empty());
+        nodes.add(node);
+        node.start();
+        return node;
+    }
+
     /**
      * {@code io.mgw.server.Main run --config config} in a JVM of its own (512 MiB heap), output to {@code log}; ended
      * by {@link #close} if the test has not ended it.
@@ -133,6 +147,9 @@ final class ClusterFixture implements AutoCloseable {
     @Override
     public void close() throws IOException {
         processes.forEach(Process::destroyForcibly);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
         try (pg) {
             smsc.close();
         } finally {

@@ -3,13 +3,10 @@ package io.mgw.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mgw.server.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -45,11 +42,7 @@ class KafkaPartitionIT {
         KafkaTrio brokers = KafkaTrio.start(tmp.resolve("kafka"), logs);
         ClusterFixture cluster = ClusterFixture.start(tmp, brokers);
         closer.add(cluster);
-        Path config = tmp.resolve("node.yaml");
-        Files.writeString(config, cluster.nodeYaml(2, tmp.resolve("node"), 0, 0));
-        GatewayNode node = new GatewayNode(ConfigLoader.load(config, Map.of()), Optional.empty());
-        node.start();
-        closer.add(node::close);
+        GatewayNode node = cluster.startNode(2, tmp.resolve("node"));
 
         Esmes esmes = closer.add(new Esmes());
         esmes.receiver(node.smppPort());

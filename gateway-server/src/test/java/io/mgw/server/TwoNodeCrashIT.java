@@ -3,11 +3,9 @@ package io.mgw.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mgw.server.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
@@ -36,13 +34,9 @@ class TwoNodeCrashIT {
         int httpA = ClusterFixture.freePort();
         Path configA = tmp.resolve("a.yaml");
         Files.writeString(configA, cluster.nodeYaml(2, tmp.resolve("a"), smppA, httpA));
-        Path configB = tmp.resolve("b.yaml");
-        Files.writeString(configB, cluster.nodeYaml(3, tmp.resolve("b"), 0, 0));
 
         Process nodeA = cluster.startNodeProcess(configA, tmp.resolve("node-a.log"));
-        GatewayNode nodeB = new GatewayNode(ConfigLoader.load(configB, Map.of()), java.util.Optional.empty());
-        nodeB.start();
-        closer.add(nodeB::close);
+        GatewayNode nodeB = cluster.startNode(3, tmp.resolve("b"));
         ClusterFixture.awaitReady(httpA);
 
         Esmes esmes = new Esmes();
