@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.mgw.core.config.Accounts;
 import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.model.Content;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageEvent;
@@ -16,6 +17,7 @@ import io.mgw.core.spi.OutboundConnector;
 import io.mgw.core.spi.SubmitOutcome;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Commits;
@@ -78,7 +80,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Policy for {@link SubmitOutcome.Unknown} (a response timeout): the message is recorded SUBMIT_UNKNOWN, marked
  * submitted and not resubmitted (resubmitting risks a duplicate on the handset); a later receipt or the message's
- * expiry settles it. Counted in {@code gateway.egress.unknown}.
+ * expiry settles it. The unanswered part is also remembered with its handset and text start, so that a receipt for it,
+ * which names a remote id we never learned, can still be matched ({@link ReceiptProcessor}). Counted in
+ * {@code gateway.egress.unknown}.
  *
  * <p>Threading: one consumer thread owns all state. Connector and store stages complete on their own threads and
  * only enqueue a task for the consumer thread, so the connector's threads are never blocked by this service.
@@ -580,9 +584,34 @@ public final class EgressService implements AutoCloseable {
     private CompletableFuture<Void> unknownOutcome(Message m, SubmitOutcome.Unknown u) {
         List<String> ids = u.acceptedRemoteIds();
         int n = Math.max(ids.size(), Math.max(1, segments(m)));
-        return store.recordSubmission(m.id(), config.id(), ids, n, event(EventType.SUBMIT_UNKNOWN,
-                MessageStatus.UNKNOWN, u.reason() + (ids.isEmpty() ? "" : "; remote ids: " + String.join(",", ids))))
+        // the parts go out in order and the first unanswered one ends the submit: that one is unknown, the rest unsent
+        int part = Math.min(ids.size() + 1, n);
+        return remember(m, part, n).thenCompose(v -> store.recordSubmission(m.id(), config.id(), ids, n, event(EventType.SUBMIT_UNKNOWN,
+                MessageStatus.UNKNOWN, u.reason() + (ids.isEmpty() ? "" : "; remote ids: " + String.join(",", ids)))))
                 .toCompletableFuture();
+    }
+
+    /**
+     * Remembers the unanswered part so that its receipt, which names a remote id we never learned, can still find the
+     * message ({@link ReceiptProcessor}); written on a virtual thread of its own (the store writes it outside its
+     * queue). Best effort: if the store cannot take it now, the outcome is still recorded and only that match is lost.
+     */
+    private CompletableFuture<Void> remember(Message m, int part, int parts) {
+        String handset = m.destinations().isEmpty() ? ""
+                : UnknownSubmission.handsetKey(m.destinations().getFirst().value());
+        if (handset.isEmpty() || ReceiptProcessor.matchUnansweredAfter(config).isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String excerpt = part == 1 && m.content() instanceof Content.Text t ? t.text() : "";
+        UnknownSubmission u = new UnknownSubmission(m.id(), config.id(), part, parts, handset, excerpt,
+                clock.instant());
+        return CompletableFuture.runAsync(() -> store.rememberUnknownSubmission(u),
+                        task -> Thread.ofVirtual().name("mgw-unknown-" + config.id()).start(task))
+                .exceptionally(e -> {
+                    log.warn("egress {}: unknown outcome of {} not remembered for receipt matching: {}", config.id(),
+                            m.id(), e.toString());
+                    return null;
+                });
     }
 
     private int segments(Message m) {

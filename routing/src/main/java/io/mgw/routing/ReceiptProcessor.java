@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mgw.core.config.Accounts;
+import io.mgw.core.config.ConnectorConfig;
 import io.mgw.core.model.DeliveryReport;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.MessageEvent;
@@ -18,6 +19,7 @@ import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.kafka.KafkaClients;
@@ -56,6 +58,12 @@ import org.slf4j.LoggerFactory;
  * up to 2 s; still missing, the receipt is parked in the store and the stage completes normally. A background task
  * retries parked receipts every {@code retryEvery}, applies and deletes the ones whose correlation appeared, and
  * gives up on those older than {@code maxPark} (counted in {@code gateway.receipt.parked.expired}, logged).
+ * A receipt still parked after the connector's {@value #MATCH_UNANSWERED_AFTER} (60 s) may answer a submit whose response never came (the egress
+ * recorded it SUBMIT_UNKNOWN and remembered it, {@link Store#rememberUnknownSubmission}): the peer took it, but we
+ * never learned its id. If exactly one such submit of the connector fits the receipt (same handset, the quoted text
+ * agreeing with the message's start, the submit date plausible), the receipt is taken as its answer: the missing
+ * correlation is written and the receipt applied as usual ({@code gateway.receipt.orphan.matched}). If several fit,
+ * none is chosen, and the receipt is given up with them named ({@code gateway.receipt.orphan.ambiguous}).
  * Correlated but the message's record not written yet (within {@link #RECORD_WAIT} of the submission): the stage
  * fails temporarily and the {@link ReportConsumer} tries again.
  *
@@ -76,7 +84,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private final Store store;
     private final Producer<String, byte[]> producer;
     private final Supplier<Accounts> accounts;
-    private final Supplier<? extends java.util.Collection<String>> connectorIds;
+    private final Supplier<? extends java.util.Collection<ConnectorConfig>> connectors;
     private final InstantSource clock;
     private final Duration maxPark;
     private final ExecutorService workers;
@@ -87,6 +95,8 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private final Counter parkedExpired;
     private final Counter forwarded;
     private final Counter duplicate;
+    private final Counter orphanMatched;
+    private final Counter orphanAmbiguous;
     private final MeterRegistry meters;
     private ReportConsumer consumer;
 
@@ -106,19 +116,22 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
      * @param store        message state
      * @param producer     the shared producer (reports)
      * @param accounts     current accounts (reports only to configured accounts)
-     * @param connectorIds the connectors whose parked receipts are retried
-     * @param meters       metrics gateway.receipt.{correlated,parked,unparked,parked.expired,forwarded,duplicate}
+     * @param connectors   the connectors whose parked receipts are retried (and their
+     *                     {@value #MATCH_UNANSWERED_AFTER} setting)
+     * @param meters       metrics gateway.receipt.{correlated,parked,unparked,parked.expired,forwarded,duplicate,
+     *                     orphan.matched,orphan.ambiguous}
      * @param clock        time
      * @param retryEvery   period of the parked-receipt retry
      * @param maxPark      how long a receipt stays parked before it is given up
      */
     public ReceiptProcessor(Store store, Producer<String, byte[]> producer, Supplier<Accounts> accounts,
-            Supplier<? extends java.util.Collection<String>> connectorIds, MeterRegistry meters, InstantSource clock,
+            Supplier<? extends java.util.Collection<ConnectorConfig>> connectors, MeterRegistry meters,
+            InstantSource clock,
             Duration retryEvery, Duration maxPark) {
         this.store = requireNonNull(store, "store");
         this.producer = requireNonNull(producer, "producer");
         this.accounts = requireNonNull(accounts, "accounts");
-        this.connectorIds = requireNonNull(connectorIds, "connectorIds");
+        this.connectors = requireNonNull(connectors, "connectors");
         this.clock = requireNonNull(clock, "clock");
         this.maxPark = requireNonNull(maxPark, "maxPark");
         this.correlated = meters.counter("gateway.receipt.correlated");
@@ -127,6 +140,8 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         this.parkedExpired = meters.counter("gateway.receipt.parked.expired");
         this.forwarded = meters.counter("gateway.receipt.forwarded");
         this.duplicate = meters.counter("gateway.receipt.duplicate");
+        this.orphanMatched = meters.counter("gateway.receipt.orphan.matched");
+        this.orphanAmbiguous = meters.counter("gateway.receipt.orphan.ambiguous");
         this.meters = meters;
         this.workers = Executors.newFixedThreadPool(4, daemon("mgw-receipts"));
         this.retrier = Executors.newSingleThreadScheduledExecutor(daemon("mgw-receipts-parked"));
@@ -349,6 +364,109 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         return Sends.deliver(producer, Sends.report(m, report), c.messageId().toString());
     }
 
+    /**
+     * Connector setting: seconds a receipt stays parked before it is matched to an unanswered submit by handset and
+     * text, 0 never to match. Long enough that the correlation of an answered submit (written when its response came
+     * back, seconds at most behind) has appeared if there is one, so that a late correlation is never taken for a lost
+     * one.
+     */
+    public static final String MATCH_UNANSWERED_AFTER = "egress.matchUnansweredAfter";
+
+    /** Default of {@value #MATCH_UNANSWERED_AFTER}. */
+    static final Duration ORPHAN_AFTER = Duration.ofSeconds(60);
+
+    /**
+     * How long a parked receipt of this connector waits before it is matched to an unanswered submit; empty when the
+     * connector is set never to match.
+     *
+     * @throws IllegalArgumentException for a setting that is not a whole number of seconds, 0 or more
+     */
+    public static Optional<Duration> matchUnansweredAfter(ConnectorConfig c) {
+        int seconds = c.intSetting(MATCH_UNANSWERED_AFTER, (int) ORPHAN_AFTER.toSeconds());
+        if (seconds < 0) {
+            throw new IllegalArgumentException("connectors." + c.id() + "." + MATCH_UNANSWERED_AFTER + ": " + seconds
+                    + " (expected: seconds >= 0, 0 never to match)");
+        }
+        return seconds == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+    }
+
+    /** Unanswered submits to one handset looked at per receipt, at most. */
+    static final int ORPHAN_CANDIDATES = 50;
+
+    /** Widest gap between a peer's local time and UTC (UTC+14), for a receipt's submit date. */
+    private static final Duration MAX_ZONE_OFFSET = Duration.ofHours(14);
+
+    /** Zone offsets are whole quarter hours; a receipt's submit date is the peer's local time to the minute. */
+    private static final Duration ZONE_STEP = Duration.ofMinutes(15);
+
+    /**
+     * Tolerance around a whole number of quarter hours between a receipt's submit date and when we gave its submit
+     * up: the date's minute precision, the response timeout between sending and giving up, clocks apart.
+     */
+    static final Duration SUBMIT_DATE_SLACK = Duration.ofMinutes(5);
+
+    /** The unanswered submits a receipt fits; a match only when exactly one does. */
+    record OrphanMatch(List<UnknownSubmission> candidates) {
+        Optional<UnknownSubmission> match() {
+            return candidates.size() == 1 ? Optional.of(candidates.getFirst()) : Optional.empty();
+        }
+    }
+
+    /**
+     * The unanswered submits (the submit_sm_resp never came, {@link Store#rememberUnknownSubmission}) this receipt
+     * could be for: same connector and handset, the quoted text agreeing with the message's start where both are
+     * known, and the receipt's submit date (if any) a whole number of quarter hours (a zone offset) from when the
+     * submit was given up, within {@link #SUBMIT_DATE_SLACK}.
+     */
+    OrphanMatch orphanMatch(SouthReceipt r) {
+        String handset = UnknownSubmission.handsetKey(r.handset());
+        if (handset.isEmpty()) {
+            return new OrphanMatch(List.of());
+        }
+        List<UnknownSubmission> fits = store.unknownSubmissions(r.connector(), handset, ORPHAN_CANDIDATES).stream()
+                .filter(u -> textAgrees(r.excerpt(), u.excerpt()))
+                .filter(u -> r.submitDate().isEmpty() || submitDateFits(r.submitDate().get(), u.submittedAt()))
+                .toList();
+        return new OrphanMatch(fits);
+    }
+
+    /** Whether one quoted text starts the other, ignoring surrounding blanks; an unknown one agrees with anything. */
+    static boolean textAgrees(String quoted, String ours) {
+        String a = quoted.strip();
+        String b = ours.strip();
+        if (a.isEmpty() || b.isEmpty()) {
+            return true;
+        }
+        int n = Math.min(a.length(), b.length());
+        return a.regionMatches(0, b, 0, n);
+    }
+
+    /** Whether a receipt's submit date fits the time we gave the submit up, up to a zone offset and slack. */
+    static boolean submitDateFits(Instant submitDate, Instant givenUp) {
+        Duration gap = Duration.between(givenUp, submitDate);
+        if (gap.abs().compareTo(MAX_ZONE_OFFSET.plus(SUBMIT_DATE_SLACK)) > 0) {
+            return false;
+        }
+        long step = ZONE_STEP.toSeconds();
+        long off = Math.floorMod(gap.toSeconds(), step);
+        return Math.min(off, step - off) <= SUBMIT_DATE_SLACK.toSeconds();
+    }
+
+    /**
+     * Takes an orphan receipt as the answer to the unanswered submit it fits: the correlation the lost response
+     * would have given is written (so that copies of the receipt correlate as usual), and the submit is forgotten.
+     */
+    private Correlation adopt(SouthReceipt r, UnknownSubmission u) throws Exception {
+        store.putCorrelation(r.connector(), r.remoteId(), u.id(), u.part(), u.parts()).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        store.forgetUnknownSubmission(u);
+        orphanMatched.increment();
+        log.info("Receipt {}/{} matched by handset and text to {} part {}/{}, whose submit went unanswered",
+                r.connector(), r.remoteId(), u.id(), u.part(), u.parts());
+        return store.findCorrelation(r.connector(), r.remoteId()).orElse(new Correlation(r.connector(),
+                r.remoteId(), u.id(), u.part(), u.parts(), clock.instant()));
+    }
+
     /** Most parked receipts looked at per connector and tick. */
     static final int PARKED_PAGE = 500;
 
@@ -362,7 +480,10 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     void retryParked() {
         try {
             Instant cutoff = clock.instant().minus(maxPark);
-            for (String connector : List.copyOf(connectorIds.get())) {
+            for (ConnectorConfig cc : List.copyOf(connectors.get())) {
+                String connector = cc.id();
+                // parked receipts received before this may answer a submit whose response never came
+                Optional<Instant> orphanBefore = matchUnansweredAfter(cc).map(clock.instant()::minus);
                 List<ParkedReceipt> page = store.parkedReceipts(connector, PARKED_PAGE);
                 boolean rotate = page.size() >= PARKED_PAGE;
                 for (ParkedReceipt p : page) {
@@ -375,12 +496,17 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                         continue;
                     }
                     Optional<Correlation> c = store.findCorrelation(p.connector(), p.remoteId());
+                    Optional<UnknownSubmission> orphanOf = c.isPresent() || orphanBefore.isEmpty()
+                            || !r.receivedAt().isBefore(orphanBefore.get()) ? Optional.empty() : orphanMatch(r).match();
+                    if (c.isEmpty() && orphanOf.isPresent()) {
+                        c = Optional.of(adopt(r, orphanOf.get()));
+                    }
                     if (c.isPresent()) {
                         apply(r, c.get()).thenCompose(v -> store.deleteParkedReceipt(p.parkId()))
                                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
                         unparked.increment();
                     } else if (r.receivedAt().isBefore(cutoff)) {
-                        giveUp(p);
+                        giveUp(p, orphanBefore.isPresent() ? r : null);
                     } else if (rotate) {
                         store.parkReceipt(new ParkedReceipt(0, p.connector(), p.remoteId(), p.payload(),
                                 clock.instant())).thenCompose(v -> store.deleteParkedReceipt(p.parkId()))
@@ -393,7 +519,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                 if (store.findCorrelation(p.connector(), p.remoteId()).isPresent()) {
                     continue;
                 }
-                giveUp(p);
+                giveUp(p, null);
             }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
@@ -403,9 +529,18 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         }
     }
 
-    private void giveUp(ParkedReceipt p) throws Exception {
-        log.warn("Giving up parked receipt {}/{} parked at {}: no correlation after {}", p.connector(), p.remoteId(),
-                p.parkedAt(), maxPark);
+    private void giveUp(ParkedReceipt p, SouthReceipt r) throws Exception {
+        OrphanMatch m = r == null ? new OrphanMatch(List.of()) : orphanMatch(r);
+        if (m.candidates().size() > 1) {
+            // several unanswered submits to that handset fit it: which one it is cannot be told, so none is chosen
+            orphanAmbiguous.increment();
+            log.warn("Giving up parked receipt {}/{} parked at {}: no correlation after {}, and it fits {} messages"
+                    + " whose submit went unanswered ({}): not guessed", p.connector(), p.remoteId(), p.parkedAt(),
+                    maxPark, m.candidates().size(), m.candidates().stream().map(u -> u.id().toString()).toList());
+        } else {
+            log.warn("Giving up parked receipt {}/{} parked at {}: no correlation after {}", p.connector(),
+                    p.remoteId(), p.parkedAt(), maxPark);
+        }
         store.deleteParkedReceipt(p.parkId()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         parkedExpired.increment();
     }

@@ -147,7 +147,7 @@ public final class RoutingEngine implements AutoCloseable {
      * @param clock            time
      * @param connectorFactory builds an outbound connector for a config (called in start and reload)
      * @param settings         tuning
-     * @throws IllegalArgumentException on invalid rules or weak durability settings
+     * @throws IllegalArgumentException on invalid rules, connector settings or weak durability settings
      */
     public RoutingEngine(KafkaConfig kafka, String bootstrapServers, List<RouteConfig> routes,
             List<ConnectorConfig> connectors, List<AccountConfig> accounts, Store store, MeterRegistry meters,
@@ -163,12 +163,13 @@ public final class RoutingEngine implements AutoCloseable {
         this.accounts = new Accounts(accounts);
         this.connectorConfigs = List.copyOf(connectors);
         RouteRules.validate(routes);
+        connectors.forEach(ReceiptProcessor::matchUnansweredAfter);
         this.rules = new RouteRules(routes);
         this.producer = clients.producer("mgw-pipeline");
         this.ingress = new KafkaIngressSink(producer, meters, settings.ingressTimeout(), settings.ingressQueue(),
                 new IngressWithdrawal(store, meters, clock));
         this.receipts = new ReceiptProcessor(store, producer, this::accounts,
-                () -> connectorConfigs.stream().map(ConnectorConfig::id).toList(), meters, clock,
+                () -> connectorConfigs, meters, clock,
                 settings.parkedRetryEvery(), settings.maxPark());
         this.dispatcher = new ClientDeliveryDispatcher(clients, store, meters, clock, settings.delivery());
         this.sweeper = new ExpirySweeper(store, producer, this::accounts, meters, clock, settings.sweeper());
@@ -295,11 +296,12 @@ public final class RoutingEngine implements AutoCloseable {
      * changed ones are replaced. Messages already routed keep their connector; while a changed connector restarts the
      * router keeps routing to it (its topic holds the messages), only removed connectors count as absent.
      *
-     * @throws IllegalArgumentException on invalid rules or accounts
+     * @throws IllegalArgumentException on invalid rules, connector settings or accounts
      */
     public synchronized void reload(List<RouteConfig> routes, List<ConnectorConfig> newConnectors,
             List<AccountConfig> newAccounts) {
         RouteRules.validate(routes);
+        newConnectors.forEach(ReceiptProcessor::matchUnansweredAfter);
         Accounts as = new Accounts(newAccounts);
         if (started) {
             ensureTopics(newConnectors, as, routes);

@@ -23,6 +23,7 @@ import io.mgw.core.spi.DeliveryRegistry;
 import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.spi.SubmitOutcome;
 import io.mgw.core.store.MessageRecord;
+import io.mgw.core.store.UnknownSubmission;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.kafka.EmbeddedKafka;
 import java.nio.file.Path;
@@ -306,6 +307,10 @@ class PipelineIT {
         assertThat(target.reports().get(0).report().errorCode()).isEqualTo(0x0B);
         assertThat(status(refused)).isEqualTo(MessageStatus.UNDELIVERABLE);
         assertThat(store.isSubmitted(unknown.id(), conn, 1)).isTrue();
+        // remembered for a receipt that names an id we never learned; the refused one is not
+        assertThat(store.unknownSubmissions(conn, "4977", 10)).extracting(UnknownSubmission::id)
+                .containsExactly(unknown.id());
+        assertThat(store.unknownSubmissions(conn, "4966", 10)).isEmpty();
         assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactlyInAnyOrder(refused.id(), unknown.id());
         assertThat(meters.counter("gateway.egress.unknown", "connector", conn).count()).isEqualTo(1);
         assertThat(meters.find("gateway.egress.lag").tag("connector", conn).gauge()).isNotNull();
@@ -361,6 +366,43 @@ class PipelineIT {
         engines.add(e);
         e.start();
         return new MovableClockEngine(e, acct, conn, shift, clock);
+    }
+
+    @Test
+    void aReceiptForAnUnansweredSubmitIsMatchedByHandsetAndTextAndReportedToTheSender() throws Exception {
+        MovableClockEngine node = movableClockEngine();
+        RoutingEngine e = node.engine();
+        TestTarget target = target(e, node.acct());
+        connectors.get(node.conn()).behaviour = m -> CompletableFuture.completedFuture(
+                new SubmitOutcome.Unknown("response timeout", List.of()));
+        Message m = node.message("4977000123", "Your code is 4711, valid 5 minutes", ReportRequest.FINAL);
+        accept(e, m);
+        awaitTrue(() -> hasEvent(m, EventType.SUBMIT_UNKNOWN));
+        assertThat(store.unknownSubmissions(node.conn(), "4977000123", 10)).singleElement().satisfies(u -> {
+            assertThat(u.id()).isEqualTo(m.id());
+            assertThat(u.part()).isEqualTo(1);
+            assertThat(u.parts()).isEqualTo(1);
+            assertThat(u.excerpt()).isEqualTo("Your code is 4711, v");
+        });
+
+        // the peer took it after all: its receipt names an id we never learned
+        e.receiptSink().onReceipt(new SouthReceipt(node.conn(), "LOST-1", MessageStatus.DELIVERED, 0,
+                Optional.empty(), Optional.empty(), node.clock().instant(), "+4977000123", "Your code is 4711, v"))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        awaitTrue(() -> store.parkedCount() == 1);
+        assertThat(status(m)).isEqualTo(MessageStatus.UNKNOWN);
+        assertThat(target.reports()).isEmpty();
+
+        // past the connector's wait for a late correlation
+        node.shift().set(ReceiptProcessor.ORPHAN_AFTER.plusSeconds(1));
+        awaitTrue(() -> status(m) == MessageStatus.DELIVERED && target.reports().size() >= 1);
+        ClientDelivery.Report r = target.reports().get(0);
+        assertThat(r.report().messageId()).isEqualTo(m.id());
+        assertThat(r.report().status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(store.findCorrelation(node.conn(), "LOST-1")).hasValueSatisfying(
+                c -> assertThat(c.messageId()).isEqualTo(m.id()));
+        assertThat(store.parkedCount()).isZero();
+        assertThat(meters.counter("gateway.receipt.orphan.matched").count()).isEqualTo(1);
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.config.Accounts;
+import io.mgw.core.config.ConnectorConfig;
 import io.mgw.core.model.Address;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
@@ -20,11 +21,13 @@ import io.mgw.core.model.ReportRequest;
 import io.mgw.core.spi.TemporaryFailureException;
 import io.mgw.core.spi.ClientDelivery;
 import io.mgw.core.spi.SouthReceipt;
+import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.wire.WireFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,9 +50,11 @@ class ReceiptProcessorTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Accounts accounts = new Accounts(List.of(new AccountConfig("acme", "x", List.of(), 0, 10, 5,
             List.of(), "hex", Duration.ofHours(1))));
+    /** The connectors the processor knows (a test may change their settings). */
+    private volatile List<ConnectorConfig> smscs = List.of(new ConnectorConfig("smsc", "test", 0, 1, Map.of()));
     // the background task runs only every hour here: the tests call retryParked() themselves
     private final ReceiptProcessor receipts = new ReceiptProcessor(store, producer, () -> accounts,
-            () -> List.of("smsc"), meters, clock, Duration.ofHours(1), Duration.ofMinutes(60));
+            () -> smscs, meters, clock, Duration.ofHours(1), Duration.ofMinutes(60));
     private final MessageIdGenerator ids = new MessageIdGenerator(1, 2, clock);
 
     {
@@ -212,7 +217,7 @@ class ReceiptProcessorTest {
     void aReceiptKafkaDoesNotTakeFailsWithATemporaryError() {
         MockProducer<String, byte[]> failing =
                 new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        try (ReceiptProcessor p = new ReceiptProcessor(store, failing, () -> accounts, () -> List.of("smsc"), meters,
+        try (ReceiptProcessor p = new ReceiptProcessor(store, failing, () -> accounts, () -> smscs, meters,
                 clock, Duration.ofHours(1), Duration.ofHours(1))) {
             var stage = p.onReceipt(new SouthReceipt("smsc", "Q2", MessageStatus.DELIVERED, 0, Optional.empty(),
                     Optional.empty(), now.get())).toCompletableFuture();
@@ -228,7 +233,7 @@ class ReceiptProcessorTest {
     void kafkaFailureFailsTheStageSoTheConnectorAnswersTemporaryError() {
         MockProducer<String, byte[]> failing =
                 new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        try (ReceiptProcessor p = new ReceiptProcessor(store, failing, () -> accounts, () -> List.of("smsc"), meters,
+        try (ReceiptProcessor p = new ReceiptProcessor(store, failing, () -> accounts, () -> smscs, meters,
                 clock, Duration.ofHours(1), Duration.ofHours(1))) {
             Message m = recorded(ReportRequest.FINAL);
             store.putCorrelation("smsc", "K1", m.id(), 1, 1);
@@ -245,7 +250,7 @@ class ReceiptProcessorTest {
     void receiptRedeliveredAfterAFailedPublishIsStillReported() throws Exception {
         MockProducer<String, byte[]> flaky =
                 new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        try (ReceiptProcessor p = new ReceiptProcessor(store, flaky, () -> accounts, () -> List.of("smsc"), meters,
+        try (ReceiptProcessor p = new ReceiptProcessor(store, flaky, () -> accounts, () -> smscs, meters,
                 clock, Duration.ofHours(1), Duration.ofHours(1))) {
             Message m = recorded(ReportRequest.FINAL);
             store.putCorrelation("smsc", "F1", m.id(), 1, 1);
@@ -360,5 +365,188 @@ class ReceiptProcessorTest {
         assertThat(store.parkedCount()).isZero();
         assertThat(meters.counter("gateway.receipt.parked.expired").count())
                 .isEqualTo(ReceiptProcessor.PARKED_PAGE + 1);
+    }
+
+    // ---- receipts for submits whose response never came ----
+
+    private Message unanswered(String destination, String text) {
+        Message m = record(Message.builder().id(ids.next()).origin(new Origin("smpp", "acme", "n1", ""))
+                .source(Address.of("S")).destination(Address.msisdn(destination)).text(text)
+                .reportRequest(ReportRequest.FINAL).receivedAt(now.get()).build());
+        store.appendEvent(m.id(), new MessageEvent(now.get(), EventType.SUBMIT_UNKNOWN, MessageStatus.UNKNOWN,
+                "smsc", "response timeout"));
+        store.rememberUnknownSubmission(new UnknownSubmission(m.id(), "smsc", 1, 1,
+                UnknownSubmission.handsetKey(destination), text, now.get()));
+        return m;
+    }
+
+    private void orphan(String remoteId, String handset, String excerpt, Optional<Instant> submitDate)
+            throws Exception {
+        receipts.process(new SouthReceipt("smsc", remoteId, MessageStatus.DELIVERED, 0, submitDate, Optional.empty(),
+                now.get(), handset, excerpt)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private double counted(String name) {
+        return meters.counter(name).count();
+    }
+
+    @Test
+    void aReceiptForAnUnansweredSubmitIsMatchedByHandsetAndTextOnceParkedLongEnough() throws Exception {
+        Message m = unanswered("447700900123", "Your code is 4711, valid 5 minutes");
+        orphan("LOST-1", "+447700900123", "Your code is 4711, v", Optional.of(now.get()));
+        assertThat(store.parkedCount()).isEqualTo(1);
+        // a correlation may still be on its way: not matched yet
+        now.set(now.get().plus(ReceiptProcessor.ORPHAN_AFTER).minusSeconds(1));
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isEqualTo(1);
+        assertThat(status(m)).isEqualTo(MessageStatus.UNKNOWN);
+
+        now.set(now.get().plusSeconds(2));
+        receipts.retryParked();
+
+        assertThat(store.parkedCount()).isZero();
+        assertThat(status(m)).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class, r -> {
+            assertThat(r.report().messageId()).isEqualTo(m.id());
+            assertThat(r.report().status()).isEqualTo(MessageStatus.DELIVERED);
+        });
+        assertThat(store.findCorrelation("smsc", "LOST-1")).hasValueSatisfying(c -> {
+            assertThat(c.messageId()).isEqualTo(m.id());
+            assertThat(c.part()).isEqualTo(1);
+        });
+        assertThat(store.unknownSubmissions("smsc", "447700900123", 10)).isEmpty();
+        assertThat(counted("gateway.receipt.orphan.matched")).isEqualTo(1);
+        // the peer sends it again: an ordinary duplicate now
+        orphan("LOST-1", "447700900123", "Your code is 4711, v", Optional.empty());
+        assertThat(published()).hasSize(1);
+        assertThat(counted("gateway.receipt.duplicate")).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiptThatFitsTwoUnansweredSubmitsIsNotGuessedAndIsGivenUpNamingThem() throws Exception {
+        Message a = unanswered("447700900123", "Hello there");
+        Message b = unanswered("447700900123", "Hello there");
+        orphan("LOST-2", "447700900123", "Hello there", Optional.empty());
+        now.set(now.get().plus(ReceiptProcessor.ORPHAN_AFTER).plusSeconds(1));
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isEqualTo(1);
+
+        now.set(now.get().plus(Duration.ofMinutes(61)));
+        receipts.retryParked();
+
+        assertThat(store.parkedCount()).isZero();
+        assertThat(status(a)).isEqualTo(MessageStatus.UNKNOWN);
+        assertThat(status(b)).isEqualTo(MessageStatus.UNKNOWN);
+        assertThat(published()).isEmpty();
+        assertThat(counted("gateway.receipt.orphan.matched")).isZero();
+        assertThat(counted("gateway.receipt.orphan.ambiguous")).isEqualTo(1);
+        assertThat(counted("gateway.receipt.parked.expired")).isEqualTo(1);
+    }
+
+    @Test
+    void theQuotedTextPicksTheOneOfTwoUnansweredSubmitsToAHandset() throws Exception {
+        unanswered("447700900123", "Meeting at noon");
+        Message b = unanswered("447700900123", "Your parcel arrives today");
+        orphan("LOST-3", "447700900123", "Your parcel", Optional.empty());
+        now.set(now.get().plus(ReceiptProcessor.ORPHAN_AFTER).plusSeconds(1));
+
+        receipts.retryParked();
+
+        assertThat(status(b)).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(counted("gateway.receipt.orphan.matched")).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiptFromAnotherHandsetOrWithOtherTextIsNotMatched() throws Exception {
+        Message m = unanswered("447700900123", "Meeting at noon");
+        orphan("LOST-4", "447700900999", "Meeting at noon", Optional.empty());
+        orphan("LOST-5", "447700900123", "Dinner at eight", Optional.empty());
+        orphan("LOST-6", "", "Meeting at noon", Optional.empty());
+        now.set(now.get().plus(ReceiptProcessor.ORPHAN_AFTER).plusSeconds(1));
+
+        receipts.retryParked();
+
+        assertThat(store.parkedCount()).isEqualTo(3);
+        assertThat(status(m)).isEqualTo(MessageStatus.UNKNOWN);
+        assertThat(counted("gateway.receipt.orphan.matched")).isZero();
+    }
+
+    @Test
+    void aReceiptWhoseSubmitDateIsNoZoneOffsetFromTheSubmitIsNotMatched() throws Exception {
+        Message m = unanswered("447700900123", "Meeting at noon");
+        // 37 minutes off: no time zone is that far from UTC plus a whole number of hours
+        orphan("LOST-7", "447700900123", "Meeting at noon", Optional.of(now.get().plus(Duration.ofMinutes(37))));
+        now.set(now.get().plus(ReceiptProcessor.ORPHAN_AFTER).plusSeconds(1));
+        receipts.retryParked();
+        assertThat(status(m)).isEqualTo(MessageStatus.UNKNOWN);
+
+        // the same receipt from a peer two hours ahead of UTC, its date cut to the minute
+        orphan("LOST-8", "447700900123", "Meeting at noon",
+                Optional.of(now.get().plus(Duration.ofHours(2)).minus(ReceiptProcessor.ORPHAN_AFTER)
+                        .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)));
+        now.set(now.get().plus(ReceiptProcessor.ORPHAN_AFTER).plusSeconds(1));
+        receipts.retryParked();
+        assertThat(status(m)).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(store.findCorrelation("smsc", "LOST-8")).isPresent();
+        assertThat(store.findCorrelation("smsc", "LOST-7")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0, true", "-4, true", "5, true", "6, false", "37, false", "120, true", "-330, true", "345, true",
+        "781, true", "852, false", "-846, false", "14, true", "22, false"})
+    void submitDateFitsAWholeQuarterHourOffsetWithinSlack(long minutes, boolean fits) {
+        Instant givenUp = Instant.parse("2026-11-23T10:00:30Z");
+        assertThat(ReceiptProcessor.submitDateFits(givenUp.plus(Duration.ofMinutes(minutes)), givenUp))
+                .isEqualTo(fits);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Hello there|Hello there, how are you|true", "Hello there, how are you|Hello|true", "Hello|Hallo|false",
+        "'  Hello '|Hello|true", "''|anything|true", "anything|''|true"})
+    void quotedTextAgreesWhenOneStartsTheOther(String quoted, String ours, boolean agrees) {
+        assertThat(ReceiptProcessor.textAgrees(quoted, ours)).isEqualTo(agrees);
+    }
+
+    private MessageStatus status(Message m) {
+        return store.find(m.id()).orElseThrow().status();
+    }
+
+    @Test
+    void aConnectorSetNeverToMatchLeavesTheReceiptParked() throws Exception {
+        smscs = List.of(new ConnectorConfig("smsc", "test", 0, 1,
+                Map.of(ReceiptProcessor.MATCH_UNANSWERED_AFTER, "0")));
+        Message m = unanswered("447700900123", "Meeting at noon");
+        orphan("LOST-9", "447700900123", "Meeting at noon", Optional.empty());
+        now.set(now.get().plus(Duration.ofMinutes(30)));
+
+        receipts.retryParked();
+
+        assertThat(store.parkedCount()).isEqualTo(1);
+        assertThat(status(m)).isEqualTo(MessageStatus.UNKNOWN);
+    }
+
+    @Test
+    void aConnectorSettingAShorterWaitMatchesSooner() throws Exception {
+        smscs = List.of(new ConnectorConfig("smsc", "test", 0, 1,
+                Map.of(ReceiptProcessor.MATCH_UNANSWERED_AFTER, "5")));
+        Message m = unanswered("447700900123", "Meeting at noon");
+        orphan("LOST-10", "447700900123", "Meeting at noon", Optional.empty());
+        now.set(now.get().plusSeconds(6));
+
+        receipts.retryParked();
+
+        assertThat(status(m)).isEqualTo(MessageStatus.DELIVERED);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"-1", "abc", "1.5"})
+    void aMatchSettingThatIsNotWholeSecondsIsRefused(String value) {
+        ConnectorConfig c = new ConnectorConfig("smsc", "test", 0, 1,
+                Map.of(ReceiptProcessor.MATCH_UNANSWERED_AFTER, value));
+        assertThatThrownBy(() -> ReceiptProcessor.matchUnansweredAfter(c))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ReceiptProcessor.MATCH_UNANSWERED_AFTER);
     }
 }

@@ -22,6 +22,7 @@ import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.store.UnsettledMessage;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -71,7 +72,8 @@ import org.slf4j.LoggerFactory;
  *       0x-hex, as in SMPP receipt text) in the detail of an event that set the status; events without one leave
  *       it unchanged.
  *   <li>Age for {@link #purgeOlderThan} is the creation time inside the message id (the accepting node's clock at
- *       acceptance) for messages, history, marks and part outcomes, and the creation time for correlations.
+ *       acceptance) for messages, history, marks, part outcomes and unknown submissions, and the creation time for
+ *       correlations.
  *   <li>A correlation put twice under the same (connector, remote id) keeps the newer one (peers reuse ids).
  *   <li>Part outcomes: {@link PartTally#worst()} orders failures REJECTED &gt; UNDELIVERABLE &gt; EXPIRED &gt;
  *       DELETED; the first outcome recorded for a part wins.
@@ -453,6 +455,14 @@ public final class JdbcStore implements Store {
     private static final String SELECT_EXPIRED_KEYS = "SELECT frag_key FROM fragments WHERE expires_at < ?"
             + " GROUP BY frag_key ORDER BY MIN(expires_at), frag_key LIMIT ?";
 
+    private static final String INSERT_UNKNOWN = "INSERT INTO unknown_submissions (connector, handset, id_hi, id_lo,"
+            + " part, parts, excerpt, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String SELECT_UNKNOWN = "SELECT id_hi, id_lo, part, parts, excerpt, submitted_at"
+            + " FROM unknown_submissions WHERE connector = ? AND handset = ? ORDER BY submitted_at, id_hi, id_lo, part"
+            + " LIMIT ?";
+    private static final String DELETE_UNKNOWN = "DELETE FROM unknown_submissions"
+            + " WHERE connector = ? AND handset = ? AND id_hi = ? AND id_lo = ? AND part = ?";
+
     private static final String SELECT_PROGRESS_MARK = "SELECT mark_at FROM progress_marks WHERE mark_name = ?";
     private static final String UPDATE_PROGRESS_MARK = "UPDATE progress_marks SET mark_at = ? WHERE mark_name = ?";
     private static final String MOVE_PROGRESS_MARK = "UPDATE progress_marks SET mark_at = ?"
@@ -702,8 +712,8 @@ public final class JdbcStore implements Store {
     /**
      * {@inheritDoc}
      *
-     * <p>Age is the time inside the message id for messages, their history, marks and part outcomes, and the
-     * creation time for correlations. Each table is purged in slices of about {@value #PURGE_SLICE} rows, one
+     * <p>Age is the time inside the message id for messages, their history, marks, part outcomes and unknown
+     * submissions, and the creation time for correlations. Each table is purged in slices of about {@value #PURGE_SLICE} rows, one
      * statement (and transaction) each, oldest first: an hour of traffic at a few thousand messages a second is
      * millions of rows, and one statement for all of them would hold them all in one transaction (H2 keeps its undo
      * log until the commit; PostgreSQL holds locks and WAL that long). After each slice the purge pauses as long as
@@ -746,7 +756,8 @@ public final class JdbcStore implements Store {
         long idBound = before.toEpochMilli() << 16;
         long removed = 0;
         try (Connection c = dataSource.getConnection()) {
-            for (String table : List.of("messages", "message_events", "submitted_marks", "part_outcomes")) {
+            for (String table : List.of("messages", "message_events", "submitted_marks", "part_outcomes",
+                    "unknown_submissions")) {
                 removed += purgeSlices(c, table, "id_hi", false, idBound, slice, pacer);
             }
             // rounded up: the store keeps microseconds, and a correlation made just before `before` goes too
@@ -811,6 +822,64 @@ public final class JdbcStore implements Store {
 
     private static long micros(Instant t) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    }
+
+    /** On a connection of its own, outside the write queue: an unknown outcome is rare and must not wait. */
+    @Override
+    public void rememberUnknownSubmission(UnknownSubmission u) {
+        requireNonNull(u, "u");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_UNKNOWN)) {
+            ps.setString(1, u.connector());
+            ps.setString(2, u.handset());
+            ps.setLong(3, u.id().hi());
+            ps.setLong(4, u.id().lo());
+            ps.setInt(5, u.part());
+            ps.setInt(6, u.parts());
+            ps.setString(7, u.excerpt());
+            Sql.setInstant(ps, 8, u.submittedAt());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new TemporaryFailureException("store: remembering an unknown submission of " + u.id() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<UnknownSubmission> unknownSubmissions(String connector, String handset, int limit) {
+        requireNonNull(connector, "connector");
+        requireNonNull(handset, "handset");
+        checkLimit(limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_UNKNOWN)) {
+            ps.setString(1, connector);
+            ps.setString(2, handset);
+            ps.setInt(3, limit);
+            List<UnknownSubmission> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UnknownSubmission(new MessageId(rs.getLong(1), rs.getLong(2)), connector,
+                            rs.getInt(3), rs.getInt(4), handset, rs.getString(5), Sql.getInstant(rs, 6)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    @Override
+    public void forgetUnknownSubmission(UnknownSubmission u) {
+        requireNonNull(u, "u");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE_UNKNOWN)) {
+            ps.setString(1, u.connector());
+            ps.setString(2, u.handset());
+            ps.setLong(3, u.id().hi());
+            ps.setLong(4, u.id().lo());
+            ps.setInt(5, u.part());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new TemporaryFailureException("store: forgetting an unknown submission of " + u.id() + " failed: "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.store.UnsettledMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -765,6 +766,80 @@ abstract class StoreContract {
     @Test
     void parkedReceiptLimitMustBePositive() {
         assertThatThrownBy(() -> store.parkedReceipts("smsc-a", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---- submits whose outcome is unknown ----
+
+    private UnknownSubmission unknownOf(MessageId id, String handset, int part, int parts, String excerpt) {
+        return new UnknownSubmission(id, "smsc-a", part, parts, handset, excerpt, now.get());
+    }
+
+    @Test
+    void unknownSubmissionsAreFoundByConnectorAndHandsetOldestFirst() {
+        MessageId first = ids.next();
+        MessageId second = ids.next();
+        MessageId other = ids.next();
+        store.rememberUnknownSubmission(unknownOf(first, "447700900123", 1, 1, "Your code is 1234"));
+        now.set(T0.plusSeconds(5));
+        store.rememberUnknownSubmission(unknownOf(second, "447700900123", 2, 3, ""));
+        store.rememberUnknownSubmission(unknownOf(other, "447700900999", 1, 1, "hello"));
+        store.rememberUnknownSubmission(new UnknownSubmission(other, "smsc-b", 1, 1, "447700900123", "x", T0));
+
+        List<UnknownSubmission> found = store.unknownSubmissions("smsc-a", "447700900123", 10);
+
+        assertThat(found).containsExactly(
+                new UnknownSubmission(first, "smsc-a", 1, 1, "447700900123", "Your code is 1234", T0),
+                new UnknownSubmission(second, "smsc-a", 2, 3, "447700900123", "", T0.plusSeconds(5)));
+        assertThat(store.unknownSubmissions("smsc-a", "447700900123", 1)).extracting(UnknownSubmission::id)
+                .containsExactly(first);
+        assertThat(store.unknownSubmissions("smsc-a", "447700900000", 10)).isEmpty();
+        assertThat(store.unknownSubmissions("smsc-b", "447700900123", 10)).extracting(UnknownSubmission::id)
+                .containsExactly(other);
+    }
+
+    @Test
+    void rememberingAnUnknownSubmissionTwiceKeepsOne() {
+        MessageId id = ids.next();
+        store.rememberUnknownSubmission(unknownOf(id, "4477", 1, 1, "first"));
+        now.set(T0.plusSeconds(1));
+        store.rememberUnknownSubmission(unknownOf(id, "4477", 1, 1, "second"));
+
+        assertThat(store.unknownSubmissions("smsc-a", "4477", 10)).extracting(UnknownSubmission::excerpt)
+                .containsExactly("first");
+    }
+
+    @Test
+    void aForgottenUnknownSubmissionIsGoneAndTheOthersStay() {
+        MessageId id = ids.next();
+        UnknownSubmission one = unknownOf(id, "4477", 1, 2, "a");
+        store.rememberUnknownSubmission(one);
+        store.rememberUnknownSubmission(unknownOf(id, "4477", 2, 2, "b"));
+
+        store.forgetUnknownSubmission(one);
+        store.forgetUnknownSubmission(one);
+
+        assertThat(store.unknownSubmissions("smsc-a", "4477", 10)).extracting(UnknownSubmission::part)
+                .containsExactly(2);
+    }
+
+    @Test
+    void unknownSubmissionsArePurgedWithTheirMessage() {
+        MessageId old = recorded();
+        store.rememberUnknownSubmission(unknownOf(old, "4477", 1, 1, "old"));
+        now.set(T0.plus(Duration.ofDays(3)));
+        MessageId fresh = recorded();
+        store.rememberUnknownSubmission(unknownOf(fresh, "4477", 1, 1, "fresh"));
+
+        store.purgeOlderThan(T0.plus(Duration.ofDays(1)));
+
+        assertThat(store.unknownSubmissions("smsc-a", "4477", 10)).extracting(UnknownSubmission::id)
+                .containsExactly(fresh);
+    }
+
+    @Test
+    void unknownSubmissionLimitMustBePositive() {
+        assertThatThrownBy(() -> store.unknownSubmissions("smsc-a", "4477", 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---- MO reassembly ----

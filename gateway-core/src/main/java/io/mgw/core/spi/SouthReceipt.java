@@ -1,5 +1,7 @@
 package io.mgw.core.spi;
 
+import static java.util.Objects.requireNonNull;
+
 import io.mgw.core.model.MessageStatus;
 import java.time.Instant;
 import java.util.Optional;
@@ -14,6 +16,11 @@ import java.util.Optional;
  * @param submitDate the peer's submit date, if given
  * @param doneDate   the peer's done date, if given
  * @param receivedAt when we received it
+ * @param handset    the address the receipted message went to, as the peer wrote it (an SMPP receipt's source
+ *                   address), "" if not known; with {@code excerpt}, what lets a receipt whose remote id we never
+ *                   learned (the submit's response was lost) be matched to the message
+ * @param excerpt    the start of the receipted message's text as the peer quotes it ("text:" of an SMPP receipt),
+ *                   "" if none
  */
 public record SouthReceipt(
         String connector,
@@ -22,4 +29,18 @@ public record SouthReceipt(
         int errorCode,
         Optional<Instant> submitDate,
         Optional<Instant> doneDate,
-        Instant receivedAt) {}
+        Instant receivedAt,
+        String handset,
+        String excerpt) {
+
+    public SouthReceipt {
+        requireNonNull(handset, "handset");
+        requireNonNull(excerpt, "excerpt");
+    }
+
+    /** A receipt that names neither the handset nor the text. */
+    public SouthReceipt(String connector, String remoteId, MessageStatus status, int errorCode,
+            Optional<Instant> submitDate, Optional<Instant> doneDate, Instant receivedAt) {
+        this(connector, remoteId, status, errorCode, submitDate, doneDate, receivedAt, "", "");
+    }
+}

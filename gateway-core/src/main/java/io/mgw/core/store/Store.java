@@ -139,6 +139,32 @@ public interface Store extends AutoCloseable {
 
     CompletionStage<Void> deleteParkedReceipt(long parkId);
 
+    // ---- submits whose outcome is unknown ----
+
+    /**
+     * Remembers a part whose submit got no answer, so that its receipt can be matched without the remote id.
+     * Written at once, not queued behind the message traffic (it is rare); remembering the same (message,
+     * connector, part, handset) again changes nothing.
+     *
+     * @throws io.mgw.core.spi.TemporaryFailureException when the store cannot take it now
+     */
+    void rememberUnknownSubmission(UnknownSubmission submission);
+
+    /**
+     * The remembered unknown submissions of {@code connector} to {@code handset} (a {@link
+     * UnknownSubmission#handsetKey}), oldest first, at most {@code limit}.
+     *
+     * @throws io.mgw.core.spi.TemporaryFailureException when the store cannot answer now
+     */
+    List<UnknownSubmission> unknownSubmissions(String connector, String handset, int limit);
+
+    /**
+     * Forgets one (its receipt was matched); nothing if it is not there.
+     *
+     * @throws io.mgw.core.spi.TemporaryFailureException when the store cannot take it now
+     */
+    void forgetUnknownSubmission(UnknownSubmission submission);
+
     // ---- MO reassembly ----
 
     /** Stores one fragment; a duplicate (same key and sequence) replaces nothing and completes normally. */
@@ -181,8 +207,8 @@ public interface Store extends AutoCloseable {
     boolean claimMark(String name, Optional<Instant> expected, Instant mark);
 
     /**
-     * Deletes messages, history, correlations, submitted marks and part outcomes older than {@code before}; returns
-     * rows removed. Progress marks ({@link #saveMark}) are kept.
+     * Deletes messages, history, correlations, submitted marks, part outcomes and unknown submissions older than
+     * {@code before}; returns rows removed. Progress marks ({@link #saveMark}) are kept.
      */
     long purgeOlderThan(Instant before);
 

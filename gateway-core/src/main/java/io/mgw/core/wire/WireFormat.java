@@ -58,7 +58,7 @@ import java.util.Optional;
  *  ClientDelivery  1 format_version  2 account  3 report {report, source, destination, text_preview}
  *                  | 4 mobile_originated {message}
  *  SouthReceipt    1 format_version  2 connector  3 remote_id  4 status  5 error_code  6 submit_date?
- *                  7 done_date?  8 received_at
+ *                  7 done_date?  8 received_at  9 handset  10 excerpt
  *  Instants are {seconds int64, nanos int32} like google.protobuf.Timestamp; enums carry explicit numbers
  *  (0 = not set), MessageStatus uses the SMPP 3.4 message_state numbers (§5.2.28).
  * </pre>
@@ -176,6 +176,8 @@ public final class WireFormat {
         requireNonNull(r.submitDate(), "r.submitDate");
         requireNonNull(r.doneDate(), "r.doneDate");
         requireNonNull(r.receivedAt(), "r.receivedAt");
+        requireNonNull(r.handset(), "r.handset");
+        requireNonNull(r.excerpt(), "r.excerpt");
         byte[] buf = new byte[receiptSize(r)];
         CodedOutputStream out = CodedOutputStream.newInstance(buf);
         try {
@@ -545,7 +547,9 @@ public final class WireFormat {
         if (r.doneDate().isPresent()) {
             size += nestedSize(SouthReceiptFields.DONE_DATE, timestampSize(r.doneDate().get()));
         }
-        return size + nestedSize(SouthReceiptFields.RECEIVED_AT, timestampSize(r.receivedAt()));
+        return size + nestedSize(SouthReceiptFields.RECEIVED_AT, timestampSize(r.receivedAt()))
+                + stringSize(SouthReceiptFields.HANDSET, r.handset())
+                + stringSize(SouthReceiptFields.EXCERPT, r.excerpt());
     }
 
     private static void writeReceipt(CodedOutputStream out, SouthReceipt r) throws IOException {
@@ -561,6 +565,8 @@ public final class WireFormat {
             writeTimestamp(out, SouthReceiptFields.DONE_DATE, r.doneDate().get());
         }
         writeTimestamp(out, SouthReceiptFields.RECEIVED_AT, r.receivedAt());
+        writeString(out, SouthReceiptFields.HANDSET, r.handset());
+        writeString(out, SouthReceiptFields.EXCERPT, r.excerpt());
     }
 
     private static SouthReceipt readReceipt(CodedInputStream in) throws IOException {
@@ -572,9 +578,13 @@ public final class WireFormat {
         Optional<Instant> submitDate = Optional.empty();
         Optional<Instant> doneDate = Optional.empty();
         Instant receivedAt = null;
+        String handset = "";
+        String excerpt = "";
         int tag;
         while ((tag = in.readTag()) != 0) {
             switch (tag) {
+                case SouthReceiptFields.HANDSET << 3 | LEN -> handset = in.readStringRequireUtf8();
+                case SouthReceiptFields.EXCERPT << 3 | LEN -> excerpt = in.readStringRequireUtf8();
                 case SouthReceiptFields.FORMAT_VERSION << 3 | VARINT -> version = in.readUInt32();
                 case SouthReceiptFields.CONNECTOR << 3 | LEN -> connector = in.readStringRequireUtf8();
                 case SouthReceiptFields.REMOTE_ID << 3 | LEN -> remoteId = in.readStringRequireUtf8();
@@ -590,7 +600,8 @@ public final class WireFormat {
         }
         requireVersion(version);
         require(receivedAt, "south receipt: received_at");
-        return new SouthReceipt(connector, remoteId, status, errorCode, submitDate, doneDate, receivedAt);
+        return new SouthReceipt(connector, remoteId, status, errorCode, submitDate, doneDate, receivedAt, handset,
+                excerpt);
     }
 
     // =================================================================================================

@@ -76,6 +76,8 @@ final class WireSchema {
         static final int SUBMIT_DATE = 6;
         static final int DONE_DATE = 7;
         static final int RECEIVED_AT = 8;
+        static final int HANDSET = 9;
+        static final int EXCERPT = 10;
 
         private SouthReceiptFields() {}
     }

@@ -8,6 +8,7 @@ import io.mgw.core.store.Correlation;
 import io.mgw.core.store.Fragment;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
+import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
 import io.mgw.core.store.UnsettledMessage;
@@ -184,6 +185,21 @@ final class InMemoryFragmentStore implements Store {
 
     @Override
     public List<ParkedReceipt> parkedReceipts(String connector, int limit) {
+        throw unused();
+    }
+
+    @Override
+    public void rememberUnknownSubmission(UnknownSubmission submission) {
+        throw unused();
+    }
+
+    @Override
+    public List<UnknownSubmission> unknownSubmissions(String connector, String handset, int limit) {
+        throw unused();
+    }
+
+    @Override
+    public void forgetUnknownSubmission(UnknownSubmission submission) {
         throw unused();
     }
 

@@ -315,7 +315,7 @@ class WireEvolutionTest {
     void newReaderReadsFutureReceiptAndOldReceipt() {
         byte[] v2 = new ProtoWriter().uint32(1, 2).string(2, "smsc-1").string(3, "ABC").uint32(4, 2)
                 .int32(5, 11).timestamp(6, T0).timestamp(8, T0.plusSeconds(2))
-                .string(9, "future: raw receipt text").toBytes();
+                .string(11, "future: raw receipt text").toBytes();
         byte[] v1 = new ProtoWriter().uint32(1, 1).string(2, "smsc-1").string(3, "ABC")
                 .timestamp(8, T0).toBytes();
 

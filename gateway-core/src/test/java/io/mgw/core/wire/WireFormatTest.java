@@ -252,6 +252,18 @@ class WireFormatTest {
     }
 
     @Test
+    void receiptWithHandsetAndQuotedTextSurvives() {
+        SouthReceipt r = new SouthReceipt("smsc-1", "0A1B2C", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), Fixtures.RECEIVED, "+447700900123", "Grüße, 你好");
+
+        SouthReceipt back = WireFormat.decodeReceipt(WireFormat.encodeReceipt(r));
+
+        assertThat(back).isEqualTo(r);
+        assertThat(back.handset()).isEqualTo("+447700900123");
+        assertThat(back.excerpt()).isEqualTo("Grüße, 你好");
+    }
+
+    @Test
     void receiptWithoutDatesSurvives() {
         SouthReceipt r = new SouthReceipt("smsc-1", "42", MessageStatus.REJECTED, 0x45, Optional.empty(),
                 Optional.empty(), Fixtures.RECEIVED);

@@ -121,6 +121,9 @@ class SmppClientConnectorIT {
         assertThat(r.connector()).isEqualTo("sim");
         assertThat(r.remoteId()).isEqualTo(ids.getFirst());
         assertThat(r.status()).isEqualTo(MessageStatus.DELIVERED);
+        // the handset (the receipt's source address) and the quoted text, for matching a receipt without its id
+        assertThat(r.handset()).isEqualTo("4917600000002");
+        assertThat(r.excerpt()).isEqualTo("Hello world");
         await().atMost(WAIT).until(() -> sim.receiptsAcked() == 1);
         assertThat(meters.counter("gateway.smpp.client.submit.ok", "connector", "sim").count()).isEqualTo(1);
         assertThat(meters.counter("gateway.smpp.client.receipts.received", "connector", "sim").count()).isEqualTo(1);

@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jsmpp.DefaultPDUReader;
 import org.jsmpp.DefaultPDUSender;
@@ -94,7 +95,7 @@ import org.slf4j.LoggerFactory;
  *   <li>accepts bind_transmitter/receiver/transceiver (SMPP 3.4 §4.1), checking system_id and password when set;
  *   <li>answers submit_sm with a fresh message id in the configured {@link IdFormat}, or with ESME_RTHROTTLED (0x58)
  *       above {@code maxTps} or while throttling, ESME_RMSGQFUL (0x14) while "queue full", or not at all while told
- *       not to respond (to test response timeouts);
+ *       not to respond (to test response timeouts), or takes it and loses the response ({@link #loseResponses});
  *   <li>when registered_delivery asks for it, sends a delivery receipt {@code receiptDelay} later: deliver_sm with
  *       esm_class 0x04, the usual "id:.. sub:001 dlvrd:.. submit date:.. done date:.. stat:.. err:.. text:.." text
  *       and the receipted_message_id, message_state (and for failures network_error_code) TLVs; a share
@@ -270,6 +271,7 @@ public final class SmscSimulator implements AutoCloseable {
 
     private volatile boolean throttling;
     private volatile boolean respondToSubmits = true;
+    private final AtomicInteger responsesToLose = new AtomicInteger();
     private volatile boolean messageQueueFull;
 
     private final Object tpsLock = new Object();
@@ -354,6 +356,15 @@ public final class SmscSimulator implements AutoCloseable {
     /** While false, submit_sm gets no response at all (the ESME's response timer must fire). */
     public void setRespondToSubmits(boolean on) {
         respondToSubmits = on;
+    }
+
+    /**
+     * The next {@code n} submit_sm are taken (given an id, counted, receipted as usual) but their submit_sm_resp is
+     * never sent, as when a response is lost on the way: the ESME cannot know the message was taken, yet its receipt
+     * comes, under an id the ESME never learned.
+     */
+    public void loseResponses(int n) {
+        responsesToLose.set(n);
     }
 
     /** While true, every submit_sm is answered ESME_RMSGQFUL (0x14). */
@@ -579,6 +590,9 @@ public final class SmscSimulator implements AutoCloseable {
                         excerpt(submit));
                 scheduleReceipt(pr, settings.receiptDelay().toMillis());
             }
+        }
+        if (responsesToLose.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            sim.sender.silence(submit.getSequenceNumber());
         }
         return resultFor(respId);
     }

@@ -14,6 +14,7 @@ import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
+import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.store.UnsettledMessage;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -48,6 +49,7 @@ public final class InMemoryStore implements Store {
     private final TreeMap<Long, ParkedReceipt> parked = new TreeMap<>();
     private final Map<String, TreeMap<Integer, Fragment>> fragments = new HashMap<>();
     private final AtomicLong parkIds = new AtomicLong();
+    private final List<UnknownSubmission> unknown = new ArrayList<>();
 
     private volatile boolean healthy = true;
     private volatile boolean failReads;
@@ -209,6 +211,33 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public synchronized void rememberUnknownSubmission(UnknownSubmission u) {
+        requireNonNull(u, "u");
+        if (unknown.stream().noneMatch(x -> sameKey(x, u))) {
+            unknown.add(u);
+        }
+    }
+
+    @Override
+    public synchronized List<UnknownSubmission> unknownSubmissions(String connector, String handset, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
+        }
+        return unknown.stream().filter(u -> u.connector().equals(connector) && u.handset().equals(handset))
+                .sorted(Comparator.comparing(UnknownSubmission::submittedAt)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized void forgetUnknownSubmission(UnknownSubmission u) {
+        unknown.removeIf(x -> sameKey(x, u));
+    }
+
+    private static boolean sameKey(UnknownSubmission a, UnknownSubmission b) {
+        return a.connector().equals(b.connector()) && a.handset().equals(b.handset()) && a.id().equals(b.id())
+                && a.part() == b.part();
+    }
+
+    @Override
     public synchronized CompletionStage<Void> saveFragment(Fragment f) {
         fragments.computeIfAbsent(f.key(), k -> new TreeMap<>()).putIfAbsent(f.sequence(), f);
         return done(null);
@@ -274,7 +303,9 @@ public final class InMemoryStore implements Store {
     private synchronized long purgeNow(Instant before) {
         int n = messages.size();
         messages.values().removeIf(r -> r.receivedAt().isBefore(before));
-        return n - messages.size();
+        int u = unknown.size();
+        unknown.removeIf(x -> x.id().timestamp().isBefore(before));
+        return n - messages.size() + u - unknown.size();
     }
 
     private final Map<String, Instant> marks = new HashMap<>();
