@@ -430,12 +430,20 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         return new OrphanMatch(fits);
     }
 
-    /** Whether one quoted text starts the other, ignoring surrounding blanks; an unknown one agrees with anything. */
+    /**
+     * Whether a receipt's quoted text can be the start of our message, whose first {@link UnknownSubmission#EXCERPT}
+     * characters we kept: one must start the other (ignoring surrounding blanks), and the quote may be the longer
+     * only if what we kept was cut (a quote never runs past the end of the message: "code 123" is not a quote of
+     * "code 12"). An empty one agrees with anything (not quoted, or not kept).
+     */
     static boolean textAgrees(String quoted, String ours) {
         String a = quoted.strip();
         String b = ours.strip();
         if (a.isEmpty() || b.isEmpty()) {
             return true;
+        }
+        if (a.length() > b.length() && ours.length() < UnknownSubmission.EXCERPT) {
+            return false;
         }
         int n = Math.min(a.length(), b.length());
         return a.regionMatches(0, b, 0, n);

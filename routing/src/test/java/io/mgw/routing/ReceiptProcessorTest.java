@@ -503,8 +503,11 @@ class ReceiptProcessorTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "Hello there|Hello there, how are you|true", "Hello there, how are you|Hello|true", "Hello|Hallo|false",
-        "'  Hello '|Hello|true", "''|anything|true", "anything|''|true"})
+        "Hello there|Hello there, how are you|true", "Hello|Hallo|false", "'  Hello '|Hello|true", "''|anything|true",
+        "anything|''|true",
+        // a quote longer than what we kept: only if we kept a cut text (20 characters)
+        "Hello there, how are you|Hello there, how are|true", "link fault 1234|link fault 123|false",
+        "Hello there, how are you|Hello|false"})
     void quotedTextAgreesWhenOneStartsTheOther(String quoted, String ours, boolean agrees) {
         assertThat(ReceiptProcessor.textAgrees(quoted, ours)).isEqualTo(agrees);
     }
