@@ -829,11 +829,7 @@ public final class JdbcStore implements Store {
     public void rememberUnknownSubmission(UnknownSubmission u) {
         requireNonNull(u, "u");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_UNKNOWN)) {
-            ps.setString(1, u.connector());
-            ps.setString(2, u.handset());
-            ps.setLong(3, u.id().hi());
-            ps.setLong(4, u.id().lo());
-            ps.setInt(5, u.part());
+            setUnknownKey(ps, u);
             ps.setInt(6, u.parts());
             ps.setString(7, u.excerpt());
             Sql.setInstant(ps, 8, u.submittedAt());
@@ -842,6 +838,15 @@ public final class JdbcStore implements Store {
             throw new TemporaryFailureException("store: remembering an unknown submission of " + u.id() + " failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Parameters 1-5: the table's key (connector, handset, id, part). */
+    private static void setUnknownKey(PreparedStatement ps, UnknownSubmission u) throws SQLException {
+        ps.setString(1, u.connector());
+        ps.setString(2, u.handset());
+        ps.setLong(3, u.id().hi());
+        ps.setLong(4, u.id().lo());
+        ps.setInt(5, u.part());
     }
 
     @Override
@@ -870,11 +875,7 @@ public final class JdbcStore implements Store {
     public void forgetUnknownSubmission(UnknownSubmission u) {
         requireNonNull(u, "u");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE_UNKNOWN)) {
-            ps.setString(1, u.connector());
-            ps.setString(2, u.handset());
-            ps.setLong(3, u.id().hi());
-            ps.setLong(4, u.id().lo());
-            ps.setInt(5, u.part());
+            setUnknownKey(ps, u);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: forgetting an unknown submission of " + u.id() + " failed: "
