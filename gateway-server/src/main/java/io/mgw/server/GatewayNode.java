@@ -160,7 +160,8 @@ public final class GatewayNode implements AutoCloseable {
                     ? HealthCheck.Result.up("Kafka consumers running")
                     : HealthCheck.Result.down("Kafka consumers not running")));
             HttpListenerConfig hc = HttpListenerConfig.defaults(config.http().host(), config.http().port())
-                    .withMaxConnections(config.http().maxConnections());
+                    .withMaxConnections(config.http().maxConnections())
+                    .withMaxConnectionsPerAddress(config.http().maxConnectionsPerAddress());
             if (config.http().tls().isPresent()) {
                 hc = hc.withSslContext(new ReloadingSslContext(config.http().tls().get()));
             }

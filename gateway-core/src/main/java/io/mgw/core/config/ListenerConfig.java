@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param tls     the TLS port's key material, if one is opened
  * @param tlsPort TCP port speaking TLS (only with {@code tls}); 0 picks a free one
  * @param maxConnections connections open at once, over both ports; further ones are closed as soon as accepted
- * @param maxConnectionsPerAddress connections open at once from one remote address (SMPP only)
+ * @param maxConnectionsPerAddress connections open at once from one remote address
  */
 public record ListenerConfig(String host, int port, boolean enabled, boolean plain, Optional<TlsConfig> tls,
         int tlsPort, int maxConnections, int maxConnectionsPerAddress) {
@@ -31,7 +31,8 @@ public record ListenerConfig(String host, int port, boolean enabled, boolean pla
 
     /**
      * Default {@link #maxConnectionsPerAddress()}: 100, a tenth of the node's connections, far above the few binds an
-     * ESME holds, so a client reconnecting in a loop is stopped long before it locks the other accounts out.
+     * ESME holds (or the connections an HTTP client pools), so a client reconnecting in a loop is stopped long before
+     * it locks the other clients out.
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
 

@@ -151,7 +151,7 @@ public final class ConfigLoader {
 
     /** The HTTP listener: one port, HTTPS with {@code tls}. */
     private static ListenerConfig httpListener(ConfigNode n) {
-        n.rejectUnknown(Set.of("host", "port", "enabled", "tls", "maxConnections"));
+        n.rejectUnknown(Set.of("host", "port", "enabled", "tls", "maxConnections", "maxConnectionsPerAddress"));
         Optional<TlsConfig> tls = Optional.empty();
         if (n.has("tls")) {
             ConfigNode t = n.child("tls");
@@ -162,7 +162,8 @@ public final class ConfigLoader {
         return new ListenerConfig(n.string("host", "127.0.0.1"), n.integer("port", 8080, 0, 65535),
                 n.bool("enabled", true), true, tls, 0,
                 n.integer("maxConnections", ListenerConfig.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
-                ListenerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+                n.integer("maxConnectionsPerAddress", ListenerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1,
+                        1_000_000));
     }
 
     /** A listener's key material, read once here so that a wrong path or password fails the load. */

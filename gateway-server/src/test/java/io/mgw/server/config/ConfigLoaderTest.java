@@ -60,16 +60,19 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theSmppListenerHasACapPerAddressAndTheHttpListenerDoesNot() {
+    void bothListenersHaveACapPerAddress() {
         assertThat(parse("listeners:\n  smpp: {maxConnectionsPerAddress: 4}\n").smpp().maxConnectionsPerAddress())
                 .isEqualTo(4);
         assertThat(parse("{}").smpp().maxConnectionsPerAddress()).isEqualTo(100);
         assertThatThrownBy(() -> parse("listeners:\n  smpp: {maxConnectionsPerAddress: 0}\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("listeners.smpp.maxConnectionsPerAddress");
-        assertThatThrownBy(() -> parse("listeners:\n  http: {maxConnectionsPerAddress: 4}\n"))
+        assertThat(parse("listeners:\n  http: {maxConnectionsPerAddress: 4}\n").http().maxConnectionsPerAddress())
+                .isEqualTo(4);
+        assertThat(parse("{}").http().maxConnectionsPerAddress()).isEqualTo(100);
+        assertThatThrownBy(() -> parse("listeners:\n  http: {maxConnectionsPerAddress: 0}\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("maxConnectionsPerAddress");
+                .hasMessageContaining("listeners.http.maxConnectionsPerAddress");
     }
 
     @Test

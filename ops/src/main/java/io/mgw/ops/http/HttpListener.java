@@ -3,6 +3,7 @@ package io.mgw.ops.http;
 import static java.util.Objects.requireNonNull;
 
 import io.mgw.core.http.HttpEndpoint;
+import io.mgw.core.net.ConnectionSlots;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,10 +22,12 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +50,8 @@ import org.slf4j.LoggerFactory;
  *       gets 500 with a short JSON error, one that does not answer within
  *       {@link HttpListenerConfig#requestTimeout()} gets 503.</li>
  *   <li>Connections: keep-alive per HTTP/1.1 (and HTTP/1.0 with "Connection: keep-alive"); pipelined requests are
- *       answered in order, one at a time. At most {@link HttpListenerConfig#maxConnections()} are open; more are
- *       closed on accept. A connection idle for {@link HttpListenerConfig#idleTimeout()} with no request in progress
+ *       answered in order, one at a time. At most {@link HttpListenerConfig#maxConnections()} are open, and at most
+ *       {@link HttpListenerConfig#maxConnectionsPerAddress()} from one remote address; more are closed on accept. A connection idle for {@link HttpListenerConfig#idleTimeout()} with no request in progress
  *       is closed.</li>
  *   <li>TLS: when {@link HttpListenerConfig#sslContext()} is present, every connection is HTTPS.</li>
  * </ul>
@@ -56,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics: {@code gateway.http.request.served} (timer; tags {@code endpoint} = the matched prefix or "none", and
  * {@code status}), {@code gateway.http.handler.failed} (counter; tags {@code endpoint}, {@code reason} = exception,
  * timeout or rejected), {@code gateway.http.connection.active} (gauge) and {@code gateway.http.connection.rejected}
- * (counter, over the connection limit).
+ * (counter, tag {@code reason} = max_connections or max_per_address).
  *
  * <p>For a drain, set readiness to draining first (so load balancers stop sending), then {@link #close()}: it stops
  * accepting, closes open connections and stops the event loops within a few seconds; requests still running lose
@@ -74,8 +77,9 @@ public final class HttpListener implements AutoCloseable {
     private final HttpListenerConfig config;
     private final ListenerContext context;
     private final MeterRegistry meters;
-    private final AtomicInteger active = new AtomicInteger();
-    private final Counter rejected;
+    private final ConnectionSlots slots;
+    /** Addresses told about at WARN since they last held no connection: the first refusal at the cap, not each. */
+    private final Set<InetAddress> warnedAtCap = ConcurrentHashMap.newKeySet();
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -96,9 +100,7 @@ public final class HttpListener implements AutoCloseable {
         this.meters = requireNonNull(meters, "meters");
         this.context = new ListenerContext(new Router(endpoints), config.handlerExecutor(), config.requestTimeout(),
                 meters);
-        this.rejected = Counter.builder("gateway.http.connection.rejected")
-                .description("HTTP connections closed on accept because the connection limit was reached")
-                .register(meters);
+        this.slots = new ConnectionSlots(config.maxConnections(), config.maxConnectionsPerAddress());
     }
 
     /**
@@ -133,21 +135,36 @@ public final class HttpListener implements AutoCloseable {
             shutdownGroups();
             throw new IllegalStateException("http listener: cannot bind " + config.host() + ":" + config.port(), e);
         }
-        activeGauge = Gauge.builder("gateway.http.connection.active", active, AtomicInteger::get)
+        activeGauge = Gauge.builder("gateway.http.connection.active", slots, ConnectionSlots::open)
                 .description("Open HTTP connections")
                 .register(meters);
         log.info("HTTP listener on {}:{}{}", config.host(), port(), config.sslContext().isPresent() ? " (TLS)" : "");
     }
 
     private void initConnection(SocketChannel ch) {
-        if (active.incrementAndGet() > config.maxConnections()) {
-            active.decrementAndGet();
-            rejected.increment();
-            log.debug("HTTP connection from {} refused: {} open (limit)", ch.remoteAddress(), config.maxConnections());
+        InetAddress from = ch.remoteAddress().getAddress();
+        ConnectionSlots.Refusal refusal = slots.acquire(from);
+        if (refusal != null) {
+            Counter.builder("gateway.http.connection.rejected")
+                    .description("HTTP connections closed on accept because a connection limit was reached")
+                    .tag("reason", refusal.tag()).register(meters).increment();
+            if (refusal == ConnectionSlots.Refusal.MAX_PER_ADDRESS && warnedAtCap.add(from)) {
+                log.warn("{}: HTTP connection refused, {} open from this address (listeners.http."
+                        + "maxConnectionsPerAddress); further refusals counted in gateway.http.connection.rejected",
+                        from.getHostAddress(), config.maxConnectionsPerAddress());
+            } else {
+                log.debug("HTTP connection from {} refused ({}), {} open", ch.remoteAddress(), refusal.tag(),
+                        slots.open());
+            }
             ch.close();
             return;
         }
-        ch.closeFuture().addListener((ChannelFutureListener) f -> active.decrementAndGet());
+        ch.closeFuture().addListener((ChannelFutureListener) f -> {
+            slots.release(from);
+            if (slots.open(from) == 0) {
+                warnedAtCap.remove(from);
+            }
+        });
         initPipeline(ch, config, context);
     }
 
@@ -190,7 +207,7 @@ public final class HttpListener implements AutoCloseable {
 
     /** Open connections now. */
     public int activeConnections() {
-        return active.get();
+        return slots.open();
     }
 
     /**

@@ -18,6 +18,8 @@ import java.util.function.Supplier;
  *                        closes
  * @param idleTimeout     a connection with no request in progress and no bytes either way for this long is closed
  * @param maxConnections  open connections allowed at once; further connections are closed as soon as accepted
+ * @param maxConnectionsPerAddress open connections allowed at once from one remote address, so that one client
+ *                        opening connections in a loop cannot take every one of {@code maxConnections}
  * @param workerThreads   Netty event-loop threads for connections; 0 lets Netty choose (2 x cores)
  * @param handlerExecutor runs {@link io.mgw.core.http.HttpEndpoint#handle}; the caller owns it (the listener never
  *                        shuts it down). A virtual-thread-per-task executor suits handlers that block briefly.
@@ -32,6 +34,7 @@ public record HttpListenerConfig(
         int maxHeaderBytes,
         Duration idleTimeout,
         int maxConnections,
+        int maxConnectionsPerAddress,
         int workerThreads,
         Executor handlerExecutor,
         Duration requestTimeout,
@@ -43,6 +46,8 @@ public record HttpListenerConfig(
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** Default {@link #maxConnections}: 1,000. */
     public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+    /** Default {@link #maxConnectionsPerAddress}: 100, a tenth of {@link #DEFAULT_MAX_CONNECTIONS}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
     /** Default {@link #requestTimeout}: 30 s. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -64,6 +69,10 @@ public record HttpListenerConfig(
         if (maxConnections <= 0) {
             throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: > 0)");
         }
+        if (maxConnectionsPerAddress <= 0) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress: " + maxConnectionsPerAddress
+                    + " (expected: > 0)");
+        }
         if (workerThreads < 0) {
             throw new IllegalArgumentException("workerThreads: " + workerThreads + " (expected: >= 0)");
         }
@@ -83,6 +92,7 @@ public record HttpListenerConfig(
                 DEFAULT_MAX_HEADER_BYTES,
                 DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
                 0,
                 Executors.newVirtualThreadPerTaskExecutor(),
                 DEFAULT_REQUEST_TIMEOUT,
@@ -91,38 +101,38 @@ public record HttpListenerConfig(
 
     /** The same settings with another {@link #maxHeaderBytes()}. */
     public HttpListenerConfig withMaxHeaderBytes(int value) {
-        return new HttpListenerConfig(host, port, value, idleTimeout, maxConnections, workerThreads, handlerExecutor,
-                requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, value, idleTimeout, maxConnections, maxConnectionsPerAddress, workerThreads, handlerExecutor, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #idleTimeout()}. */
     public HttpListenerConfig withIdleTimeout(Duration value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, value, maxConnections, workerThreads,
-                handlerExecutor, requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, value, maxConnections, maxConnectionsPerAddress, workerThreads, handlerExecutor, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #maxConnections()}. */
     public HttpListenerConfig withMaxConnections(int value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, value, workerThreads, handlerExecutor,
-                requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, value, maxConnectionsPerAddress, workerThreads, handlerExecutor, requestTimeout, sslContext);
+    }
+
+    /** The same settings with another {@link #maxConnectionsPerAddress()}. */
+    public HttpListenerConfig withMaxConnectionsPerAddress(int value) {
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, value, workerThreads,
+                handlerExecutor, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #workerThreads()}. */
     public HttpListenerConfig withWorkerThreads(int value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, value, handlerExecutor,
-                requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress, value, handlerExecutor, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #handlerExecutor()}. */
     public HttpListenerConfig withHandlerExecutor(Executor value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, workerThreads, value,
-                requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress, workerThreads, value, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #requestTimeout()}. */
     public HttpListenerConfig withRequestTimeout(Duration value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, workerThreads,
-                handlerExecutor, value, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress, workerThreads, handlerExecutor, value, sslContext);
     }
 
     /** The same settings served over TLS with {@code value} (build it with {@code SslContextBuilder.forServer}). */
@@ -140,7 +150,6 @@ public record HttpListenerConfig(
      */
     public HttpListenerConfig withSslContext(Supplier<SslContext> source) {
         requireNonNull(source, "source");
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, workerThreads,
-                handlerExecutor, requestTimeout, Optional.of(source));
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress, workerThreads, handlerExecutor, requestTimeout, Optional.of(source));
     }
 }

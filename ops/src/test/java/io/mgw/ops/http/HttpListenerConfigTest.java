@@ -15,6 +15,8 @@ class HttpListenerConfigTest {
         assertThat(defaults.sslContext()).isEmpty();
         assertThat(defaults.maxHeaderBytes()).isEqualTo(HttpListenerConfig.DEFAULT_MAX_HEADER_BYTES);
         assertThat(defaults.maxConnections()).isEqualTo(HttpListenerConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(defaults.maxConnectionsPerAddress())
+                .isEqualTo(HttpListenerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
         assertThat(defaults.idleTimeout()).isEqualTo(HttpListenerConfig.DEFAULT_IDLE_TIMEOUT);
         assertThat(defaults.workerThreads()).isZero();
     }
@@ -31,6 +33,10 @@ class HttpListenerConfigTest {
         assertThatThrownBy(() -> defaults.withMaxConnections(0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxConnections: 0 (expected: > 0)");
+        assertThatThrownBy(() -> defaults.withMaxConnectionsPerAddress(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxConnectionsPerAddress: 0 (expected: > 0)");
+        assertThat(defaults.withMaxConnectionsPerAddress(7).maxConnectionsPerAddress()).isEqualTo(7);
     }
 
     @Test

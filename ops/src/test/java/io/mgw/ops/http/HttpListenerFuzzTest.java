@@ -75,7 +75,7 @@ class HttpListenerFuzzTest {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
     /** The smallest header block the config allows, so that 431 is in reach. */
     private static final HttpListenerConfig CONFIG = new HttpListenerConfig("127.0.0.1", 0, 1024,
-            HttpListenerConfig.DEFAULT_IDLE_TIMEOUT, 1, 1, Runnable::run, REQUEST_TIMEOUT, Optional.empty());
+            HttpListenerConfig.DEFAULT_IDLE_TIMEOUT, 1, 1, 1, Runnable::run, REQUEST_TIMEOUT, Optional.empty());
     private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
 
     /** Statuses the listener answers with itself (HttpListener's documentation). */

@@ -558,9 +558,37 @@ class HttpListenerIT {
             try (RawHttp c = new RawHttp(l.port())) {
                 assertThat(c.closedByServer()).isTrue();
             }
-            assertThat(meters.counter("gateway.http.connection.rejected").count()).isEqualTo(1);
+            assertThat(meters.counter("gateway.http.connection.rejected", "reason", "max_connections").count())
+                    .isEqualTo(1);
             assertThat(a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void connectionsOverTheLimitPerAddressAreClosedAndOtherAddressesStillGetIn() throws Exception {
+        HttpListener l = start(config().withMaxConnectionsPerAddress(2), TestEndpoint.echoPrefix("/"));
+        try (RawHttp a = new RawHttp(l.port()); RawHttp b = new RawHttp(l.port())) {
+            assertThat(a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(b.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+            try (RawHttp c = new RawHttp(l.port())) {
+                assertThat(c.closedByServer()).isTrue();
+            }
+            assertThat(meters.counter("gateway.http.connection.rejected", "reason", "max_per_address").count())
+                    .isEqualTo(1);
+            // another client is not held back by the first one's connections
+            try (RawHttp other = new RawHttp(l.port(), "127.0.0.2")) {
+                assertThat(other.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+                assertThat(l.activeConnections()).isEqualTo(3);
+            }
+            // the first address's slot comes back when one of its connections closes
+            b.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> l.activeConnections() == 1);
+            try (RawHttp again = new RawHttp(l.port())) {
+                assertThat(again.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+            }
+        }
+        assertThat(meters.counter("gateway.http.connection.rejected", "reason", "max_connections").count())
+                .isZero();
     }
 
     @Test

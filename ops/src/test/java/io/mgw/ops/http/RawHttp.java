@@ -29,9 +29,21 @@ final class RawHttp implements AutoCloseable {
 
     /** @param receiveBuffer the socket's receive buffer size in bytes, 0 for the system default */
     RawHttp(int port, int receiveBuffer) throws IOException {
+        this(port, receiveBuffer, null);
+    }
+
+    /** From another local (loopback) address, e.g. "127.0.0.2": another client as the listener sees it. */
+    RawHttp(int port, String localAddress) throws IOException {
+        this(port, 0, localAddress);
+    }
+
+    private RawHttp(int port, int receiveBuffer, String localAddress) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
+        }
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
         }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);

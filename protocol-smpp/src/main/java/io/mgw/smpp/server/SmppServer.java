@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.mgw.core.net.ConnectionSlots;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.config.PasswordHash;
 import io.mgw.core.config.TlsContextSource;
@@ -269,13 +270,13 @@ public final class SmppServer implements AutoCloseable {
             InetAddress from = socket.getInetAddress();
             ConnectionSlots.Refusal refusal = connections.acquire(from);
             if (refusal != null) {
-                metrics.connectionRefused(refusal.tag);
+                metrics.connectionRefused(refusal.tag());
                 if (refusal == ConnectionSlots.Refusal.MAX_PER_ADDRESS && warnedAtCap.add(from)) {
                     log.warn("{}: connection refused, {} open from this address (listeners.smpp."
                             + "maxConnectionsPerAddress); further refusals counted in gateway.smpp.connection.refused",
                             from.getHostAddress(), config.maxConnectionsPerAddress());
                 } else {
-                    log.debug("{}: refused ({}), {} connections open", socket.getRemoteSocketAddress(), refusal.tag,
+                    log.debug("{}: refused ({}), {} connections open", socket.getRemoteSocketAddress(), refusal.tag(),
                             connections.open());
                 }
                 closeQuietly(socket);

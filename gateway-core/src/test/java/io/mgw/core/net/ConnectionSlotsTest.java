@@ -1,4 +1,4 @@
-package io.mgw.smpp.server;
+package io.mgw.core.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.mgw.smpp.server;
+package io.mgw.core.net;
 
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,20 +12,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A slot is taken when a connection is accepted, before its TLS handshake or bind, and given back exactly once
  * when it closes ({@link #release}). Thread-safe.
  */
-final class ConnectionSlots {
+public final class ConnectionSlots {
 
     /** Why a connection got no slot. */
-    enum Refusal {
+    public enum Refusal {
         /** {@code max} connections open. */
         MAX_CONNECTIONS("max_connections"),
         /** {@code maxPerAddress} connections open from this address. */
         MAX_PER_ADDRESS("max_per_address");
 
-        /** The metric tag value. */
-        final String tag;
+        private final String tag;
 
         Refusal(String tag) {
             this.tag = tag;
+        }
+
+        /** The metric tag value ({@code reason=...}). */
+        public String tag() {
+            return tag;
         }
     }
 
@@ -34,7 +38,7 @@ final class ConnectionSlots {
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
 
-    ConnectionSlots(int max, int maxPerAddress) {
+    public ConnectionSlots(int max, int maxPerAddress) {
         if (max < 1 || maxPerAddress < 1) {
             throw new IllegalArgumentException("max " + max + ", maxPerAddress " + maxPerAddress + " (expected: >= 1)");
         }
@@ -47,7 +51,7 @@ final class ConnectionSlots {
      *
      * @return null if taken (give it back with {@link #release}), else why not
      */
-    Refusal acquire(InetAddress address) {
+    public Refusal acquire(InetAddress address) {
         boolean[] taken = {false};
         byAddress.compute(address, (a, n) -> {
             int held = n == null ? 0 : n;
@@ -73,7 +77,7 @@ final class ConnectionSlots {
     }
 
     /** Gives back a slot {@link #acquire} took for {@code address}; call once per slot taken. */
-    void release(InetAddress address) {
+    public void release(InetAddress address) {
         decrement(address);
         open.decrementAndGet();
     }
@@ -83,17 +87,17 @@ final class ConnectionSlots {
     }
 
     /** Connections holding a slot. */
-    int open() {
+    public int open() {
         return open.get();
     }
 
     /** Connections holding a slot from {@code address}. */
-    int open(InetAddress address) {
+    public int open(InetAddress address) {
         return byAddress.getOrDefault(address, 0);
     }
 
     /** Addresses holding at least one slot (the map never keeps an address with none). */
-    int addresses() {
+    public int addresses() {
         return byAddress.size();
     }
 }
