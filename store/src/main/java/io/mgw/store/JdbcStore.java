@@ -212,6 +212,10 @@ public final class JdbcStore implements Store {
         hc.setMaximumPoolSize(config.poolSize());
         hc.setConnectionTimeout(5_000);
         hc.setInitializationFailTimeout(-1); // let migrate() report an unreachable database
+        if (dialect == Dialect.H2) {
+            // after a failed file write (a full disk) H2 closes the database: drop those connections, reopen it
+            hc.setExceptionOverrideClassName(H2ClosedDatabaseEviction.class.getName());
+        }
         HikariDataSource pool = new HikariDataSource(hc);
         try {
             migrate(pool);
