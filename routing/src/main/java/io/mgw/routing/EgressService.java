@@ -42,6 +42,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -83,6 +84,10 @@ import org.slf4j.LoggerFactory;
  * expiry settles it. The unanswered part is also remembered with its handset and text start, so that a receipt for it,
  * which names a remote id we never learned, can still be matched ({@link ReceiptProcessor}). Counted in
  * {@code gateway.egress.unknown}.
+ *
+ * <p>A store or Kafka write that records an outcome (the submission, a final event, a report) and fails is written
+ * again after the retry backoff until it succeeds, the destination kept busy and the offset unfinished: never is the
+ * message sent again because its record could not be written. Counted in {@code gateway.egress.write.retried}.
  *
  * <p>Threading: one consumer thread owns all state. Connector and store stages complete on their own threads and
  * only enqueue a task for the consumer thread, so the connector's threads are never blocked by this service.
@@ -167,6 +172,7 @@ public final class EgressService implements AutoCloseable {
     private final Counter expired;
     private final Counter failover;
     private final Counter duplicates;
+    private final Counter writeRetried;
     private final Counter cancelledSkipped;
     private final Counter withdrawnSkipped;
     private final Counter finalSkipped;
@@ -211,6 +217,7 @@ public final class EgressService implements AutoCloseable {
         expired = meters.counter("gateway.egress.expired", tags);
         failover = meters.counter("gateway.egress.failover", tags);
         duplicates = meters.counter("gateway.egress.duplicate.skipped", tags);
+        writeRetried = meters.counter("gateway.egress.write.retried", tags);
         cancelledSkipped = meters.counter("gateway.egress.cancelled.skipped", tags);
         withdrawnSkipped = meters.counter("gateway.egress.withdrawn.skipped", tags);
         finalSkipped = meters.counter("gateway.egress.final.skipped", tags);
@@ -513,7 +520,7 @@ public final class EgressService implements AutoCloseable {
         Message m = p.message;
         if (m.reportRequest().wants(MessageStatus.DELETED) && accounts.get().find(m.origin().account()).isPresent()) {
             var report = Sends.report(m, MessageStatus.DELETED, 0, "", "cancelled", clock.instant());
-            afterStore(p, Sends.deliver(producer, report, m.id().toString()));
+            afterStore(p, () -> Sends.deliver(producer, report, m.id().toString()));
         } else {
             finish(p);
         }
@@ -534,7 +541,7 @@ public final class EgressService implements AutoCloseable {
                 submitted.increment();
                 // the destination stays busy until the submitted-mark is durable, so a redelivered copy queued
                 // behind this message sees the mark and is skipped
-                afterStore(p, accepted(p.message, a.remoteIds()));
+                afterStore(p, () -> accepted(p.message, a.remoteIds()));
             }
             case SubmitOutcome.Throttled t -> {
                 throttled.increment();
@@ -559,7 +566,7 @@ public final class EgressService implements AutoCloseable {
             }
             case SubmitOutcome.Unknown u -> {
                 unknown.increment();
-                afterStore(p, unknownOutcome(p.message, u));
+                afterStore(p, () -> unknownOutcome(p.message, u));
             }
         }
     }
@@ -640,10 +647,10 @@ public final class EgressService implements AutoCloseable {
         Message out = p.message.withAttribute(Router.ATTR_FAILOVER, String.join(",", rest.subList(1, rest.size())));
         failover.increment();
         release(s, p);
-        CompletableFuture<Void> sent =
-                Sends.send(producer, Topics.out(next), p.dest, WireFormat.encodeMessage(out));
-        afterStore(p, sent.thenCompose(v -> store.appendEvent(p.message.id(), new MessageEvent(clock.instant(),
-                EventType.ROUTED, MessageStatus.ENROUTE, next, "failover from " + config.id()))));
+        byte[] encoded = WireFormat.encodeMessage(out);
+        afterStore(p, () -> Sends.send(producer, Topics.out(next), p.dest, encoded)
+                .thenCompose(v -> store.appendEvent(p.message.id(), new MessageEvent(clock.instant(),
+                        EventType.ROUTED, MessageStatus.ENROUTE, next, "failover from " + config.id()))));
     }
 
     private static List<String> failoverList(Message m) {
@@ -656,13 +663,14 @@ public final class EgressService implements AutoCloseable {
     private void terminal(PartitionState s, Pending p, EventType type, MessageStatus status, int code, String reason) {
         release(s, p);
         Message m = p.message;
-        CompletableFuture<Void> w = store.appendEvent(m.id(), new MessageEvent(clock.instant(), type, status,
-                config.id(), (code != 0 ? "error " + code + ": " : "") + reason)).toCompletableFuture();
-        if (m.reportRequest().wants(status) && accounts.get().find(m.origin().account()).isPresent()) {
-            var report = Sends.report(m, status, code, "smsc:" + config.id(), reason, clock.instant());
-            w = CompletableFuture.allOf(w, Sends.deliver(producer, report, m.id().toString()));
-        }
-        afterStore(p, w);
+        MessageEvent event = new MessageEvent(clock.instant(), type, status, config.id(),
+                (code != 0 ? "error " + code + ": " : "") + reason);
+        boolean reported = m.reportRequest().wants(status) && accounts.get().find(m.origin().account()).isPresent();
+        var report = reported ? Sends.report(m, status, code, "smsc:" + config.id(), reason, clock.instant()) : null;
+        afterStore(p, () -> {
+            CompletableFuture<Void> w = store.appendEvent(m.id(), event).toCompletableFuture();
+            return report == null ? w : CompletableFuture.allOf(w, Sends.deliver(producer, report, m.id().toString()));
+        });
     }
 
     private void release(PartitionState s, Pending p) {
@@ -670,10 +678,19 @@ public final class EgressService implements AutoCloseable {
     }
 
     /**
-     * Finishes the offset and frees the destination once {@code writes} complete; if they fail, the message is tried
-     * again from the start (the duplicate check then decides).
+     * Finishes the offset and frees the destination once the writes {@code write} starts complete. If they fail, the
+     * same writes are started again after the retry backoff, until they succeed (or the egress stops), the
+     * destination staying busy meanwhile. The message itself is not tried again: what failed is the record of an
+     * outcome already decided, and for a submit the peer took, sending it again because its submitted mark could
+     * not be written would put it on the handset twice (StoreDiskFullIT: a full store disk did that).
      */
-    private void afterStore(Pending p, CompletionStage<?> writes) {
+    private void afterStore(Pending p, Supplier<CompletionStage<?>> write) {
+        CompletionStage<?> writes;
+        try {
+            writes = write.get();
+        } catch (RuntimeException e) {
+            writes = CompletableFuture.failedFuture(e);
+        }
         writes.whenComplete((v, e) -> tasks.add(() -> {
             if (e == null) {
                 PartitionState s = parts.get(p.tp);
@@ -683,14 +700,16 @@ public final class EgressService implements AutoCloseable {
                 finish(p);
                 return;
             }
-            log.warn("Egress {}: store or Kafka write for {} failed, retrying: {}", config.id(), p.message.id(),
-                    e.toString());
-            PartitionState s = parts.get(p.tp);
-            if (s != null) {
-                s.busy.putIfAbsent(p.dest, p.offset);
-                p.attempts++;
-                block(s, p, clock.instant().plus(options.retryBackoff().delay(p.attempts)));
+            writeRetried.increment();
+            p.attempts++;
+            Duration wait = options.retryBackoff().delay(p.attempts);
+            log.warn("Egress {}: store or Kafka write for {} failed, writing it again in {} ms: {}", config.id(),
+                    p.message.id(), wait.toMillis(), e.toString());
+            if (!running) {
+                return;
             }
+            CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> tasks.add(() -> afterStore(p, write)));
         }));
     }
 

@@ -316,6 +316,27 @@ class PipelineIT {
         assertThat(meters.find("gateway.egress.lag").tag("connector", conn).gauge()).isNotNull();
     }
 
+    @Test
+    void anAcceptedSubmitWhoseRecordCannotBeWrittenIsNotSentAgainAndIsRecordedOnceTheStoreTakesIt() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        // the store refuses the submission record three times (a full disk), then takes it
+        store.failSubmissionRecords.set(3);
+        Message m = mt(acct, "4977", "recorded late", ReportRequest.FINAL);
+        Message behind = mt(acct, "4977", "behind it", ReportRequest.FINAL);
+        accept(e, m);
+        accept(e, behind);
+
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED) && hasEvent(behind, EventType.SUBMITTED));
+
+        // sent once each, in order: the record was written again, not the message sent again
+        assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactly(m.id(), behind.id());
+        assertThat(store.isSubmitted(m.id(), conn, 1)).isTrue();
+        assertThat(meters.counter("gateway.egress.write.retried", "connector", conn).count()).isEqualTo(3);
+    }
+
     static final Duration SWEEP_GRACE = Duration.ofMinutes(10);
 
     /** Validity of the messages of the sweeper tests. */

@@ -266,6 +266,18 @@ public final class InMemoryStore implements Store {
         return failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
     }
 
+    /** How many of the next {@link #recordSubmission} calls fail (a store write failure, e.g. a full disk). */
+    public final AtomicInteger failSubmissionRecords = new AtomicInteger();
+
+    @Override
+    public CompletionStage<Void> recordSubmission(MessageId id, String connector, List<String> remoteIds, int parts,
+            MessageEvent event) {
+        if (failsNext(failSubmissionRecords)) {
+            return CompletableFuture.failedFuture(new TemporaryFailureException("store: write failed (test)"));
+        }
+        return Store.super.recordSubmission(id, connector, remoteIds, parts, event);
+    }
+
     /** The {@code validFrom} of every {@link #unsettledExpired} call, in order. */
     public final List<Instant> unsettledFrom = new CopyOnWriteArrayList<>();
 
