@@ -53,6 +53,7 @@ final class GroupCommitWriter implements Runnable {
     private final Counter failed;
 
     private volatile boolean stopping;
+    private volatile boolean died;
     private Thread thread;
     private Connection connection;
     private BatchApplier applier;
@@ -124,9 +125,20 @@ final class GroupCommitWriter implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // nothing here is meant to throw (flush turns failures into failed writes): a writer that stops now
+            // leaves every later write queued, so say so loudly and let the health check fail the node's readiness
+            died = true;
+            log.error("store: writer {} stopped; writes queued to it will not be made", name, e);
+            throw e;
         } finally {
             closeConnection();
         }
+    }
+
+    /** Whether the thread ended on an unexpected throwable (the store is then unhealthy). */
+    boolean died() {
+        return died;
     }
 
     private void flush(List<WriteOp<?>> batch) {
@@ -217,14 +229,15 @@ final class GroupCommitWriter implements Runnable {
             return;
         }
         applier.close();
+        // a driver whose database is gone may throw anything here: the connection is dropped either way
         try {
             connection.rollback();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             log.debug("store: rollback before closing the writer connection", e);
         }
         try {
             connection.close();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             log.debug("store: closing writer connection", e);
         }
         connection = null;

@@ -960,11 +960,16 @@ public final class JdbcStore implements Store {
         }
     }
 
-    /** Whether a connection answers {@code SELECT 1} within about two seconds. */
+    /** Whether every writer thread is running and a connection answers {@code SELECT 1} within about two seconds. */
     @Override
     public boolean isHealthy() {
         if (closed) {
             return false;
+        }
+        for (GroupCommitWriter w : writers) {
+            if (w.died()) {
+                return false;
+            }
         }
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.setQueryTimeout(2);

@@ -230,6 +230,20 @@ class GroupCommitTest {
     }
 
     @Test
+    void aWriterStoppedByAnUnexpectedErrorMakesTheStoreUnhealthy() {
+        open(10, 10);
+        assertThat(store.isHealthy()).isTrue();
+        gate.fatal.set(true);
+
+        store.markSubmitted(id(1), "c", 1);
+
+        // the writer thread ends on the error (rethrown, so it is not swallowed): readiness must see it
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10)).until(() -> !store.isHealthy());
+        gate.fatal.set(false);
+        assertThat(store.isHealthy()).isFalse();
+    }
+
+    @Test
     void callbacksDoNotRunOnTheWriterThread() throws Exception {
         open(10, 10);
         var thread = store.markSubmitted(id(1), "c", 1).thenApply(x -> Thread.currentThread().getName());
@@ -251,6 +265,8 @@ class GroupCommitTest {
     static final class GateDataSource implements DataSource {
         volatile DataSource target;
         final AtomicBoolean broken = new AtomicBoolean();
+        /** While set, getConnection throws an Error: a driver failing in a way nobody planned for. */
+        final AtomicBoolean fatal = new AtomicBoolean();
         private volatile CountDownLatch open = new CountDownLatch(0);
         private final AtomicInteger held = new AtomicInteger();
 
@@ -270,6 +286,9 @@ class GroupCommitTest {
         public Connection getConnection() throws SQLException {
             if (broken.get()) {
                 throw new SQLTransientConnectionException("test: database unreachable", "08001");
+            }
+            if (fatal.get()) {
+                throw new AssertionError("test: a driver's unexpected error");
             }
             CountDownLatch latch = open;
             if (latch.getCount() > 0) {
