@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.mgw.core.spi.TemporaryFailureException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -54,6 +55,8 @@ final class GroupCommitWriter implements Runnable {
 
     private volatile boolean stopping;
     private volatile boolean died;
+    /** System.nanoTime() when the flush in progress began; 0 between flushes. */
+    private volatile long flushStarted;
     private Thread thread;
     private Connection connection;
     private BatchApplier applier;
@@ -143,6 +146,7 @@ final class GroupCommitWriter implements Runnable {
 
     private void flush(List<WriteOp<?>> batch) {
         long start = System.nanoTime();
+        flushStarted = start == 0 ? 1 : start;
         batchSizes.record(batch.size());
         try {
             applyAndCommit(batch);
@@ -157,6 +161,18 @@ final class GroupCommitWriter implements Runnable {
             }
         }
         flushTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        flushStarted = 0;
+    }
+
+    /**
+     * Whether the thread has been inside one flush (apply, commit, the retries, a rollback) for longer than
+     * {@code limit}: a database that stopped answering, or a driver that does not come back (H2 2.5.252 can spin
+     * for ever rolling back a transaction its database closed under, after a failed file write). The writes queued
+     * behind it wait as long, so the store is then unhealthy.
+     */
+    boolean stuck(Duration limit) {
+        long started = flushStarted;
+        return started != 0 && System.nanoTime() - started > limit.toNanos();
     }
 
     private void retryOneByOne(List<WriteOp<?>> batch) {

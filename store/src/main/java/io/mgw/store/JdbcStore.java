@@ -30,6 +30,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -960,16 +961,33 @@ public final class JdbcStore implements Store {
         }
     }
 
-    /** Whether every writer thread is running and a connection answers {@code SELECT 1} within about two seconds. */
+    /** Whether a writer ended, or has been in one flush for longer than {@code limit} (package-private for tests). */
+    boolean writersStuckOrDead(Duration limit) {
+        for (GroupCommitWriter w : writers) {
+            if (w.died() || w.stuck(limit)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * How long one flush of a writer may take before the store counts as unhealthy: far above a slow commit (the
+     * writer's own retries included), short enough that readiness drops while the queue still has room.
+     */
+    static final Duration WRITER_STUCK_AFTER = Duration.ofSeconds(30);
+
+    /**
+     * Whether every writer thread is running and none has been stuck in one flush for {@link #WRITER_STUCK_AFTER},
+     * and a connection answers {@code SELECT 1} within about two seconds.
+     */
     @Override
     public boolean isHealthy() {
         if (closed) {
             return false;
         }
-        for (GroupCommitWriter w : writers) {
-            if (w.died()) {
-                return false;
-            }
+        if (writersStuckOrDead(WRITER_STUCK_AFTER)) {
+            return false;
         }
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.setQueryTimeout(2);

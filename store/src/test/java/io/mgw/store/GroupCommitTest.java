@@ -244,6 +244,20 @@ class GroupCommitTest {
     }
 
     @Test
+    void aWriterHeldInOneFlushCountsAsStuckUntilItComesBack() throws Exception {
+        open(10, 10);
+        holdWriter();
+        var write = store.markSubmitted(id(1), "c", 1).toCompletableFuture();
+        gate.awaitHeld();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.writersStuckOrDead(Duration.ofMillis(200)));
+
+        gate.release();
+        assertThat(write.get(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !store.writersStuckOrDead(Duration.ofMillis(200)));
+    }
+
+    @Test
     void callbacksDoNotRunOnTheWriterThread() throws Exception {
         open(10, 10);
         var thread = store.markSubmitted(id(1), "c", 1).thenApply(x -> Thread.currentThread().getName());
