@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.mgw.core.model.MessageId;
 import io.mgw.core.model.MessageStatus;
-import io.mgw.core.store.MessageRecord;
 import io.mgw.core.text.Gsm7;
 import io.mgw.testkit.net.FaultProxy;
 import io.mgw.testkit.smsc.ReceivedSubmit;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Oracles, after the faults stop and the node is quiet:
  * <ul>
  *   <li>every submit answered ESME_ROK ended: its receipt reached the ESME, or its store status is UNKNOWN (sent, no
- *       answer: never resubmitted). None is left ACCEPTED, ROUTED or SUBMITTED without a receipt: every message
- *       whose submit_sm_resp came back got its receipt;
+ *       answer: never resubmitted) and the SMSC never took it. None is left ACCEPTED, ROUTED or SUBMITTED without a
+ *       receipt, and every message the SMSC took got its receipt, also when its submit_sm_resp was lost in a reset
+ *       or the hold (its receipt matched by handset and text, {@code egress.matchUnansweredAfter} 3 s here);
  *   <li>the SMSC took each message at most once: a submit whose outcome we do not know is not sent again;
  * </ul>
  */
@@ -54,7 +55,7 @@ class SmscLinkFaultsIT {
         FaultProxy proxy = new FaultProxy("127.0.0.1", smsc.port()).start();
         closer.add(proxy);
         GatewayNode node = new GatewayNode(NodeFixture.withSmsc(tmp.resolve("data"), proxy.port(),
-                ", responseTimeout: 2s, enquireLinkInterval: 1s, bindTimeout: 2s,"
+                ", responseTimeout: 2s, enquireLinkInterval: 1s, bindTimeout: 2s, egress.matchUnansweredAfter: \"3\","
                         + " reconnectBackoffMin: 100ms, reconnectBackoffMax: 1s, circuitOpenDuration: 1s"), Optional.empty());
         node.start();
         closer.add(node::close);
@@ -84,16 +85,17 @@ class SmscLinkFaultsIT {
         awaitSubmitted(smsc, 300);
         esmes.stopSubmitting();
 
-        // quiet: every acknowledged message has a receipt or is settled UNKNOWN (sent, no answer: not sent again);
-        // so every message whose submit_sm_resp came back got its receipt
+        // quiet: every acknowledged message has a receipt, or is settled UNKNOWN (sent, no answer: not sent again)
+        // and the SMSC never took it; so every message whose submit_sm_resp came back got its receipt, and so did
+        // every message the SMSC took whose response was lost
         Set<String> acknowledged = Set.copyOf(tx.ok);
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> unsettled(node, acknowledged, receipted).isEmpty());
+                    .until(() -> unsettled(node, acknowledged, receipted, takenTexts(smsc)).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // fall through to the assertions, which say what is left
         }
-        List<String> open = unsettled(node, acknowledged, receipted);
+        List<String> open = unsettled(node, acknowledged, receipted, takenTexts(smsc));
         open.stream().limit(5).forEach(id -> System.out.println("unsettled " + id + ": " + node.store()
                 .find(MessageId.parse(id)).map(r -> r.status() + " " + r.history()).orElse("not in the store")));
         long unknown = acknowledged.stream().filter(id -> !receipted.contains(id)).count() - open.size();
@@ -106,30 +108,48 @@ class SmscLinkFaultsIT {
             }
         }
         List<String> twice = taken.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        var matched = node.meters().find("gateway.receipt.orphan.matched").counter();
         System.out.printf("SMSC link faults: ok=%d failed=%d unanswered=%d receipts=%d (distinct %d) unknown=%d "
-                + "taken by the SMSC=%d resets=%d connections=%d%n", acknowledged.size(), tx.refused.size(),
-                tx.unanswered.get(), esmes.receipts.get(), receipted.size(), unknown, taken.size(), proxy.resets(),
-                proxy.accepted());
-        assertThat(open).as("acknowledged, neither receipted nor settled UNKNOWN").isEmpty();
+                + "(matched by handset and text %.0f) taken by the SMSC=%d resets=%d connections=%d%n",
+                acknowledged.size(), tx.refused.size(), tx.unanswered.get(), esmes.receipts.get(), receipted.size(),
+                unknown, matched == null ? 0 : matched.count(), taken.size(), proxy.resets(), proxy.accepted());
+        assertThat(open).as("acknowledged, neither receipted nor settled UNKNOWN and never taken by the SMSC")
+                .isEmpty();
         assertThat(twice).as("messages the SMSC took more than once").isEmpty();
         assertThat(proxy.resets()).as("the faults happened").isGreaterThanOrEqualTo(3);
         assertThat(KafkaLag.awaitDrained(node.kafkaBootstrap(), Duration.ofSeconds(60)))
                 .as("records no consumer group committed, after the faults").isEmpty();
     }
 
-    /** Acknowledged ids that have no receipt yet and are not settled UNKNOWN in the store. */
-    private static List<String> unsettled(GatewayNode node, Set<String> ids, Set<String> receipted) {
+    /**
+     * Acknowledged ids that have no receipt yet and are not settled UNKNOWN in the store with a text the SMSC never
+     * took (the texts are unique and short enough to be kept whole as the record's preview).
+     */
+    private static List<String> unsettled(GatewayNode node, Set<String> ids, Set<String> receipted,
+            Set<String> taken) {
         List<String> open = new ArrayList<>();
         for (String id : ids) {
             if (receipted.contains(id)) {
                 continue;
             }
-            var status = node.store().find(MessageId.parse(id)).map(MessageRecord::status);
-            if (status.isEmpty() || status.get() != MessageStatus.UNKNOWN) {
+            var rec = node.store().find(MessageId.parse(id));
+            if (rec.isEmpty() || rec.get().status() != MessageStatus.UNKNOWN
+                    || taken.contains(rec.get().textPreview())) {
                 open.add(id);
             }
         }
         return open;
+    }
+
+    /** The texts of the submits the SMSC took (answered with an id, whether or not the answer arrived). */
+    private static Set<String> takenTexts(SmscSimulator smsc) {
+        Set<String> texts = new HashSet<>();
+        for (ReceivedSubmit s : smsc.receivedSubmits()) {
+            if (!s.messageId().isEmpty()) {
+                texts.add(Gsm7.decode(s.shortMessage()));
+            }
+        }
+        return texts;
     }
 
     /** Submits the egress stopped waiting for: unknown outcomes, and temporary failures it will try again. */
