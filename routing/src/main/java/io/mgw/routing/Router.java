@@ -123,6 +123,9 @@ public final class Router implements AutoCloseable {
         this.batchRetries = meters.counter("gateway.routing.batch.retried");
         FunctionCounter.builder("gateway.routing.mo.duplicate", reassembler, Reassembler::lateDuplicates)
                 .description("MO parts that came again after their message was completed, dropped").register(meters);
+        FunctionCounter.builder("gateway.routing.mo.reference.reused", reassembler, Reassembler::referenceReused)
+                .description("MO parts given up unjoined because a new message reused their reference")
+                .register(meters);
     }
 
     /** Joins group {@code gw.router} and starts the polling thread. */

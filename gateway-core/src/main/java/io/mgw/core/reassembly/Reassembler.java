@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -84,7 +85,14 @@ import org.slf4j.LoggerFactory;
  * within the timeout, is taken for a redelivery and dropped. Limit: with the reference reused within one timeout, a
  * late duplicate that meets a new message in progress under the key is taken for that message's part of the same
  * sequence (whichever of the two came first keeps its place), so the new message may join with the old part's
- * content. The marker stays until it expires and no part is in progress under its key (the next completion replaces
+ * content.
+ *
+ * <p><b>A reference reused before the old message completed</b> (one of its parts lost, and the sender's 8-bit
+ * reference wrapped within the timeout): a part arrives for a sequence already held, with other content, and is not
+ * a late duplicate of the last completed message. The parts held are the old message's: they are moved to a key of
+ * their own that is already due, so the next {@link #expire()} hands them out as they are, and the new part starts
+ * the new message (counted in {@link #referenceReused()}). Before this, the new message's part was dropped as a
+ * duplicate and the old message completed with the new one's later parts: one message lost, another mixed. The marker stays until it expires and no part is in progress under its key (the next completion replaces
  * it), so memory is bounded by the messages completed in the last {@code 2 x timeout}.
  *
  * <p>Thread-safe. Offers and expiry for the same key run one after the other (chained on the previous stage),
@@ -115,6 +123,8 @@ public final class Reassembler {
     /** The last queued operation per key; an entry exists only while an operation on the key is in flight. */
     private final ConcurrentHashMap<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
     private final LongAdder lateDuplicates = new LongAdder();
+    private final LongAdder referenceReused = new LongAdder();
+    private final AtomicLong supersededSeq = new AtomicLong();
     /** Whether the last {@link #expire(int)} took as many keys as it was allowed. */
     private volatile boolean moreToExpire;
 
@@ -136,8 +146,11 @@ public final class Reassembler {
      * Takes one part. A message without {@code concat()}, or with a total of 1, completes at once with itself,
      * unchanged. Otherwise the part is stored; the stage completes with the joined message when this part made the
      * set complete (the fragments are deleted first), and with empty when parts are still missing. Parts may come in
-     * any order; a duplicate (same sequence) is ignored. A part that comes again after its message was completed is
-     * stored too, and dropped later (see "Late duplicates" in the class comment).
+     * any order; a duplicate (same sequence, same content) is ignored. A part of a sequence already held with other
+     * content means the reference was reused for a new message before the old one completed: the old parts are
+     * given up at once (the next {@link #expire()} hands them out as they are) and this part starts the new message.
+     * A part that comes again after its message was completed is stored too, and dropped later (see "Late duplicates"
+     * in the class comment).
      *
      * @return completes once the part is durable in the store; fails if the store write fails
      */
@@ -194,11 +207,23 @@ public final class Reassembler {
         Fragment fragment = new Fragment(key, c.sequence(), c.total(), WireFormat.encodeMessage(part),
                 clock.instant().plus(timeout));
         return serialized(key, () -> {
-            Stored before = Stored.of(store.fragments(key));
-            boolean known = before.parts().stream().anyMatch(f -> f.sequence() == c.sequence());
-            // a duplicate sequence replaces nothing in the store: no write needed
-            CompletionStage<Void> saved = known ? CompletableFuture.completedFuture(null)
-                    : store.saveFragment(fragment);
+            Stored found = Stored.of(store.fragments(key));
+            Optional<Fragment> same = found.parts().stream().filter(f -> f.sequence() == c.sequence()).findFirst();
+            if (same.isPresent() && !sameContent(same.get(), part) && !isLateDuplicate(fragment, found.marker())) {
+                // the reference was reused for a new message before the old one completed: the old parts are given up
+                // now (as expiry would), and this part starts the new message
+                return supersede(key, found).thenCompose(v -> offerNew(part, c, key, fragment,
+                        new Stored(List.of(), found.marker()), false, deleteAtOnce));
+            }
+            return offerNew(part, c, key, fragment, found, same.isPresent(), deleteAtOnce);
+        });
+    }
+
+    /** Stores the part (unless {@code known}: a duplicate sequence) and joins the message if it is now complete. */
+    private CompletionStage<Optional<Held>> offerNew(Message part, Concat c, String key, Fragment fragment,
+            Stored before, boolean known, boolean deleteAtOnce) {
+        // a duplicate sequence replaces nothing in the store: no write needed
+        CompletionStage<Void> saved = known ? CompletableFuture.completedFuture(null) : store.saveFragment(fragment);
             return saved.thenCompose(done -> {
                 List<Fragment> parts = new ArrayList<>(before.parts());
                 if (!known) {
@@ -228,7 +253,44 @@ public final class Reassembler {
                 return CompletableFuture.completedFuture(Optional.of(new Held(joined,
                         () -> serialized(key, () -> forget(key, Optional.of(marker))))));
             });
-        });
+    }
+
+    /**
+     * Moves the parts of an unfinished message to a key of their own that is due at once, so that the next
+     * {@link #expire()} hands them out as expiry does (nothing lost), and clears them from {@code key}, keeping its
+     * completion marker. Copies first, then deletes: a crash in between hands the old parts out twice, never loses
+     * them.
+     */
+    private CompletionStage<Void> supersede(String key, Stored old) {
+        referenceReused.add(old.parts().size());
+        log.info("MO reassembly: reference of {} reused before its {} parts completed; they are handed out as they are",
+                key, old.parts().size());
+        String moved = key + "#superseded-" + clock.instant().toEpochMilli() + "-" + supersededSeq.incrementAndGet();
+        Instant due = clock.instant().minusMillis(1); // already due: the next expiry takes them
+        CompletionStage<Void> copied = CompletableFuture.completedFuture(null);
+        for (Fragment f : old.parts()) {
+            Fragment copy = new Fragment(moved, f.sequence(), f.total(), f.payload(), due);
+            copied = copied.thenCompose(v -> store.saveFragment(copy));
+        }
+        return copied.thenCompose(v -> forget(key, old.marker()));
+    }
+
+    /** Whether a stored part has the same content as {@code part} (an undecodable one counts as the same). */
+    private static boolean sameContent(Fragment stored, Message part) {
+        try {
+            return Arrays.equals(contentDigest(WireFormat.decodeMessage(stored.payload())), contentDigest(part));
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Parts of unfinished messages given up early because a new message reused their reference (a part of the same
+     * sequence with other content arrived); handed out by the next {@link #expire()} like expired parts. The caller
+     * exports it as a metric (e.g. {@code gateway.routing.mo.reference.reused}).
+     */
+    public long referenceReused() {
+        return referenceReused.sum();
     }
 
     /**

@@ -154,10 +154,42 @@ class ReassemblerTest {
         assertThat(offer(parts.get(0))).isEmpty();
         assertThat(offer(parts.get(1))).isEmpty();
         assertThat(offer(parts.get(0))).isEmpty();
-        assertThat(offer(parts.get(1).withContent(new Content.Text("B-resent"), parts.get(1).concat()))).isEmpty();
         Message joined = offer(parts.get(2)).orElseThrow();
 
         assertThat(text(joined)).isEqualTo("ABC");
+        assertThat(reassembler.referenceReused()).isZero();
+    }
+
+    @Test
+    void aReferenceReusedBeforeTheOldMessageCompletedGivesTheOldPartsUpAndJoinsTheNewMessage() {
+        List<Message> old = parts(50, "old one ", "old two ", "old three"); // its part 3 never comes
+        offer(old.get(0));
+        offer(old.get(1));
+        List<Message> next = parts(50, "new one ", "new two ", "new three");
+
+        assertThat(offer(next.get(0))).isEmpty();
+        assertThat(offer(next.get(1))).isEmpty();
+        Message joined = offer(next.get(2)).orElseThrow();
+
+        assertThat(text(joined)).isEqualTo("new one new two new three");
+        assertThat(reassembler.referenceReused()).isEqualTo(2);
+        // the old parts come out at the next expiry, before their own timeout, unchanged
+        assertThat(reassembler.expire()).containsExactly(old.get(0), old.get(1));
+        assertThat(reassembler.expire()).as("handed out once").isEmpty();
+        assertThat(store.size()).as("no part left").isZero();
+    }
+
+    @Test
+    void aPartOfTheSameSequenceWithOtherContentAfterTheSetWasCompleteIsANewMessage() {
+        List<Message> parts = parts(51, "A", "B", "C");
+        offer(parts.get(0));
+        offer(parts.get(1));
+
+        // the same sequence with other content: not a copy of "B", so not dropped
+        assertThat(offer(parts.get(1).withContent(new Content.Text("B-other"), parts.get(1).concat()))).isEmpty();
+        assertThat(offer(parts.get(2))).as("the old set was given up; the new one lacks its part 1").isEmpty();
+
+        assertThat(reassembler.expire()).containsExactly(parts.get(0), parts.get(1));
     }
 
     @Test
