@@ -55,7 +55,7 @@ public final class GatewayNode implements AutoCloseable {
 
     private final GatewayConfig config;
     private final Optional<Path> configFile;
-    private final InstantSource clock = InstantSource.system();
+    private final InstantSource clock;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicReference<GatewayConfig> current;
@@ -75,9 +75,18 @@ public final class GatewayNode implements AutoCloseable {
     }
 
     public GatewayNode(GatewayConfig config, Optional<Path> configFile) {
+        this(config, configFile, InstantSource.system());
+    }
+
+    /**
+     * A node whose wall clock (timestamps, validity, ids) is {@code clock}; tests step it as NTP or a resumed VM
+     * would. Timeouts and retry waits run on the monotonic clock regardless.
+     */
+    GatewayNode(GatewayConfig config, Optional<Path> configFile, InstantSource clock) {
         this.config = config;
         this.configFile = configFile;
         this.current = new AtomicReference<>(config);
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
     }
 
     /** Starts everything; on failure closes what was started and rethrows. */

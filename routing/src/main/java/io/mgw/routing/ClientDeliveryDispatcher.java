@@ -20,7 +20,6 @@ import io.mgw.routing.internal.Commits;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -191,7 +190,8 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         final long offset;
         final ClientDelivery delivery;
         int attempts;
-        Instant notBefore = Instant.MIN;
+        /** Monotonic (System.nanoTime): a wall clock stepped back must not hold a retry back. */
+        long notBefore = System.nanoTime();
 
         Item(TopicPartition tp, long offset, ClientDelivery delivery) {
             this.tp = tp;
@@ -221,7 +221,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         int inFlight;
         int buffered;
         int next;
-        Instant nextCommit = Instant.MIN;
+        long nextCommit = System.nanoTime(); // monotonic, like the retries
 
         Worker(String account) {
             this.account = account;
@@ -257,10 +257,10 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                 c.subscribe(List.of(topic), new Listener(c));
                 while (!stopping) {
                     runTasks();
-                    Instant now = clock.instant();
-                    dispatch(now);
+                    long tick = System.nanoTime();
+                    dispatch(tick);
                     applyPause(c);
-                    commit(c, now, false);
+                    commit(c, tick, false);
                     boolean busy = inFlight > 0 || !tasks.isEmpty() || hasRetries();
                     try {
                         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(busy ? 2 : 100))) {
@@ -277,7 +277,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                     Thread.sleep(2);
                 }
                 runTasks();
-                commit(c, clock.instant(), true);
+                commit(c, System.nanoTime(), true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -327,12 +327,12 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
             buffered++;
         }
 
-        private void dispatch(Instant now) {
+        private void dispatch(long tick) {
             for (PartitionState s : parts.values()) {
                 Iterator<Item> it = s.retries.values().iterator();
                 while (it.hasNext() && inFlight < options.maxInFlight()) {
                     Item i = it.next();
-                    if (now.isBefore(i.notBefore)) {
+                    if (tick - i.notBefore < 0) {
                         continue;
                     }
                     ClientDeliveryTarget t = readyTarget();
@@ -405,7 +405,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                         return;
                     }
                     i.attempts++;
-                    i.notBefore = clock.instant().plus(options.retryBackoff().delay(i.attempts));
+                    i.notBefore = System.nanoTime() + options.retryBackoff().delay(i.attempts).toNanos();
                     s.retries.put(i.offset, i);
                 }
             }
@@ -438,11 +438,11 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
             }
         }
 
-        private void commit(Consumer<String, byte[]> c, Instant now, boolean sync) {
-            if (!sync && now.isBefore(nextCommit)) {
+        private void commit(Consumer<String, byte[]> c, long tick, boolean sync) {
+            if (!sync && tick - nextCommit < 0) {
                 return;
             }
-            nextCommit = now.plusMillis(100);
+            nextCommit = tick + TimeUnit.MILLISECONDS.toNanos(100);
             Map<TopicPartition, OffsetAndMetadata> offsets = offsets(parts.keySet());
             if (offsets.isEmpty()) {
                 return;

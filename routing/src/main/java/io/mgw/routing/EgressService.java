@@ -147,7 +147,8 @@ public final class EgressService implements AutoCloseable {
         final Map<String, Long> busy = new HashMap<>();
         long nextOffset = -1;
         long committed = -1;
-        Instant blockedUntil = Instant.MIN;
+        /** On the monotonic clock (System.nanoTime): a step of the wall clock neither stretches nor skips a block. */
+        long blockedUntil = System.nanoTime();
         int inFlight;
     }
 
@@ -178,8 +179,9 @@ public final class EgressService implements AutoCloseable {
     private final Counter finalSkipped;
     private final Counter malformed;
     private int buffered;
-    private Instant nextCommit = Instant.MIN;
-    private Instant nextLag = Instant.MIN;
+    // monotonic (System.nanoTime), like the partitions' blocks: a wall clock stepped back must not stop the commits
+    private long nextCommit = System.nanoTime();
+    private long nextLag = System.nanoTime();
     private volatile boolean running;
     private volatile boolean stopFetching;
     private volatile Consumer<String, byte[]> consumer;
@@ -306,11 +308,12 @@ public final class EgressService implements AutoCloseable {
             while (running) {
                 runTasks();
                 Instant now = clock.instant();
-                unblock(now);
-                startEligible(now);
+                long tick = System.nanoTime();
+                unblock(now, tick);
+                startEligible(now, tick);
                 applyPause(c);
-                maybeCommit(c, now, false);
-                maybeLag(c, now);
+                maybeCommit(c, tick, false);
+                maybeLag(c, tick);
                 outstanding = inFlightCountWithFinishing();
                 boolean busy = inFlight.get() > 0 || !tasks.isEmpty() || anyBlocked() || outstanding > 0;
                 try {
@@ -322,7 +325,7 @@ public final class EgressService implements AutoCloseable {
                 }
             }
             runTasks();
-            maybeCommit(c, clock.instant(), true);
+            maybeCommit(c, System.nanoTime(), true);
         } catch (RuntimeException e) {
             log.error("Egress {} stopped on an unexpected error", config.id(), e);
         } finally {
@@ -375,24 +378,24 @@ public final class EgressService implements AutoCloseable {
         buffered++;
     }
 
-    private void unblock(Instant now) {
+    private void unblock(Instant now, long tick) {
         if (stopFetching) {
             return;
         }
         for (PartitionState s : parts.values()) {
-            while (!s.retries.isEmpty() && !now.isBefore(s.blockedUntil) && inFlight.get() < options.maxInFlight()) {
+            while (!s.retries.isEmpty() && !before(tick, s.blockedUntil) && inFlight.get() < options.maxInFlight()) {
                 Pending p = s.retries.pollFirstEntry().getValue();
                 attempt(s, p, now);
             }
         }
     }
 
-    private void startEligible(Instant now) {
+    private void startEligible(Instant now, long tick) {
         if (stopFetching) {
             return;
         }
         for (PartitionState s : parts.values()) {
-            if (!s.retries.isEmpty() || now.isBefore(s.blockedUntil)) {
+            if (!s.retries.isEmpty() || before(tick, s.blockedUntil)) {
                 continue;
             }
             Iterator<Pending> it = s.queue.values().iterator();
@@ -431,7 +434,7 @@ public final class EgressService implements AutoCloseable {
             // store unreadable: wait and try again rather than stop the egress or send a duplicate or cancelled one
             log.warn("Egress {}: store check for {} failed, retrying: {}", config.id(), m.id(), e.toString());
             p.attempts++;
-            block(s, p, now.plus(options.retryBackoff().delay(p.attempts)));
+            block(s, p, options.retryBackoff().delay(p.attempts));
             return;
         }
         if (submittedBefore) {
@@ -470,7 +473,7 @@ public final class EgressService implements AutoCloseable {
             if (!failoverList(m).isEmpty()) {
                 divert(s, p);
             } else {
-                block(s, p, now.plus(options.unavailableWait()));
+                block(s, p, options.unavailableWait());
             }
             return;
         }
@@ -547,7 +550,7 @@ public final class EgressService implements AutoCloseable {
                 throttled.increment();
                 Duration wait = t.retryAfter().isNegative() || t.retryAfter().isZero()
                         ? Duration.ofMillis(10) : t.retryAfter();
-                block(s, p, now.plus(wait));
+                block(s, p, wait);
             }
             case SubmitOutcome.TemporaryFailure f -> {
                 retried.increment();
@@ -558,7 +561,7 @@ public final class EgressService implements AutoCloseable {
                 }
                 store.appendEvent(p.message.id(), event(EventType.RETRY, MessageStatus.ENROUTE,
                         "attempt " + p.attempts + ": " + f.code() + " " + f.reason()));
-                block(s, p, now.plus(options.retryBackoff().delay(p.attempts)));
+                block(s, p, options.retryBackoff().delay(p.attempts));
             }
             case SubmitOutcome.PermanentFailure f -> {
                 failed.increment();
@@ -629,15 +632,26 @@ public final class EgressService implements AutoCloseable {
         }
     }
 
-    /** Puts the message back as the first to retry in its partition, and blocks the partition until {@code until}. */
-    private void block(PartitionState s, Pending p, Instant until) {
-        if (until.isAfter(p.message.validUntil())) {
-            until = p.message.validUntil().plusMillis(1);
+    /**
+     * Puts the message back as the first to retry in its partition, and blocks the partition for {@code wait}, no
+     * longer than until the message's validity ends. The block runs on the monotonic clock: a wall clock stepped back
+     * an hour (NTP, a resumed VM) would otherwise hold the partition an hour longer.
+     */
+    private void block(PartitionState s, Pending p, Duration wait) {
+        Duration left = Duration.between(clock.instant(), p.message.validUntil()).plusMillis(1);
+        if (wait.compareTo(left) > 0) {
+            wait = left.isNegative() ? Duration.ZERO : left;
         }
         s.retries.put(p.offset, p);
-        if (until.isAfter(s.blockedUntil)) {
+        long until = System.nanoTime() + wait.toNanos();
+        if (until - s.blockedUntil > 0) {
             s.blockedUntil = until;
         }
+    }
+
+    /** Whether monotonic time {@code tick} is before {@code deadline} (both System.nanoTime values). */
+    private static boolean before(long tick, long deadline) {
+        return tick - deadline < 0;
     }
 
     /** Republishes to the next connector of the route (event ROUTED); done once that send is acknowledged. */
@@ -729,14 +743,14 @@ public final class EgressService implements AutoCloseable {
         if (assigned.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
+        long tick = System.nanoTime();
         boolean full = stopFetching || buffered >= options.maxBuffered();
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
         Set<TopicPartition> paused = c.paused();
         for (TopicPartition tp : assigned) {
             PartitionState s = parts.get(tp);
-            boolean blocked = s != null && (!s.retries.isEmpty() || now.isBefore(s.blockedUntil));
+            boolean blocked = s != null && (!s.retries.isEmpty() || before(tick, s.blockedUntil));
             boolean want = full || blocked;
             if (want && !paused.contains(tp)) {
                 pause.add(tp);
@@ -752,11 +766,11 @@ public final class EgressService implements AutoCloseable {
         }
     }
 
-    private void maybeCommit(Consumer<String, byte[]> c, Instant now, boolean sync) {
-        if (!sync && now.isBefore(nextCommit)) {
+    private void maybeCommit(Consumer<String, byte[]> c, long tick, boolean sync) {
+        if (!sync && before(tick, nextCommit)) {
             return;
         }
-        nextCommit = now.plusMillis(100);
+        nextCommit = tick + TimeUnit.MILLISECONDS.toNanos(100);
         Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(parts.keySet());
         if (offsets.isEmpty()) {
             return;
@@ -792,11 +806,11 @@ public final class EgressService implements AutoCloseable {
         return offsets;
     }
 
-    private void maybeLag(Consumer<String, byte[]> c, Instant now) {
-        if (now.isBefore(nextLag)) {
+    private void maybeLag(Consumer<String, byte[]> c, long tick) {
+        if (before(tick, nextLag)) {
             return;
         }
-        nextLag = now.plusSeconds(1);
+        nextLag = tick + TimeUnit.SECONDS.toNanos(1);
         long total = 0;
         for (TopicPartition tp : c.assignment()) {
             total += c.currentLag(tp).orElse(0);

@@ -228,7 +228,8 @@ public final class Router implements AutoCloseable {
                 @Override
                 public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {}
             });
-            Instant nextExpire = clock.instant().plus(EXPIRE_EVERY);
+            // monotonic: a wall clock stepped back must not hold the reassembly's expiry back as long
+            long nextExpire = System.nanoTime() + EXPIRE_EVERY.toNanos();
             while (running) {
                 ConsumerRecords<String, byte[]> records;
                 try {
@@ -237,11 +238,11 @@ public final class Router implements AutoCloseable {
                 } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
                     continue;
                 }
-                if (!clock.instant().isBefore(nextExpire)) {
+                if (System.nanoTime() - nextExpire >= 0) {
                     expireReassembly();
                     // a full batch: more keys wait (the completion markers of a busy MO stream expire as fast as
                     // completions came in): the next batch after the next poll, not EXPIRE_EVERY later
-                    nextExpire = reassembler.moreToExpire() ? clock.instant() : clock.instant().plus(EXPIRE_EVERY);
+                    nextExpire = System.nanoTime() + (reassembler.moreToExpire() ? 0 : EXPIRE_EVERY.toNanos());
                 }
                 if (!records.isEmpty()) {
                     Batch b = start(records);
