@@ -56,7 +56,8 @@ class SmscLinkFaultsIT {
         closer.add(proxy);
         GatewayNode node = new GatewayNode(NodeFixture.withSmsc(tmp.resolve("data"), proxy.port(),
                 ", responseTimeout: 2s, enquireLinkInterval: 1s, bindTimeout: 2s, egress.matchUnansweredAfter: \"3\","
-                        + " reconnectBackoffMin: 100ms, reconnectBackoffMax: 1s, circuitOpenDuration: 1s"), Optional.empty());
+                        + " reconnectBackoffMin: 100ms, reconnectBackoffMax: 1s, circuitOpenDuration: 1s"),
+                Optional.empty());
         node.start();
         closer.add(node::close);
 

@@ -596,8 +596,9 @@ public final class EgressService implements AutoCloseable {
         int n = Math.max(ids.size(), Math.max(1, segments(m)));
         // the parts go out in order and the first unanswered one ends the submit: that one is unknown, the rest unsent
         int part = Math.min(ids.size() + 1, n);
-        return remember(m, part, n).thenCompose(v -> store.recordSubmission(m.id(), config.id(), ids, n, event(EventType.SUBMIT_UNKNOWN,
-                MessageStatus.UNKNOWN, u.reason() + (ids.isEmpty() ? "" : "; remote ids: " + String.join(",", ids)))))
+        MessageEvent event = event(EventType.SUBMIT_UNKNOWN, MessageStatus.UNKNOWN,
+                u.reason() + (ids.isEmpty() ? "" : "; remote ids: " + String.join(",", ids)));
+        return remember(m, part, n).thenCompose(v -> store.recordSubmission(m.id(), config.id(), ids, n, event))
                 .toCompletableFuture();
     }
 

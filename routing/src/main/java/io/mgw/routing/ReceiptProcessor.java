@@ -58,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * up to 2 s; still missing, the receipt is parked in the store and the stage completes normally. A background task
  * retries parked receipts every {@code retryEvery}, applies and deletes the ones whose correlation appeared, and
  * gives up on those older than {@code maxPark} (counted in {@code gateway.receipt.parked.expired}, logged).
- * A receipt still parked after the connector's {@value #MATCH_UNANSWERED_AFTER} (60 s) may answer a submit whose response never came (the egress
- * recorded it SUBMIT_UNKNOWN and remembered it, {@link Store#rememberUnknownSubmission}): the peer took it, but we
- * never learned its id. If exactly one such submit of the connector fits the receipt (same handset, the quoted text
+ * A receipt still parked after the connector's {@value #MATCH_UNANSWERED_AFTER} (60 s) may answer a submit whose
+ * response never came (the egress recorded it SUBMIT_UNKNOWN and remembered it,
+ * {@link Store#rememberUnknownSubmission}): the peer took it, but we never learned its id. If exactly one such submit of the connector fits the receipt (same handset, the quoted text
  * agreeing with the message's start, the submit date plausible), the receipt is taken as its answer: the missing
  * correlation is written and the receipt applied as usual ({@code gateway.receipt.orphan.matched}). If several fit,
  * none is chosen, and the receipt is given up with them named ({@code gateway.receipt.orphan.ambiguous}).

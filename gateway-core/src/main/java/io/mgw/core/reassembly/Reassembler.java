@@ -85,15 +85,17 @@ import org.slf4j.LoggerFactory;
  * within the timeout, is taken for a redelivery and dropped. Limit: with the reference reused within one timeout, a
  * late duplicate that meets a new message in progress under the key is taken for that message's part of the same
  * sequence (whichever of the two came first keeps its place), so the new message may join with the old part's
- * content.
+ * content. The marker stays until it expires and no part is in progress under its key (the next completion replaces
+ * it), so memory is bounded by the messages completed in the last {@code 2 x timeout}.
  *
  * <p><b>A reference reused before the old message completed</b> (one of its parts lost, and the sender's 8-bit
  * reference wrapped within the timeout): a part arrives for a sequence already held, with other content, and is not
  * a late duplicate of the last completed message. The parts held are the old message's: they are moved to a key of
  * their own that is already due, so the next {@link #expire()} hands them out as they are, and the new part starts
  * the new message (counted in {@link #referenceReused()}). Before this, the new message's part was dropped as a
- * duplicate and the old message completed with the new one's later parts: one message lost, another mixed. The marker stays until it expires and no part is in progress under its key (the next completion replaces
- * it), so memory is bounded by the messages completed in the last {@code 2 x timeout}.
+ * duplicate and the old message completed with the new one's later parts: one message lost, another mixed. The same
+ * happens when a late duplicate was held first and the new message's own part of that sequence follows: nothing is
+ * lost, but the new message comes out in parts, with the late duplicate among them.
  *
  * <p>Thread-safe. Offers and expiry for the same key run one after the other (chained on the previous stage),
  * never interleaved, so two concurrent offers cannot both complete a message.
