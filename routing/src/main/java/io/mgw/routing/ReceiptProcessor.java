@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * response never came (the egress recorded it SUBMIT_UNKNOWN and remembered it,
  * {@link Store#rememberUnknownSubmission}): the peer took it, but we never learned its id. If exactly one such submit of the connector fits the receipt (same handset, the quoted text
  * agreeing with the message's start, the submit date plausible), the receipt is taken as its answer: the missing
- * correlation is written and the receipt applied as usual ({@code gateway.receipt.orphan.matched}). If several fit,
+ * correlation is written, a SUBMITTED event says the remote id was learned from the receipt, and the receipt is
+ * applied as usual ({@code gateway.receipt.orphan.matched}). If several fit,
  * none is chosen, and the receipt is given up with them named ({@code gateway.receipt.orphan.ambiguous}).
  * Correlated but the message's record not written yet (within {@link #RECORD_WAIT} of the submission): the stage
  * fails temporarily and the {@link ReportConsumer} tries again.
@@ -467,6 +468,11 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private Correlation adopt(SouthReceipt r, UnknownSubmission u) throws Exception {
         store.putCorrelation(r.connector(), r.remoteId(), u.id(), u.part(), u.parts()).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
+        // the history says how the outcome became known: the peer did take it, under this id
+        store.appendEvent(u.id(), new MessageEvent(clock.instant(), EventType.SUBMITTED, MessageStatus.ENROUTE,
+                r.connector(), "remote ids: " + r.remoteId() + " (part " + u.part() + "/" + u.parts()
+                        + ", learned from its receipt, matched by handset and text)"))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
         store.forgetUnknownSubmission(u);
         orphanMatched.increment();
         log.info("Receipt {}/{} matched by handset and text to {} part {}/{}, whose submit went unanswered",

@@ -416,6 +416,8 @@ class ReceiptProcessorTest {
         });
         assertThat(store.unknownSubmissions("smsc", "447700900123", 10)).isEmpty();
         assertThat(counted("gateway.receipt.orphan.matched")).isEqualTo(1);
+        assertThat(store.find(m.id()).orElseThrow().history()).extracting(MessageEvent::type)
+                .containsSubsequence(EventType.SUBMIT_UNKNOWN, EventType.SUBMITTED, EventType.REPORT);
         // the peer sends it again: an ordinary duplicate now
         orphan("LOST-1", "447700900123", "Your code is 4711, v", Optional.empty());
         assertThat(published()).hasSize(1);
