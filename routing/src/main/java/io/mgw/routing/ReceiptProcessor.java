@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -57,14 +58,16 @@ import org.slf4j.LoggerFactory;
  * <p>Not found (the receipt raced ahead of the submit response): the correlation is looked up again every 100 ms for
  * up to 2 s; still missing, the receipt is parked in the store and the stage completes normally. A background task
  * retries parked receipts every {@code retryEvery}, applies and deletes the ones whose correlation appeared, and
- * gives up on those older than {@code maxPark} (counted in {@code gateway.receipt.parked.expired}, logged).
- * A receipt still parked after the connector's {@value #MATCH_UNANSWERED_AFTER} (60 s) may answer a submit whose
- * response never came (the egress recorded it SUBMIT_UNKNOWN and remembered it,
- * {@link Store#rememberUnknownSubmission}): the peer took it, but we never learned its id. If exactly one such submit of the connector fits the receipt (same handset, the quoted text
- * agreeing with the message's start, the submit date plausible), the receipt is taken as its answer: the missing
- * correlation is written, a SUBMITTED event says the remote id was learned from the receipt, and the receipt is
- * applied as usual ({@code gateway.receipt.orphan.matched}). If several fit,
- * none is chosen, and the receipt is given up with them named ({@code gateway.receipt.orphan.ambiguous}).
+ * gives up on those older than {@code maxPark} (counted in {@code gateway.receipt.parked.expired}, logged). On a
+ * cluster each node retries only the parked receipts whose gw.report partition its report consumer holds, so no two
+ * apply the same one at once. A receipt still parked after the connector's {@value #MATCH_UNANSWERED_AFTER} (60 s)
+ * may answer a submit whose response never came (the egress recorded it SUBMIT_UNKNOWN and remembered it,
+ * {@link Store#rememberUnknownSubmission}): the peer took it, but we never learned its id. If exactly one such submit
+ * of the connector fits the receipt (same handset, the quoted text agreeing with the message's start, the submit date
+ * plausible), the receipt is taken as its answer: the missing correlation is written, a SUBMITTED event says the
+ * remote id was learned from the receipt, and the receipt is applied as usual ({@code gateway.receipt.orphan.matched}).
+ * If several fit, none is chosen, and the receipt is given up with them named
+ * ({@code gateway.receipt.orphan.ambiguous}).
  * Correlated but the message's record not written yet (within {@link #RECORD_WAIT} of the submission): the stage
  * fails temporarily and the {@link ReportConsumer} tries again.
  *
@@ -172,7 +175,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         try {
             // the send may block on metadata or a full buffer: never on the connector's thread
             f = CompletableFuture.supplyAsync(() -> Sends.send(producer, Topics.REPORT,
-                    receipt.connector() + "/" + receipt.remoteId(), WireFormat.encodeReceipt(receipt)), workers)
+                    reportKey(receipt.connector(), receipt.remoteId()), WireFormat.encodeReceipt(receipt)), workers)
                     .thenCompose(x -> x);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             f = CompletableFuture.failedFuture(e);
@@ -493,6 +496,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
      */
     void retryParked() {
         try {
+            Predicate<ParkedReceipt> mine = owner();
             Instant cutoff = clock.instant().minus(maxPark);
             for (ConnectorConfig cc : List.copyOf(connectors.get())) {
                 String connector = cc.id();
@@ -501,6 +505,9 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                 List<ParkedReceipt> page = store.parkedReceipts(connector, PARKED_PAGE);
                 boolean rotate = page.size() >= PARKED_PAGE;
                 for (ParkedReceipt p : page) {
+                    if (!mine.test(p)) {
+                        continue; // another node's: its gw.report partition is held there
+                    }
                     SouthReceipt r;
                     try {
                         r = WireFormat.decodeReceipt(p.payload());
@@ -530,7 +537,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
             }
             // receipts of connectors no longer configured
             for (ParkedReceipt p : store.parkedReceiptsBefore(cutoff, PARKED_PAGE)) {
-                if (store.findCorrelation(p.connector(), p.remoteId()).isPresent()) {
+                if (!mine.test(p) || store.findCorrelation(p.connector(), p.remoteId()).isPresent()) {
                     continue;
                 }
                 giveUp(p, null);
@@ -542,6 +549,32 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
             log.warn("Retrying parked receipts: {}", e.toString());
         }
     }
+
+    /**
+     * Which parked receipts this node retries: those whose gw.report partition (by the key they were published under)
+     * its report consumer holds, so that two nodes never apply the same parked receipt at once (each would report it
+     * to the client). All of them when no consumer runs here (a test calling {@link #retryParked} directly), or when
+     * a test set {@link #owns}.
+     */
+    private Predicate<ParkedReceipt> owner() {
+        Predicate<String> set = owns;
+        if (set != null) {
+            return p -> set.test(reportKey(p.connector(), p.remoteId()));
+        }
+        ReportConsumer c;
+        synchronized (this) {
+            c = consumer;
+        }
+        return c == null ? p -> true : p -> c.owns(reportKey(p.connector(), p.remoteId()));
+    }
+
+    /** The gw.report key of a receipt: its partition, and so the node that handles it. */
+    static String reportKey(String connector, String remoteId) {
+        return connector + "/" + remoteId;
+    }
+
+    /** Which gw.report keys this node owns, for tests without a consumer (null: ask the consumer). */
+    volatile Predicate<String> owns;
 
     private void giveUp(ParkedReceipt p, SouthReceipt r) throws Exception {
         OrphanMatch m = r == null ? new OrphanMatch(List.of()) : orphanMatch(r);

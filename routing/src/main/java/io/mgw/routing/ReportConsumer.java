@@ -10,6 +10,7 @@ import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Commits;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +74,11 @@ final class ReportConsumer implements Runnable {
     /** Next offsets to commit, per partition: everything before them is handled. */
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
 
+    /** The gw.report partitions this consumer holds now (rebalance callbacks write it, other threads read it). */
+    private volatile Set<Integer> owned = Set.of();
+    /** Partitions of gw.report, known from the first assignment on (0 before). */
+    private volatile int partitionCount;
+
     private volatile boolean running = true;
     private volatile long drainDeadline;
     private volatile Consumer<String, byte[]> consumer;
@@ -107,6 +114,27 @@ final class ReportConsumer implements Runnable {
         this.retried = meters.counter("gateway.receipt.retried");
         Gauge.builder("gateway.receipt.inflight", inFlightCount, AtomicInteger::get)
                 .description("receipts read from gw.report and not yet handled").register(meters);
+    }
+
+    /**
+     * Whether this consumer holds the gw.report partition that a record with {@code key} goes to (the producer's
+     * default partitioning: murmur2 of the key's bytes): the receipts of that key are this node's to handle, parked
+     * ones included. False before the first assignment.
+     */
+    boolean owns(String key) {
+        int n = partitionCount;
+        return n > 0 && owned.contains(partitionFor(key, n));
+    }
+
+    /** The partition the producer's default partitioner picks for a string key among {@code partitions}. */
+    static int partitionFor(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private void disown(Collection<TopicPartition> partitions) {
+        Set<Integer> now = new HashSet<>(owned);
+        partitions.forEach(tp -> now.remove(tp.partition()));
+        owned = Set.copyOf(now);
     }
 
     void start() {
@@ -145,6 +173,7 @@ final class ReportConsumer implements Runnable {
             c.subscribe(List.of(Topics.REPORT), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    disown(partitions);
                     commitDone(c, true);
                     forget(partitions);
                 }
@@ -152,10 +181,17 @@ final class ReportConsumer implements Runnable {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     // nothing in hand for them yet
+                    if (partitionCount == 0) {
+                        partitionCount = c.partitionsFor(Topics.REPORT).size();
+                    }
+                    Set<Integer> now = new HashSet<>(owned);
+                    partitions.forEach(tp -> now.add(tp.partition()));
+                    owned = Set.copyOf(now);
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    disown(partitions);
                     forget(partitions);
                 }
             });

@@ -554,4 +554,33 @@ class ReceiptProcessorTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(ReceiptProcessor.MATCH_UNANSWERED_AFTER);
     }
+
+    @Test
+    void eachNodeRetriesOnlyTheParkedReceiptsOfTheReportPartitionsItHolds() throws Exception {
+        Message mine = recorded(ReportRequest.FINAL);
+        Message theirs = recorded(ReportRequest.FINAL);
+        receipt("P-MINE", MessageStatus.DELIVERED);
+        receipt("P-THEIRS", MessageStatus.DELIVERED);
+        store.putCorrelation("smsc", "P-MINE", mine.id(), 1, 1);
+        store.putCorrelation("smsc", "P-THEIRS", theirs.id(), 1, 1);
+        receipts.owns = key -> key.equals(ReceiptProcessor.reportKey("smsc", "P-MINE"));
+
+        receipts.retryParked();
+
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
+                r -> assertThat(r.report().messageId()).isEqualTo(mine.id()));
+        assertThat(store.parkedCount()).as("the other node's, left to it").isEqualTo(1);
+        // nor does this node give the other's up when it is old
+        now.set(now.get().plus(Duration.ofMinutes(61)));
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"smsc/1000568, 8", "sim/abc, 8", "a-very-long-connector-id/0000FFFF, 3", "x/, 1"})
+    void aReceiptsPartitionIsTheOneTheProducerPicksForItsKey(String key, int partitions) {
+        assertThat(ReportConsumer.partitionFor(key, partitions)).isEqualTo(
+                org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(
+                        key.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitions));
+    }
 }
