@@ -3,17 +3,13 @@ package io.mgw.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mgw.core.text.Gsm7;
-import io.mgw.testkit.smsc.ReceivedSubmit;
 import io.mgw.testkit.smsc.SmscSimulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,13 +66,8 @@ class ClockStepIT {
 
         Set<String> lost = esmes.awaitReceipts(acknowledged, Duration.ofSeconds(120));
         Esmes.printLost(lost, node.store());
-        Map<String, Integer> taken = new HashMap<>();
-        for (ReceivedSubmit s : smsc.receivedSubmits()) {
-            if (!s.messageId().isEmpty()) {
-                taken.merge(Gsm7.decode(s.shortMessage()), 1, Integer::sum);
-            }
-        }
-        List<String> twice = taken.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        SmscTaken taken = SmscTaken.of(smsc);
+        List<String> twice = taken.twice();
         System.out.printf("clock step: ok=%d refused=%d unanswered=%d receipts=%d (distinct %d) throttled=%.0f "
                 + "taken by the SMSC=%d twice=%d%n", acknowledged.size(), tx.refused.size(), tx.unanswered.get(),
                 esmes.receipts.get(), esmes.receipted.size(), throttled(node), taken.size(), twice.size());

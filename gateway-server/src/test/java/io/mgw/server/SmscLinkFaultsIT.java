@@ -5,17 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.mgw.core.model.MessageId;
 import io.mgw.core.model.MessageStatus;
-import io.mgw.core.text.Gsm7;
 import io.mgw.testkit.net.FaultProxy;
-import io.mgw.testkit.smsc.ReceivedSubmit;
 import io.mgw.testkit.smsc.SmscSimulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AutoClose;
@@ -92,23 +87,17 @@ class SmscLinkFaultsIT {
         Set<String> acknowledged = Set.copyOf(tx.ok);
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> unsettled(node, acknowledged, receipted, takenTexts(smsc)).isEmpty());
+                    .until(() -> unsettled(node, acknowledged, receipted, SmscTaken.of(smsc)).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // fall through to the assertions, which say what is left
         }
-        List<String> open = unsettled(node, acknowledged, receipted, takenTexts(smsc));
+        List<String> open = unsettled(node, acknowledged, receipted, SmscTaken.of(smsc));
         open.stream().limit(5).forEach(id -> System.out.println("unsettled " + id + ": " + node.store()
                 .find(MessageId.parse(id)).map(r -> r.status() + " " + r.history()).orElse("not in the store")));
         long unknown = acknowledged.stream().filter(id -> !receipted.contains(id)).count() - open.size();
 
-        // what the SMSC took (answered with an id), counted per text
-        Map<String, Integer> taken = new HashMap<>();
-        for (ReceivedSubmit s : smsc.receivedSubmits()) {
-            if (!s.messageId().isEmpty()) {
-                taken.merge(Gsm7.decode(s.shortMessage()), 1, Integer::sum);
-            }
-        }
-        List<String> twice = taken.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        SmscTaken taken = SmscTaken.of(smsc);
+        List<String> twice = taken.twice();
         var matched = node.meters().find("gateway.receipt.orphan.matched").counter();
         System.out.printf("SMSC link faults: ok=%d failed=%d unanswered=%d receipts=%d (distinct %d) unknown=%d "
                 + "(matched by handset and text %.0f) taken by the SMSC=%d resets=%d connections=%d%n",
@@ -127,7 +116,7 @@ class SmscLinkFaultsIT {
      * took (the texts are unique and short enough to be kept whole as the record's preview).
      */
     private static List<String> unsettled(GatewayNode node, Set<String> ids, Set<String> receipted,
-            Set<String> taken) {
+            SmscTaken taken) {
         List<String> open = new ArrayList<>();
         for (String id : ids) {
             if (receipted.contains(id)) {
@@ -135,22 +124,11 @@ class SmscLinkFaultsIT {
             }
             var rec = node.store().find(MessageId.parse(id));
             if (rec.isEmpty() || rec.get().status() != MessageStatus.UNKNOWN
-                    || taken.contains(rec.get().textPreview())) {
+                    || taken.byText().containsKey(rec.get().textPreview())) {
                 open.add(id);
             }
         }
         return open;
-    }
-
-    /** The texts of the submits the SMSC took (answered with an id, whether or not the answer arrived). */
-    private static Set<String> takenTexts(SmscSimulator smsc) {
-        Set<String> texts = new HashSet<>();
-        for (ReceivedSubmit s : smsc.receivedSubmits()) {
-            if (!s.messageId().isEmpty()) {
-                texts.add(Gsm7.decode(s.shortMessage()));
-            }
-        }
-        return texts;
     }
 
     /** Submits the egress stopped waiting for: unknown outcomes, and temporary failures it will try again. */
