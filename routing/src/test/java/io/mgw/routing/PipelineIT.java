@@ -2,6 +2,7 @@ package io.mgw.routing;
 
 import io.mgw.testkit.store.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -691,6 +692,23 @@ class PipelineIT {
         awaitTrue(() -> connectors.containsKey(c2) && connectors.get(c2).acceptedSnapshot().size() == 1);
         assertThat(connectors.get(c2).acceptedSnapshot().get(0).id()).isEqualTo(after.id());
         assertThat(connectors.get(c1).submitsSnapshot()).isEmpty();
+    }
+
+    @Test
+    void aReloadWithAnInvalidReceiptMatchSettingIsRefusedAndTheOldConfigKeepsRunning() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("de", "49", conn)), List.of(connector(conn)), List.of(account(acct)));
+        ConnectorConfig bad = new ConnectorConfig(conn, "test", 0, 2,
+                Map.of("egress.inflight", "100", ReceiptProcessor.MATCH_UNANSWERED_AFTER, "-5"));
+
+        assertThatThrownBy(() -> e.reload(List.of(mt("de", "49", conn)), List.of(bad), List.of(account(acct))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ReceiptProcessor.MATCH_UNANSWERED_AFTER);
+
+        Message m = mt(acct, "4901", "still routed", ReportRequest.NONE);
+        accept(e, m);
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
     }
 
     @Test
