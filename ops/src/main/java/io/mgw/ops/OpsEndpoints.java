@@ -45,6 +45,6 @@ public final class OpsEndpoints {
         requireNonNull(store, "store");
         return HealthCheck.of("store", () -> store.isHealthy()
                 ? HealthCheck.Result.up("")
-                : HealthCheck.Result.down("store does not answer"));
+                : HealthCheck.Result.down("store does not answer, or its writer is stuck or stopped"));
     }
 }
