@@ -963,13 +963,28 @@ public final class JdbcStore implements Store {
 
     /** Whether a writer ended, or has been in one flush for longer than {@code limit} (package-private for tests). */
     boolean writersStuckOrDead(Duration limit) {
+        boolean bad = false;
         for (GroupCommitWriter w : writers) {
-            if (w.died() || w.stuck(limit)) {
-                return true;
+            if (w.died()) {
+                bad = true;
+            } else if (w.stuck(limit)) {
+                bad = true;
+                if (!stuckReported) {
+                    stuckReported = true;
+                    log.warn("store: a writer has been inside one flush for over {} ms; the store reports itself"
+                            + " unhealthy (readiness down) until it comes back. On H2 after a failed file write (a"
+                            + " full disk) it does not: restart the node once there is room", limit.toMillis());
+                }
             }
         }
-        return false;
+        if (!bad) {
+            stuckReported = false;
+        }
+        return bad;
     }
+
+    /** Whether the stuck writer of the current episode was logged (once per episode, not per health check). */
+    private volatile boolean stuckReported;
 
     /**
      * How long one flush of a writer may take before the store counts as unhealthy: far above a slow commit (the
