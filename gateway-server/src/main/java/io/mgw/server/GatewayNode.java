@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -86,7 +87,7 @@ public final class GatewayNode implements AutoCloseable {
         this.config = config;
         this.configFile = configFile;
         this.current = new AtomicReference<>(config);
-        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Starts everything; on failure closes what was started and rethrows. */

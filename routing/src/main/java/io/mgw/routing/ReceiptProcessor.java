@@ -45,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * Correlates delivery receipts from the south with our messages (ARCHITECTURE.md §5, "DLR correlation").
  *
  * <p>Found: a final status of a multipart message is tallied per part ({@link Store#recordPartOutcome}); once every
- * part has an outcome (at once for a single part, which writes no tally), if the sender asked for it, a {@code ClientDelivery.Report} is published to
- * {@code gw.deliver.<account>}, and only after Kafka acknowledged it is the REPORT event with the overall status
- * recorded. Non-final statuses are recorded and
- * forwarded only to senders that asked for intermediate reports.
+ * part has an outcome (at once for a single part, which writes no tally), if the sender asked for it, a
+ * {@code ClientDelivery.Report} is published to {@code gw.deliver.<account>}, and only after Kafka acknowledged it is
+ * the REPORT event with the overall status recorded. Non-final statuses are recorded and forwarded only to senders
+ * that asked for intermediate reports.
  *
  * <p>A final receipt for a message that already has its final REPORT event (the peer resent it), or that the
  * {@link ExpirySweeper} settled EXPIRED, is acknowledged and only counted in {@code gateway.receipt.duplicate}: no
@@ -103,6 +103,8 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private final Counter orphanAmbiguous;
     private final MeterRegistry meters;
     private ReportConsumer consumer;
+    /** Which gw.report keys this node owns, for tests without a consumer (null: ask the consumer). */
+    volatile Predicate<String> owns;
 
     /** Period of the lookups of an uncorrelated receipt before it is parked. */
     static final long EARLY_STEP_MS = 100;
@@ -480,8 +482,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         orphanMatched.increment();
         log.info("Receipt {}/{} matched by handset and text to {} part {}/{}, whose submit went unanswered",
                 r.connector(), r.remoteId(), u.id(), u.part(), u.parts());
-        return store.findCorrelation(r.connector(), r.remoteId()).orElse(new Correlation(r.connector(),
-                r.remoteId(), u.id(), u.part(), u.parts(), clock.instant()));
+        return new Correlation(r.connector(), r.remoteId(), u.id(), u.part(), u.parts(), clock.instant());
     }
 
     /** Most parked receipts looked at per connector and tick. */
@@ -572,9 +573,6 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     static String reportKey(String connector, String remoteId) {
         return connector + "/" + remoteId;
     }
-
-    /** Which gw.report keys this node owns, for tests without a consumer (null: ask the consumer). */
-    volatile Predicate<String> owns;
 
     private void giveUp(ParkedReceipt p, SouthReceipt r) throws Exception {
         OrphanMatch m = r == null ? new OrphanMatch(List.of()) : orphanMatch(r);

@@ -32,8 +32,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,9 +131,16 @@ final class ReportConsumer implements Runnable {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
-    private void disown(Collection<TopicPartition> partitions) {
+    /** Adds the partitions to those held, or takes them out (rebalance callbacks, on the consumer thread). */
+    private void own(Collection<TopicPartition> partitions, boolean held) {
         Set<Integer> now = new HashSet<>(owned);
-        partitions.forEach(tp -> now.remove(tp.partition()));
+        for (TopicPartition tp : partitions) {
+            if (held) {
+                now.add(tp.partition());
+            } else {
+                now.remove(tp.partition());
+            }
+        }
         owned = Set.copyOf(now);
     }
 
@@ -173,7 +180,7 @@ final class ReportConsumer implements Runnable {
             c.subscribe(List.of(Topics.REPORT), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    disown(partitions);
+                    own(partitions, false);
                     commitDone(c, true);
                     forget(partitions);
                 }
@@ -184,14 +191,12 @@ final class ReportConsumer implements Runnable {
                     if (partitionCount == 0) {
                         partitionCount = c.partitionsFor(Topics.REPORT).size();
                     }
-                    Set<Integer> now = new HashSet<>(owned);
-                    partitions.forEach(tp -> now.add(tp.partition()));
-                    owned = Set.copyOf(now);
+                    own(partitions, true);
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    disown(partitions);
+                    own(partitions, false);
                     forget(partitions);
                 }
             });

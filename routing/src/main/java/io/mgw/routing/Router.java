@@ -202,9 +202,9 @@ public final class Router implements AutoCloseable {
     private final ArrayDeque<Batch> inHand = new ArrayDeque<>();
     private int inHandRecords;
     /**
-     * Offsets whose asynchronous commit failed (a rebalance under way, a coordinator moving), tried again with the next
-     * commit, even when no new batch completes: otherwise the last batches before traffic stops stay uncommitted and are
-     * routed again by the next owner (consumer thread only; the commit callbacks run on it too).
+     * Offsets whose asynchronous commit failed (a rebalance under way, a coordinator moving), tried again with the
+     * next commit, even when no new batch completes: otherwise the last batches before traffic stops stay uncommitted
+     * and are routed again by the next owner (consumer thread only; the commit callbacks run on it too).
      */
     private final Map<TopicPartition, OffsetAndMetadata> failedCommits = new HashMap<>();
     /** The highest offset the broker confirmed, per partition: a late-failing older commit is not tried again. */

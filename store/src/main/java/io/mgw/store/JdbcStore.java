@@ -150,6 +150,14 @@ public final class JdbcStore implements Store {
     private final Counter rejected;
     private final AtomicLong eventSeq = new AtomicLong();
     private volatile boolean closed;
+    /** Whether the stuck writer of the current episode was logged (once per episode, not per health check). */
+    private volatile boolean stuckReported;
+
+    /**
+     * How long one flush of a writer may take before the store counts as unhealthy: far above a slow commit (the
+     * writer's own retries included), short enough that readiness drops while the queue still has room.
+     */
+    static final Duration WRITER_STUCK_AFTER = Duration.ofSeconds(30);
 
     private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, MeterRegistry meters,
             InstantSource clock, WriteSettings settings, int readSessions) {
@@ -718,17 +726,17 @@ public final class JdbcStore implements Store {
      * {@inheritDoc}
      *
      * <p>Age is the time inside the message id for messages, their history, marks, part outcomes and unknown
-     * submissions, and the creation time for correlations. Each table is purged in slices of about {@value #PURGE_SLICE} rows, one
-     * statement (and transaction) each, oldest first: an hour of traffic at a few thousand messages a second is
-     * millions of rows, and one statement for all of them would hold them all in one transaction (H2 keeps its undo
-     * log until the commit; PostgreSQL holds locks and WAL that long). After each slice the purge pauses as long as
-     * the slice took (at most a second), so it deletes at most about half of the time and the traffic's writes get
-     * the rest: on H2 the store writer's commits also write out the pages a running delete has changed. Measured
-     * with {@code StoreBench -Dbench.purge=true} (docs/BENCHMARKS.md): 5.3 million rows, writes made meanwhile at
-     * 1,000/s; slices of 10,000 without pauses: 34 s, those writes' median 15-16 ms (0.3 ms before the purge);
-     * slices of 2,000 with pauses: about 50 s, median 0.4 ms, p99 18 ms. A failure stops the purge; what was deleted stays deleted, and
-     * the next purge goes on. An interrupt also stops it between two slices (the interrupt stays set); the rows
-     * removed so far are returned.
+     * submissions, and the creation time for correlations. Each table is purged in slices of about
+     * {@value #PURGE_SLICE} rows, one statement (and transaction) each, oldest first: an hour of traffic at a few
+     * thousand messages a second is millions of rows, and one statement for all of them would hold them all in one
+     * transaction (H2 keeps its undo log until the commit; PostgreSQL holds locks and WAL that long). After each slice
+     * the purge pauses as long as the slice took (at most a second), so it deletes at most about half of the time and
+     * the traffic's writes get the rest: on H2 the store writer's commits also write out the pages a running delete
+     * has changed. Measured with {@code StoreBench -Dbench.purge=true} (docs/BENCHMARKS.md): 5.3 million rows, writes
+     * made meanwhile at 1,000/s; slices of 10,000 without pauses: 34 s, those writes' median 15-16 ms (0.3 ms before
+     * the purge); slices of 2,000 with pauses: about 50 s, median 0.4 ms, p99 18 ms. A failure stops the purge; what
+     * was deleted stays deleted, and the next purge goes on. An interrupt also stops it between two slices (the
+     * interrupt stays set); the rows removed so far are returned.
      *
      * @throws TemporaryFailureException when the database fails
      */
@@ -829,7 +837,10 @@ public final class JdbcStore implements Store {
         return ChronoUnit.MICROS.between(Instant.EPOCH, t);
     }
 
-    /** On a connection of its own, outside the write queue: an unknown outcome is rare and must not wait. */
+    /**
+     * On a connection of its own, outside the write queue, like the marks: it happens only on a response timeout, and
+     * a failure here only loses the later match, so it needs neither batching nor the queue's ordering.
+     */
     @Override
     public void rememberUnknownSubmission(UnknownSubmission u) {
         requireNonNull(u, "u");
@@ -982,15 +993,6 @@ public final class JdbcStore implements Store {
         }
         return bad;
     }
-
-    /** Whether the stuck writer of the current episode was logged (once per episode, not per health check). */
-    private volatile boolean stuckReported;
-
-    /**
-     * How long one flush of a writer may take before the store counts as unhealthy: far above a slow commit (the
-     * writer's own retries included), short enough that readiness drops while the queue still has room.
-     */
-    static final Duration WRITER_STUCK_AFTER = Duration.ofSeconds(30);
 
     /**
      * Whether every writer thread is running and none has been stuck in one flush for {@link #WRITER_STUCK_AFTER},

@@ -214,47 +214,47 @@ public final class Reassembler {
             if (same.isPresent() && !sameContent(same.get(), part) && !isLateDuplicate(fragment, found.marker())) {
                 // the reference was reused for a new message before the old one completed: the old parts are given up
                 // now (as expiry would), and this part starts the new message
-                return supersede(key, found).thenCompose(v -> offerNew(part, c, key, fragment,
+                return supersede(key, found).thenCompose(v -> storeAndJoin(part, c, key, fragment,
                         new Stored(List.of(), found.marker()), false, deleteAtOnce));
             }
-            return offerNew(part, c, key, fragment, found, same.isPresent(), deleteAtOnce);
+            return storeAndJoin(part, c, key, fragment, found, same.isPresent(), deleteAtOnce);
         });
     }
 
     /** Stores the part (unless {@code known}: a duplicate sequence) and joins the message if it is now complete. */
-    private CompletionStage<Optional<Held>> offerNew(Message part, Concat c, String key, Fragment fragment,
+    private CompletionStage<Optional<Held>> storeAndJoin(Message part, Concat c, String key, Fragment fragment,
             Stored before, boolean known, boolean deleteAtOnce) {
         // a duplicate sequence replaces nothing in the store: no write needed
         CompletionStage<Void> saved = known ? CompletableFuture.completedFuture(null) : store.saveFragment(fragment);
-            return saved.thenCompose(done -> {
-                List<Fragment> parts = new ArrayList<>(before.parts());
-                if (!known) {
-                    parts.add(fragment);
-                }
-                TreeMap<Integer, Message> bySequence = decodeParts(key, parts);
-                if (bySequence.size() < c.total()) {
-                    return CompletableFuture.completedFuture(Optional.<Held>empty());
-                }
-                if (before.marker().isPresent() && parts.stream().allMatch(f -> isLateDuplicate(f, before.marker()))) {
-                    // the SMSC sent the whole completed message again: drop it, keep remembering the completion
-                    log.info("MO reassembly: {} parts of {} came again after it was completed; dropped", parts.size(),
-                            key);
-                    return forget(key, before.marker()).thenApply(v -> {
-                        lateDuplicates.add(parts.size());
-                        return Optional.<Held>empty();
-                    });
-                }
-                Message joined = join(new ArrayList<>(bySequence.values()), c.total());
-                Fragment marker = marker(key, c.total(), bySequence);
-                if (deleteAtOnce) {
-                    // within this serialised operation, so an expiry queued behind it finds nothing left to give up
-                    return forget(key, Optional.of(marker)).thenApply(v -> Optional.of(new Held(joined,
-                            () -> CompletableFuture.completedFuture(null))));
-                }
-                // the delete is serialised with the key's other operations, so a part offered meanwhile is stored first
-                return CompletableFuture.completedFuture(Optional.of(new Held(joined,
-                        () -> serialized(key, () -> forget(key, Optional.of(marker))))));
-            });
+        return saved.thenCompose(done -> {
+            List<Fragment> parts = new ArrayList<>(before.parts());
+            if (!known) {
+                parts.add(fragment);
+            }
+            TreeMap<Integer, Message> bySequence = decodeParts(key, parts);
+            if (bySequence.size() < c.total()) {
+                return CompletableFuture.completedFuture(Optional.<Held>empty());
+            }
+            if (before.marker().isPresent() && parts.stream().allMatch(f -> isLateDuplicate(f, before.marker()))) {
+                // the SMSC sent the whole completed message again: drop it, keep remembering the completion
+                log.info("MO reassembly: {} parts of {} came again after it was completed; dropped", parts.size(),
+                        key);
+                return forget(key, before.marker()).thenApply(v -> {
+                    lateDuplicates.add(parts.size());
+                    return Optional.<Held>empty();
+                });
+            }
+            Message joined = join(new ArrayList<>(bySequence.values()), c.total());
+            Fragment marker = marker(key, c.total(), bySequence);
+            if (deleteAtOnce) {
+                // within this serialised operation, so an expiry queued behind it finds nothing left to give up
+                return forget(key, Optional.of(marker)).thenApply(v -> Optional.of(new Held(joined,
+                        () -> CompletableFuture.completedFuture(null))));
+            }
+            // the delete is serialised with the key's other operations, so a part offered meanwhile is stored first
+            return CompletableFuture.completedFuture(Optional.of(new Held(joined,
+                    () -> serialized(key, () -> forget(key, Optional.of(marker))))));
+        });
     }
 
     /**
@@ -264,7 +264,6 @@ public final class Reassembler {
      * them.
      */
     private CompletionStage<Void> supersede(String key, Stored old) {
-        referenceReused.add(old.parts().size());
         log.info("MO reassembly: reference of {} reused before its {} parts completed; they are handed out as they are",
                 key, old.parts().size());
         String moved = key + "#superseded-" + clock.instant().toEpochMilli() + "-" + supersededSeq.incrementAndGet();
@@ -274,7 +273,8 @@ public final class Reassembler {
             Fragment copy = new Fragment(moved, f.sequence(), f.total(), f.payload(), due);
             copied = copied.thenCompose(v -> store.saveFragment(copy));
         }
-        return copied.thenCompose(v -> forget(key, old.marker()));
+        return copied.thenCompose(v -> forget(key, old.marker()))
+                .thenRun(() -> referenceReused.add(old.parts().size()));
     }
 
     /** Whether a stored part has the same content as {@code part} (an undecodable one counts as the same). */

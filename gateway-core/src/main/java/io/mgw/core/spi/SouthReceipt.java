@@ -20,7 +20,7 @@ import java.util.Optional;
  *                   address), "" if not known; with {@code excerpt}, what lets a receipt whose remote id we never
  *                   learned (the submit's response was lost) be matched to the message
  * @param excerpt    the start of the receipted message's text as the peer quotes it ("text:" of an SMPP receipt),
- *                   "" if none
+ *                   at most {@value #EXCERPT} characters kept, "" if none
  */
 public record SouthReceipt(
         String connector,
@@ -33,9 +33,15 @@ public record SouthReceipt(
         String handset,
         String excerpt) {
 
+    /** Characters of the quoted text kept: SMPP receipts quote the first 20 (SMPP 3.4 Appendix B). */
+    public static final int EXCERPT = 20;
+
     public SouthReceipt {
         requireNonNull(handset, "handset");
         requireNonNull(excerpt, "excerpt");
+        if (excerpt.length() > EXCERPT) {
+            excerpt = excerpt.substring(0, EXCERPT);
+        }
     }
 
     /** A receipt that names neither the handset nor the text. */

@@ -3,6 +3,7 @@ package io.mgw.core.store;
 import static java.util.Objects.requireNonNull;
 
 import io.mgw.core.model.MessageId;
+import io.mgw.core.spi.SouthReceipt;
 import java.time.Instant;
 
 /**
@@ -22,8 +23,8 @@ import java.time.Instant;
 public record UnknownSubmission(
         MessageId id, String connector, int part, int parts, String handset, String excerpt, Instant submittedAt) {
 
-    /** Characters of text kept: SMPP receipts quote the first 20 (SMPP 3.4 Appendix B). */
-    public static final int EXCERPT = 20;
+    /** Characters of text kept: as many as a receipt's quote keeps ({@link SouthReceipt#EXCERPT}). */
+    public static final int EXCERPT = SouthReceipt.EXCERPT;
 
     public UnknownSubmission {
         requireNonNull(id, "id");

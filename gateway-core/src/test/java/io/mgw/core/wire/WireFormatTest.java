@@ -264,6 +264,14 @@ class WireFormatTest {
     }
 
     @Test
+    void aReceiptKeepsTheFirstTwentyCharactersOfItsQuote() {
+        SouthReceipt r = new SouthReceipt("smsc-1", "1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), Fixtures.RECEIVED, "", "0123456789abcdefghijKLMNOP");
+
+        assertThat(r.excerpt()).isEqualTo("0123456789abcdefghij").hasSize(SouthReceipt.EXCERPT);
+    }
+
+    @Test
     void receiptWithoutDatesSurvives() {
         SouthReceipt r = new SouthReceipt("smsc-1", "42", MessageStatus.REJECTED, 0x45, Optional.empty(),
                 Optional.empty(), Fixtures.RECEIVED);

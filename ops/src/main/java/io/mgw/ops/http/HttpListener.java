@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *       {@link HttpListenerConfig#requestTimeout()} gets 503.</li>
  *   <li>Connections: keep-alive per HTTP/1.1 (and HTTP/1.0 with "Connection: keep-alive"); pipelined requests are
  *       answered in order, one at a time. At most {@link HttpListenerConfig#maxConnections()} are open, and at most
- *       {@link HttpListenerConfig#maxConnectionsPerAddress()} from one remote address; more are closed on accept. A connection idle for {@link HttpListenerConfig#idleTimeout()} with no request in progress
- *       is closed.</li>
+ *       {@link HttpListenerConfig#maxConnectionsPerAddress()} from one remote address; more are closed on accept. A
+ *       connection idle for {@link HttpListenerConfig#idleTimeout()} with no request in progress is closed.</li>
  *   <li>TLS: when {@link HttpListenerConfig#sslContext()} is present, every connection is HTTPS.</li>
  * </ul>
  *

@@ -101,17 +101,20 @@ public record HttpListenerConfig(
 
     /** The same settings with another {@link #maxHeaderBytes()}. */
     public HttpListenerConfig withMaxHeaderBytes(int value) {
-        return new HttpListenerConfig(host, port, value, idleTimeout, maxConnections, maxConnectionsPerAddress, workerThreads, handlerExecutor, requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, value, idleTimeout, maxConnections, maxConnectionsPerAddress,
+                workerThreads, handlerExecutor, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #idleTimeout()}. */
     public HttpListenerConfig withIdleTimeout(Duration value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, value, maxConnections, maxConnectionsPerAddress, workerThreads, handlerExecutor, requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, value, maxConnections, maxConnectionsPerAddress,
+                workerThreads, handlerExecutor, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #maxConnections()}. */
     public HttpListenerConfig withMaxConnections(int value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, value, maxConnectionsPerAddress, workerThreads, handlerExecutor, requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, value, maxConnectionsPerAddress,
+                workerThreads, handlerExecutor, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #maxConnectionsPerAddress()}. */
@@ -122,17 +125,20 @@ public record HttpListenerConfig(
 
     /** The same settings with another {@link #workerThreads()}. */
     public HttpListenerConfig withWorkerThreads(int value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress, value, handlerExecutor, requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress,
+                value, handlerExecutor, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #handlerExecutor()}. */
     public HttpListenerConfig withHandlerExecutor(Executor value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress, workerThreads, value, requestTimeout, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress,
+                workerThreads, value, requestTimeout, sslContext);
     }
 
     /** The same settings with another {@link #requestTimeout()}. */
     public HttpListenerConfig withRequestTimeout(Duration value) {
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress, workerThreads, handlerExecutor, value, sslContext);
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress,
+                workerThreads, handlerExecutor, value, sslContext);
     }
 
     /** The same settings served over TLS with {@code value} (build it with {@code SslContextBuilder.forServer}). */
@@ -150,6 +156,7 @@ public record HttpListenerConfig(
      */
     public HttpListenerConfig withSslContext(Supplier<SslContext> source) {
         requireNonNull(source, "source");
-        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress, workerThreads, handlerExecutor, requestTimeout, Optional.of(source));
+        return new HttpListenerConfig(host, port, maxHeaderBytes, idleTimeout, maxConnections, maxConnectionsPerAddress,
+                workerThreads, handlerExecutor, requestTimeout, Optional.of(source));
     }
 }

@@ -163,9 +163,6 @@ final class InboundHandler {
         }
     }
 
-    /** Characters of a receipt's quoted text passed on (SMPP 3.4 Appendix B quotes the first 20). */
-    static final int RECEIPT_EXCERPT = 20;
-
     private CompletionStage<Void> receipt(AbstractSmCommand pdu, byte[] body) throws ProcessRequestException {
         ParsedReceipt p;
         try {
@@ -185,9 +182,8 @@ final class InboundHandler {
         // the receipt comes from the handset: its source address is where the message went; with the quoted text it
         // lets a receipt whose remote id we never learned (a lost submit_sm_resp) find its message
         String handset = pdu.getSourceAddr() == null ? "" : pdu.getSourceAddr();
-        String excerpt = p.text().length() > RECEIPT_EXCERPT ? p.text().substring(0, RECEIPT_EXCERPT) : p.text();
         var r = new SouthReceipt(connectorId, normalizer.fromReceipt(p.remoteId()), p.status(), p.errorCode(),
-                p.submitDate(), p.doneDate(), ctx.clock().instant(), handset, excerpt);
+                p.submitDate(), p.doneDate(), ctx.clock().instant(), handset, p.text());
         return ctx.receipts().onReceipt(r);
     }
 

@@ -55,8 +55,8 @@ public final class KafkaIngressSink implements IngressSink, AutoCloseable {
      *                 ({@link #mayHaveBeenWritten}), before its stage fails; on the thread that failed it, so it must
      *                 not block
      */
-    public KafkaIngressSink(Producer<String, byte[]> producer, MeterRegistry meters, Duration timeout, int queueCapacity,
-            java.util.function.Consumer<Message> onMaybeWritten) {
+    public KafkaIngressSink(Producer<String, byte[]> producer, MeterRegistry meters, Duration timeout,
+            int queueCapacity, java.util.function.Consumer<Message> onMaybeWritten) {
         this.producer = requireNonNull(producer, "producer");
         this.topic = Topics.INGRESS;
         this.timeout = requireNonNull(timeout, "timeout");
