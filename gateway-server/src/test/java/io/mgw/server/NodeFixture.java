@@ -57,13 +57,18 @@ final class NodeFixture {
      * to an SMSC on {@code smscPort}, every MT routed to it.
      */
     static GatewayConfig withSmsc(Path dataDir, int smscPort, String connectorExtra) {
+        return withSmsc(dataDir, smscPort, connectorExtra, "{type: h2}");
+    }
+
+    /** As {@link #withSmsc(Path, int, String)}, with the store's settings given as YAML ({@code "{type: h2}"}). */
+    static GatewayConfig withSmsc(Path dataDir, int smscPort, String connectorExtra, String storeYaml) {
         String yaml = """
                 node: {site: test, siteId: 7, nodeId: 1, name: it-node, dataDir: "%s"}
                 listeners:
                   smpp: {host: 127.0.0.1, port: 0}
                   http: {host: 127.0.0.1, port: 0}
                 kafka: {ingressPartitions: 4, deliverPartitions: 2}
-                store: {type: h2}
+                store: %s
                 accounts:
                   - id: demo
                     password: demopass
@@ -77,7 +82,7 @@ final class NodeFixture {
                 routes:
                   - name: all
                     connectors: [sim]
-                """.formatted(dataDir.toString().replace("\\", "/"), smscPort, connectorExtra);
+                """.formatted(dataDir.toString().replace("\\", "/"), storeYaml, smscPort, connectorExtra);
         return ConfigLoader.parse(new StringReader(yaml), Map.of());
     }
 }

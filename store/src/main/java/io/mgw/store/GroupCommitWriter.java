@@ -60,6 +60,8 @@ final class GroupCommitWriter implements Runnable {
     private Thread thread;
     private Connection connection;
     private BatchApplier applier;
+    /** System.nanoTime() (odd, so never 0) when the writer's connection broke; 0 once a commit succeeded since. */
+    private long brokenSince;
 
     GroupCommitWriter(String name, DataSource dataSource, int queueCapacity, int maxBatch,
             Executor completer, DistributionSummary batchSizes, Timer flushTimer, Counter failed) {
@@ -197,12 +199,28 @@ final class GroupCommitWriter implements Runnable {
 
     private void applyAndCommit(List<WriteOp<?>> ops) throws SQLException {
         if (connection == null) {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(false);
-            applier = new BatchApplier(connection);
+            Connection c = dataSource.getConnection();
+            try {
+                c.setAutoCommit(false);
+            } catch (SQLException | RuntimeException e) {
+                // not taken on (an H2 database that has closed refuses it): hand it back, try a new one next flush
+                try {
+                    c.close();
+                } catch (SQLException | RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+            connection = c;
+            applier = new BatchApplier(c);
         }
         applier.apply(ops);
         connection.commit();
+        if (brokenSince != 0) {
+            log.info("store: writer commits again, {} s after its connection broke",
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - brokenSince));
+            brokenSince = 0;
+        }
     }
 
     private void completeAll(List<WriteOp<?>> ops) {
@@ -235,7 +253,14 @@ final class GroupCommitWriter implements Runnable {
             broken = true;
         }
         if (broken) {
-            log.warn("store: writer connection broken, reconnecting: {}", cause.toString());
+            // once per outage at WARN: a database that stays away (a full disk) breaks every new connection too
+            if (brokenSince == 0) {
+                brokenSince = System.nanoTime() | 1;
+                log.warn("store: writer connection broken, reconnecting (until a commit succeeds, further breaks are "
+                        + "logged at DEBUG): {}", cause.toString());
+            } else {
+                log.debug("store: writer connection broken again, reconnecting: {}", cause.toString());
+            }
             closeConnection();
         }
     }

@@ -215,15 +215,18 @@ public final class JdbcStore implements Store {
         settings = new WriteSettings(writers, settings.queueCapacity(), settings.maxBatch());
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("mgw-store");
-        hc.setJdbcUrl(url);
-        hc.setUsername(config.user());
-        hc.setPassword(config.password());
         hc.setMaximumPoolSize(config.poolSize());
         hc.setConnectionTimeout(5_000);
         hc.setInitializationFailTimeout(-1); // let migrate() report an unreachable database
         if (dialect == Dialect.H2) {
-            // after a failed file write (a full disk) H2 closes the database: drop those connections, reopen it
+            // after a failed file write (a full disk) H2 closes the database: drop those connections (running no
+            // statement on them, which could hang: GuardedH2DataSource), and let new ones open it again
+            hc.setDataSource(new GuardedH2DataSource(url, config.user(), config.password()));
             hc.setExceptionOverrideClassName(H2ClosedDatabaseEviction.class.getName());
+        } else {
+            hc.setJdbcUrl(url);
+            hc.setUsername(config.user());
+            hc.setPassword(config.password());
         }
         HikariDataSource pool = new HikariDataSource(hc);
         try {

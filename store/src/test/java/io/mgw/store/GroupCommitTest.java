@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.SQLNonTransientConnectionException;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -220,6 +223,21 @@ class GroupCommitTest {
     }
 
     @Test
+    void aConnectionThatCannotBeSetUpFailsTheWriteAndTheWriterRecovers() throws Exception {
+        open(1000, 1000);
+        gate.setupFails.set(true); // what a pooled connection to an H2 database that closed under it does
+
+        var failed = store.markSubmitted(id(1), "c", 1).toCompletableFuture();
+
+        assertThat(failed).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TemporaryFailureException.class);
+        gate.setupFails.set(false);
+        // before: the writer ended on a NullPointerException dropping the half set-up connection, and this waited
+        assertThat(store.markSubmitted(id(1), "c", 1).toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.isHealthy()).isTrue();
+    }
+
+    @Test
     void healthIsFalseWhenTheDatabaseDoesNotAnswer() {
         open(10, 10);
         assertThat(store.isHealthy()).isTrue();
@@ -260,7 +278,10 @@ class GroupCommitTest {
     @Test
     void callbacksDoNotRunOnTheWriterThread() throws Exception {
         open(10, 10);
+        holdWriter(); // so the callback is attached before the write completes (else it runs on this thread)
         var thread = store.markSubmitted(id(1), "c", 1).thenApply(x -> Thread.currentThread().getName());
+        gate.awaitHeld();
+        gate.release();
 
         assertThat(thread.toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo("mgw-store-complete");
     }
@@ -281,6 +302,8 @@ class GroupCommitTest {
         final AtomicBoolean broken = new AtomicBoolean();
         /** While set, getConnection throws an Error: a driver failing in a way nobody planned for. */
         final AtomicBoolean fatal = new AtomicBoolean();
+        /** While set, the connections handed out refuse setAutoCommit, as on a database that has closed. */
+        final AtomicBoolean setupFails = new AtomicBoolean();
         private volatile CountDownLatch open = new CountDownLatch(0);
         private final AtomicInteger held = new AtomicInteger();
 
@@ -314,7 +337,22 @@ class GroupCommitTest {
                     throw new SQLException("interrupted", e);
                 }
             }
-            return target.getConnection();
+            Connection c = target.getConnection();
+            return setupFails.get() ? refusingSetup(c) : c;
+        }
+
+        private static Connection refusingSetup(Connection c) {
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("setAutoCommit")) {
+                            throw new SQLNonTransientConnectionException("test: database closed", "90098", 90098);
+                        }
+                        try {
+                            return method.invoke(c, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
         }
 
         @Override

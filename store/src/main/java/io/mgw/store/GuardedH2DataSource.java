@@ -1,0 +1,177 @@
+package io.mgw.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.PrintWriter;
+import java.lang.reflect.Field;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.Savepoint;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.util.CloseWatcher;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connections to an embedded H2 database that never run a statement on a session whose database closed under it.
+ *
+ * <p>H2 (2.5.252) closes its database when a write to the file fails (a full disk). A session whose transaction was
+ * open at that moment keeps it, and every later statement on that session loops for ever in
+ * {@code MVStore.registerVersionUsage}: one core at 100%, and the caller never comes back. The COMMIT and ROLLBACK
+ * that JDBC's {@code commit()}, {@code rollback()} and {@code close()} run are such statements, and so is HikariCP's
+ * rollback when it closes or takes back a connection with uncommitted work. The store writer's connection is in
+ * exactly that state after a COMMIT that failed on a full disk (seen in {@code StoreDiskFullIT}: the writer hung, the
+ * node needed a restart).
+ *
+ * <p>The connections handed out here check the state of their database first: on a closed one, {@code commit},
+ * {@code rollback} and {@code setAutoCommit} fail at once with H2's "database is closed" (90098, which
+ * {@link H2ClosedDatabaseEviction} has the pool evict), and {@code close} detaches the session before closing, so
+ * H2's own close runs nothing (the session goes with its closed database; H2's close watcher is told to forget it,
+ * or it would close it later from whichever thread opens the next connection). The next connection opens the
+ * database anew. The detaching reads and writes two private fields of {@link JdbcConnection}; should a later H2
+ * change them, the connection is left open instead (a pool slot lost, no thread spinning) and an error logged,
+ * and {@code GuardedH2DataSourceTest} fails.
+ */
+final class GuardedH2DataSource implements DataSource {
+
+    private static final org.slf4j.Logger log = LoggerFactory.getLogger(GuardedH2DataSource.class);
+
+    private final String url;
+    private final String user;
+    private final String password;
+
+    GuardedH2DataSource(String url, String user, String password) {
+        this.url = requireNonNull(url, "url");
+        this.user = requireNonNull(user, "user");
+        this.password = requireNonNull(password, "password");
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return getConnection(user, password);
+    }
+
+    @Override
+    public Connection getConnection(String username, String pw) throws SQLException {
+        Properties info = new Properties();
+        info.setProperty("user", username);
+        info.setProperty("password", pw);
+        return new GuardedConnection(url, info);
+    }
+
+    /** Whether {@code c} is an H2 connection whose database has closed; false if its state cannot be read. */
+    static boolean databaseClosed(JdbcConnection c) {
+        try {
+            return c.getSession() instanceof SessionLocal s && s.getDatabase().getStore().getMvStore().isClosed();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** An H2 connection that runs no statement once its database has closed. */
+    static final class GuardedConnection extends JdbcConnection {
+
+        GuardedConnection(String url, Properties info) throws SQLException {
+            super(url, info, null, null, false);
+        }
+
+        private void refuseIfDatabaseClosed() throws SQLException {
+            if (databaseClosed(this)) {
+                throw new SQLNonTransientConnectionException("The database has been closed (after a failed write)",
+                        "90098", H2ClosedDatabaseEviction.DATABASE_IS_CLOSED);
+            }
+        }
+
+        @Override
+        public synchronized void commit() throws SQLException {
+            refuseIfDatabaseClosed();
+            super.commit();
+        }
+
+        @Override
+        public synchronized void rollback() throws SQLException {
+            refuseIfDatabaseClosed();
+            super.rollback();
+        }
+
+        @Override
+        public synchronized void rollback(Savepoint savepoint) throws SQLException {
+            refuseIfDatabaseClosed();
+            super.rollback(savepoint);
+        }
+
+        @Override
+        public synchronized void setAutoCommit(boolean autoCommit) throws SQLException {
+            refuseIfDatabaseClosed();
+            super.setAutoCommit(autoCommit);
+        }
+
+        @Override
+        public synchronized void close() throws SQLException {
+            if (databaseClosed(this) && !detach()) {
+                return;
+            }
+            super.close();
+        }
+
+        /** Detaches the session so that H2's close runs nothing; false if that failed (then leave it open). */
+        private boolean detach() {
+            try {
+                Field watcher = JdbcConnection.class.getDeclaredField("watcher");
+                watcher.setAccessible(true);
+                Field session = JdbcConnection.class.getDeclaredField("session");
+                session.setAccessible(true);
+                CloseWatcher.unregister((CloseWatcher) watcher.get(this));
+                session.set(this, null);
+                return true;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.error("store: cannot detach a session of the closed H2 database ({}); leaving the connection "
+                        + "open instead of closing it, which would never return", e.toString());
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // H2 logs through its own trace settings
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        // an embedded database: nothing to wait for
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("no java.util.logging parent");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+}

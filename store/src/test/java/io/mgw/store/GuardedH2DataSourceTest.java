@@ -1,0 +1,150 @@
+package io.mgw.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.mgw.testkit.store.FullDiskFileSystem;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A connection whose transaction is open when H2 closes its database after a failed file write: H2 2.5.252 would
+ * loop for ever in {@code MVStore.registerVersionUsage} on its commit, rollback or close (with assertions on, as in
+ * this build, it throws an AssertionError there instead), so {@link GuardedH2DataSource}'s connections refuse or
+ * detach. Pooled by HikariCP as {@link JdbcStore} pools them; the disk fills through {@link FullDiskFileSystem}.
+ */
+class GuardedH2DataSourceTest {
+
+    @TempDir
+    Path dir;
+
+    private HikariDataSource pool;
+
+    @BeforeEach
+    void openPool() {
+        HikariConfig hc = new HikariConfig();
+        hc.setDataSource(new GuardedH2DataSource(FullDiskFileSystem.url(dir.resolve("db")) + JdbcStore.H2_OPTIONS,
+                "sa", ""));
+        hc.setMaximumPoolSize(3);
+        hc.setExceptionOverrideClassName(H2ClosedDatabaseEviction.class.getName());
+        pool = new HikariDataSource(hc);
+    }
+
+    @AfterEach
+    void tearDown() {
+        FullDiskFileSystem.setFull(false);
+        pool.close();
+    }
+
+    /**
+     * The store writer's situation in a node whose disk fills: its transaction is open (a row inserted, not
+     * committed) when another connection's write fails and H2 closes the database.
+     */
+    private Connection writerCaughtByAClosedDatabase() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR)");
+            s.execute("INSERT INTO t VALUES (1, 'kept')");
+        }
+        Connection writer = pool.getConnection();
+        writer.setAutoCommit(false);
+        try (Statement s = writer.createStatement()) {
+            s.execute("INSERT INTO t VALUES (2, 'open')");
+        }
+        FullDiskFileSystem.setFull(true);
+        try (Connection other = pool.getConnection(); Statement s = other.createStatement()) {
+            // enough for H2 to write a chunk: the write fails and H2 closes the database
+            String bulk = "INSERT INTO t SELECT \"X\" + 10, SPACE(1000) FROM SYSTEM_RANGE(1, 2000)";
+            assertThatThrownBy(() -> s.execute(bulk)).hasMessageContaining("Writing to");
+        }
+        assertThat(GuardedH2DataSource.databaseClosed(writer.unwrap(GuardedH2DataSource.GuardedConnection.class)))
+                .isTrue();
+        return writer;
+    }
+
+    /**
+     * HikariCP rolls back a connection with uncommitted work as it takes it back: refused here, so the pool evicts
+     * the connection (throwing the refusal if it had not evicted it before) and closes it, which runs nothing.
+     */
+    private static void closeReturns(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            assertThat(e.getErrorCode()).isEqualTo(H2ClosedDatabaseEviction.DATABASE_IS_CLOSED);
+        }
+    }
+
+    @Test
+    void commitAndRollbackOnAClosedDatabaseFailAtOnceAndCloseReturns() throws Exception {
+        Connection writer = writerCaughtByAClosedDatabase();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertThatThrownBy(writer::commit).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(90098));
+            assertThatThrownBy(writer::rollback).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> writer.setAutoCommit(true)).isInstanceOf(SQLException.class);
+            closeReturns(writer);
+        });
+        assertThat(writer.isClosed()).isTrue();
+    }
+
+    @Test
+    void onceTheDiskHasRoomNewConnectionsOpenTheDatabaseAtItsLastCommit() throws Exception {
+        Connection writer = writerCaughtByAClosedDatabase();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> closeReturns(writer));
+        FullDiskFileSystem.setFull(false);
+        // the pool's other connections to the closed database fail once each and are evicted
+        List<Long> ids = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            ids.clear();
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT id FROM t ORDER BY id")) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        });
+        assertThat(ids).as("the committed row, not the one whose transaction was open").containsExactly(1L);
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO t VALUES (3, 'after')");
+            }
+            c.commit();
+        }
+    }
+
+    @Test
+    void onAnOpenDatabaseTheConnectionsBehaveAsH2s() throws Exception {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE u (id BIGINT)");
+                s.execute("INSERT INTO u VALUES (1)");
+            }
+            c.commit();
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO u VALUES (2)");
+            }
+            c.rollback();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM u")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+            assertThat(GuardedH2DataSource.databaseClosed(c.unwrap(GuardedH2DataSource.GuardedConnection.class)))
+                    .isFalse();
+        }
+    }
+}
