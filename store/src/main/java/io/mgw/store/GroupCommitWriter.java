@@ -168,8 +168,8 @@ final class GroupCommitWriter implements Runnable {
 
     /**
      * Whether the thread has been inside one flush (apply, commit, the retries, a rollback) for longer than
-     * {@code limit}: a database that stopped answering, or a driver that does not come back (H2 2.5.252 can spin
-     * for ever rolling back a transaction its database closed under, after a failed file write). The writes queued
+     * {@code limit}: a database that stopped answering, or a driver that does not come back (as H2 2.5.252 did,
+     * rolling back a transaction its database closed under, before {@link GuardedH2DataSource}). The writes queued
      * behind it wait as long, so the store is then unhealthy.
      */
     boolean stuck(Duration limit) {

@@ -985,9 +985,9 @@ public final class JdbcStore implements Store {
                 bad = true;
                 if (!stuckReported) {
                     stuckReported = true;
-                    log.warn("store: a writer has been inside one flush for over {} ms; the store reports itself"
-                            + " unhealthy (readiness down) until it comes back. On H2 after a failed file write (a"
-                            + " full disk) it does not: restart the node once there is room", limit.toMillis());
+                    log.warn("store: a writer has been inside one flush for over {} ms (a database that does not"
+                            + " answer); the store reports itself unhealthy (readiness down) until it comes back",
+                            limit.toMillis());
                 }
             }
         }
