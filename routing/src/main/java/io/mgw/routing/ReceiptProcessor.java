@@ -9,6 +9,7 @@ import io.mgw.core.config.ConnectorConfig;
 import io.mgw.core.model.DeliveryReport;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.MessageEvent;
+import io.mgw.core.model.MessageId;
 import io.mgw.core.model.MessageStatus;
 import io.mgw.core.model.ReportRequest;
 import io.mgw.core.spi.ReceiptSink;
@@ -21,6 +22,7 @@ import io.mgw.core.store.PartTally;
 import io.mgw.core.store.Store;
 import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.wire.WireFormat;
+import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
@@ -101,7 +103,10 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private final Counter duplicate;
     private final Counter orphanMatched;
     private final Counter orphanAmbiguous;
+    private final Counter eventRetried;
     private final MeterRegistry meters;
+    /** Set once close() has drained: event writes still failing are then given up (see appendAfterForward). */
+    private volatile boolean closing;
     private ReportConsumer consumer;
     /** Which gw.report keys this node owns, for tests without a consumer (null: ask the consumer). */
     volatile Predicate<String> owns;
@@ -125,7 +130,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
      * @param connectors   the connectors whose parked receipts are retried (and their
      *                     {@value #MATCH_UNANSWERED_AFTER} setting)
      * @param meters       metrics gateway.receipt.{correlated,parked,unparked,parked.expired,forwarded,duplicate,
-     *                     orphan.matched,orphan.ambiguous}
+     *                     orphan.matched,orphan.ambiguous,event.retried}
      * @param clock        time
      * @param retryEvery   period of the parked-receipt retry
      * @param maxPark      how long a receipt stays parked before it is given up
@@ -148,6 +153,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         this.duplicate = meters.counter("gateway.receipt.duplicate");
         this.orphanMatched = meters.counter("gateway.receipt.orphan.matched");
         this.orphanAmbiguous = meters.counter("gateway.receipt.orphan.ambiguous");
+        this.eventRetried = meters.counter("gateway.receipt.event.retried");
         this.meters = meters;
         this.workers = Executors.newFixedThreadPool(4, daemon("mgw-receipts"));
         this.retrier = Executors.newSingleThreadScheduledExecutor(daemon("mgw-receipts-parked"));
@@ -291,10 +297,10 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                         status, c.messageId());
                 return CompletableFuture.completedFuture(null);
             }
-            CompletableFuture<Void> w = store.appendEvent(c.messageId(),
-                    new MessageEvent(clock.instant(), EventType.REPORT, status, r.connector(), detail))
-                    .toCompletableFuture();
-            return w.thenComposeAsync(v -> forwardIfWanted(r, c, rec, status, 0, c.parts()), workers);
+            // forwarded first, then recorded, as the final report below: the event is what marks a repeat
+            return forwardIfWanted(r, c, rec, status, 0, c.parts()).thenComposeAsync(v -> appendAfterForward(
+                    c.messageId(), new MessageEvent(clock.instant(), EventType.REPORT, status, r.connector(), detail)),
+                    workers);
         }
         if (hasFinalReport(rec)) {
             // a repeated final receipt (peers resend when our deliver_sm_resp was lost): acknowledge, record nothing
@@ -318,9 +324,47 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                     // between the two lose the client's report (seen in TwoNodeCrashIT). A crash after the forward
                     // and before the event gives the client the report twice instead (at-least-once).
                     return forwardIfWanted(r, c, rec, overall, tally.delivered(), tally.parts())
-                            .thenComposeAsync(v -> store.appendEvent(c.messageId(), new MessageEvent(clock.instant(),
-                                    EventType.REPORT, overall, r.connector(), detail)).toCompletableFuture(), workers);
+                            .thenComposeAsync(v -> appendAfterForward(c.messageId(), new MessageEvent(clock.instant(),
+                                    EventType.REPORT, overall, r.connector(), detail)), workers);
                 }, workers);
+    }
+
+    /** Pause between tries of a REPORT event write that follows a forward already made. */
+    static final Backoff EVENT_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    /**
+     * Writes the REPORT event of a receipt whose report was already forwarded to its sender. A store refusal (its
+     * write queue full under a burst, the database away) is met by writing the event again after a backoff, for as
+     * long as it takes ({@code gateway.receipt.event.retried}), not by failing the receipt: the report consumer would
+     * handle it again from the start, find no event yet and forward the report a second time (bench/run-e2e-bench.sh:
+     * 366 of 840,000 reports reached the client twice when the store's urgent lane overflowed). Stops trying once the
+     * processor closes; the receipt is then handled again by the next owner of its partition.
+     */
+    private CompletableFuture<Void> appendAfterForward(MessageId id, MessageEvent event) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        appendAfterForward(id, event, 1, done);
+        return done;
+    }
+
+    private void appendAfterForward(MessageId id, MessageEvent event, int attempt, CompletableFuture<Void> done) {
+        store.appendEvent(id, event).whenComplete((v, e) -> {
+            if (e == null) {
+                done.complete(null);
+                return;
+            }
+            if (closing) {
+                done.completeExceptionally(e);
+                return;
+            }
+            eventRetried.increment();
+            if (attempt == 1) {
+                log.warn("Report of {} forwarded, its {} event not written ({}); writing it again", id,
+                        event.status(), e.toString());
+            }
+            // the delayed task only queues the write: it may run on the common pool
+            CompletableFuture.delayedExecutor(EVENT_RETRY.delay(attempt).toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> appendAfterForward(id, event, attempt + 1, done));
+        });
     }
 
     private static PartTally single(MessageStatus status) {
@@ -593,6 +637,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     @Override
     public void close() {
         drain(Duration.ofSeconds(10));
+        closing = true;
         retrier.shutdownNow();
         workers.shutdown();
         try {

@@ -108,6 +108,38 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void aForwardedReportWhoseEventTheStoreRefusesIsNotForwardedAgain() throws Exception {
+        Message m = recorded(ReportRequest.FINAL);
+        store.putCorrelation("smsc", "RF", m.id(), 1, 1);
+        store.failEvents.set(3); // the store's write queue full for a while
+
+        receipt("RF", MessageStatus.DELIVERED);
+
+        // before: the receipt failed, and the report consumer's retry found no final event and forwarded it again
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
+                r -> assertThat(r.report().status()).isEqualTo(MessageStatus.DELIVERED));
+        assertThat(reportStatuses(m)).containsExactly(MessageStatus.DELIVERED);
+        assertThat(meters.counter("gateway.receipt.event.retried").count()).isEqualTo(3);
+        receipt("RF", MessageStatus.DELIVERED); // the SMSC sends it again: recorded, so a duplicate
+        assertThat(published()).hasSize(1);
+    }
+
+    @Test
+    void anIntermediateReportWhoseEventTheStoreRefusesIsForwardedOnceAndRecorded() throws Exception {
+        Message m = recorded(ReportRequest.INTERMEDIATE);
+        store.putCorrelation("smsc", "RI", m.id(), 1, 1);
+        store.failEvents.set(2);
+
+        receipt("RI", MessageStatus.ENROUTE);
+
+        assertThat(published()).singleElement().isInstanceOfSatisfying(ClientDelivery.Report.class,
+                r -> assertThat(r.report().status()).isEqualTo(MessageStatus.ENROUTE));
+        assertThat(reportStatuses(m)).containsExactly(MessageStatus.ENROUTE);
+        receipt("RI", MessageStatus.ENROUTE);
+        assertThat(published()).as("a repeat of a recorded intermediate receipt").hasSize(1);
+    }
+
+    @Test
     void senderThatWantsFailuresOnlyGetsNoReportForDelivered() throws Exception {
         Message m = recorded(ReportRequest.FAILURE);
         store.putCorrelation("smsc", "R2", m.id(), 1, 1);

@@ -113,8 +113,14 @@ public final class InMemoryStore implements Store {
         return current.isFinal() && !incoming.isFinal() ? current : incoming;
     }
 
+    /** How many of the next {@link #appendEvent} calls fail (a store refusing writes: its queue full, a full disk). */
+    public final AtomicInteger failEvents = new AtomicInteger();
+
     @Override
     public synchronized CompletionStage<Void> appendEvent(MessageId id, MessageEvent event) {
+        if (failsNext(failEvents)) {
+            return CompletableFuture.failedFuture(new TemporaryFailureException("store: write queue full (test)"));
+        }
         MessageRecord r = messages.get(id);
         if (r == null) {
             orphanEvents.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
