@@ -332,6 +332,9 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     /** Pause between tries of a REPORT event write that follows a forward already made. */
     static final Backoff EVENT_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
+    /** Failed tries of a REPORT event write after which it is logged at WARN (about 10 s of backoff). */
+    static final int EVENT_RETRY_WARN = 8;
+
     /**
      * Writes the REPORT event of a receipt whose report was already forwarded to its sender. A store refusal (its
      * write queue full under a burst, the database away) is met by writing the event again after a backoff, for as
@@ -357,8 +360,12 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                 return;
             }
             eventRetried.increment();
-            if (attempt == 1) {
-                log.warn("Report of {} forwarded, its {} event not written ({}); writing it again", id,
+            // a burst fills the store's queue for moments (counted, not logged); a store away for long is worth a line
+            if (attempt == EVENT_RETRY_WARN) {
+                log.warn("Report of {} forwarded, its {} event still not written after {} tries ({}); trying on",
+                        id, event.status(), attempt, e.toString());
+            } else {
+                log.debug("Report of {} forwarded, its {} event not written ({}); writing it again", id,
                         event.status(), e.toString());
             }
             // the delayed task only queues the write: it may run on the common pool
