@@ -17,6 +17,7 @@ import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Commits;
+import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
 import java.time.Duration;
@@ -254,9 +255,18 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         private void run() {
             Consumer<String, byte[]> c = consumer;
             try {
-                c.subscribe(List.of(topic), new Listener(c));
+                Listener listener = new Listener(c);
+                c.subscribe(List.of(topic), listener);
+                StallGuard stall = new StallGuard(clients.sessionTimeout());
                 while (!stopping) {
                     runTasks();
+                    if (!stall.stillHolds(c)) {
+                        // another node may be delivering these partitions' records now: deliver none of those in hand
+                        log.warn("Delivery consumer {} stood still past half its session timeout and its group left "
+                                + "it out: {} deliveries in hand dropped, their partitions' owner delivers them from "
+                                + "the last commit", account, buffered);
+                        listener.onPartitionsLost(Set.copyOf(c.assignment()));
+                    }
                     long tick = System.nanoTime();
                     dispatch(tick);
                     applyPause(c);

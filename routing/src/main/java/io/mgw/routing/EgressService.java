@@ -22,6 +22,7 @@ import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Commits;
 import io.mgw.routing.internal.Sends;
+import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
 import java.time.Duration;
@@ -304,9 +305,18 @@ public final class EgressService implements AutoCloseable {
     private void run() {
         Consumer<String, byte[]> c = consumer;
         try {
-            c.subscribe(List.of(topic), new Listener(c));
+            Listener listener = new Listener(c);
+            c.subscribe(List.of(topic), listener);
+            StallGuard stall = new StallGuard(clients.sessionTimeout());
             while (running) {
                 runTasks();
+                if (!stall.stillHolds(c)) {
+                    // another node may be sending these partitions' messages now: send none of those in hand
+                    log.warn("Egress {} stood still past half its session timeout and its group left it out: {} "
+                            + "messages in hand dropped, their partitions' owner sends them from the last commit",
+                            config.id(), buffered);
+                    listener.onPartitionsLost(Set.copyOf(c.assignment()));
+                }
                 Instant now = clock.instant();
                 long tick = System.nanoTime();
                 unblock(now, tick);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Commits;
+import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -200,12 +202,21 @@ final class ReportConsumer implements Runnable {
                     forget(partitions);
                 }
             });
+            StallGuard stall = new StallGuard(clients.sessionTimeout());
             while (running) {
                 flowControl(c);
                 try {
                     Duration wait = Duration.ofMillis(inFlightCount.get() > 0 ? 5 : 100);
-                    for (ConsumerRecord<String, byte[]> r : c.poll(wait)) {
-                        add(r);
+                    ConsumerRecords<String, byte[]> records = c.poll(wait);
+                    if (stall.stillHolds(c)) {
+                        for (ConsumerRecord<String, byte[]> r : records) {
+                            add(r);
+                        }
+                    } else {
+                        log.warn("Receipt consumer stood still past half its session timeout and its group left it "
+                                + "out: {} receipts in hand and {} just read dropped, their partitions' owner "
+                                + "handles them from the last commit", inFlightCount.get(), records.count());
+                        forget(Set.copyOf(c.assignment())); // which it owns the rejoin tells (own() then)
                     }
                 } catch (WakeupException e) {
                     // drain() asks us to look at the running flag

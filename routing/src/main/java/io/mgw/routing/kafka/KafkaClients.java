@@ -3,6 +3,7 @@ package io.mgw.routing.kafka;
 import static java.util.Objects.requireNonNull;
 
 import io.mgw.core.config.KafkaConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -31,6 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public record KafkaClients(String bootstrapServers, Map<String, String> producerExtra, Map<String, String> consumerExtra) {
 
+    /** The consumers' session timeout unless {@code kafka.consumer} sets {@code session.timeout.ms}. */
+    static final String DEFAULT_SESSION_TIMEOUT_MS = "15000";
+
     /** Bound on a whole send (metadata wait, batching, retries): a client gets a temporary error after this. */
     public static final int DELIVERY_TIMEOUT_MS = 15_000;
 
@@ -52,6 +56,12 @@ public record KafkaClients(String bootstrapServers, Map<String, String> producer
             producer.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         }
         return new KafkaClients(bootstrapServers, producer, kafka.consumer());
+    }
+
+    /** The consumers' group session timeout: {@code kafka.consumer}'s {@code session.timeout.ms}, or 15 s. */
+    public Duration sessionTimeout() {
+        return Duration.ofMillis(Long.parseLong(consumerExtra.getOrDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                DEFAULT_SESSION_TIMEOUT_MS).strip()));
     }
 
     /** A producer of string keys and byte values. */
@@ -81,7 +91,7 @@ public record KafkaClients(String bootstrapServers, Map<String, String> producer
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");

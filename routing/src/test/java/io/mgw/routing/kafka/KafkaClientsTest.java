@@ -3,6 +3,7 @@ package io.mgw.routing.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mgw.core.config.KafkaConfig;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,13 @@ class KafkaClientsTest {
 
     private static KafkaConfig config(Optional<String> bootstrap, Map<String, String> producer) {
         return new KafkaConfig(bootstrap, 3, 2, false, 4, 2, producer, Map.of("fetch.min.bytes", "1"));
+    }
+
+    @Test
+    void theSessionTimeoutIsTheConsumersSettingOr15Seconds() {
+        assertThat(new KafkaClients("b:9092", Map.of(), Map.of()).sessionTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(new KafkaClients("b:9092", Map.of(), Map.of("session.timeout.ms", "10000")).sessionTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
