@@ -12,7 +12,6 @@ import io.mgw.core.model.MessageStatus;
 import io.mgw.core.store.Store;
 import io.mgw.routing.kafka.KafkaIngressSink;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -26,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * lost (a partition between node and brokers that heals: docs/SMPP.md A.5); the adapter answers its sender with a
  * temporary error and the sender, as told, sends the message again. Without more, the first copy would then be
  * delivered too. So as the failure reaches the adapter, the message is recorded in the store with its ACCEPTED event
- * and a CANCELLED event, status DELETED, detail {@value #DETAIL}. If it turns up in the pipeline later, the router's
- * own record of it changes nothing (a message is recorded once), and the egress finds it withdrawn: no submit, no
- * report (its sender never had the id). Operators see it, with its status, in the message API. Counted in
+ * and a CANCELLED event is appended, status DELETED, detail {@value #DETAIL}. If it turns up in the pipeline later,
+ * the router's own record of it changes nothing (a message is recorded once); if the router had recorded it already,
+ * the appended event lands all the same. The egress finds it withdrawn: no submit, no report (its sender never had
+ * the id). Operators see it, with its status, in the message API. Counted in
  * {@code gateway.ingress.withdrawn}; a withdrawal the store did not take is logged and counted in
  * {@code gateway.ingress.withdrawal.failed}, and the message may then be delivered twice, as before.
  *
@@ -66,9 +66,14 @@ final class IngressWithdrawal implements Consumer<Message> {
         }
         CompletionStage<Void> w;
         try {
-            w = store.recordMessage(m, List.of(
-                    new MessageEvent(m.receivedAt(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
-                    new MessageEvent(clock.instant(), EventType.CANCELLED, MessageStatus.DELETED, "", DETAIL)));
+            // two writes, not one record with both events: the router may have recorded the message already (it read
+            // it from gw.ingress before the partition cut its answer off), and a record of a recorded message writes
+            // nothing, the CANCELLED event included (KafkaPartitionIT delivered one withdrawn message that way)
+            CompletionStage<Void> recorded = store.recordMessage(m,
+                    new MessageEvent(m.receivedAt(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""));
+            CompletionStage<Void> cancelled = store.appendEvent(m.id(),
+                    new MessageEvent(clock.instant(), EventType.CANCELLED, MessageStatus.DELETED, "", DETAIL));
+            w = recorded.thenCombine(cancelled, (a, b) -> null);
         } catch (RuntimeException e) {
             failed(m, e);
             return;

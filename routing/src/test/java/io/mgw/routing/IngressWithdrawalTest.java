@@ -7,12 +7,14 @@ import io.mgw.core.model.Address;
 import io.mgw.core.model.Direction;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
+import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageIdGenerator;
 import io.mgw.core.model.MessageStatus;
 import io.mgw.core.model.Origin;
 import io.mgw.testkit.store.InMemoryStore;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +48,25 @@ class IngressWithdrawalTest {
         store.recordMessage(m, new io.mgw.core.model.MessageEvent(CLOCK.instant(), EventType.ACCEPTED,
                 MessageStatus.ACCEPTED, "", ""));
         assertThat(store.find(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.DELETED);
+    }
+
+    @Test
+    void aMessageTheRouterRecordedFirstIsWithdrawnAllTheSame() {
+        Message m = message(Direction.MT);
+        // the router read it from gw.ingress before the partition cut the producer's answer off, and recorded it
+        store.recordMessage(m, List.of(
+                new MessageEvent(CLOCK.instant(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""),
+                new MessageEvent(CLOCK.instant(), EventType.ROUTED, MessageStatus.ACCEPTED, "", "")));
+
+        withdrawal.accept(m);
+
+        // before: recorded with both events as one write, which writes nothing for a recorded message
+        var rec = store.find(m.id()).orElseThrow();
+        assertThat(rec.status()).isEqualTo(MessageStatus.DELETED);
+        assertThat(rec.history()).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.CANCELLED);
+            assertThat(e.detail()).isEqualTo(IngressWithdrawal.DETAIL);
+        });
     }
 
     @Test

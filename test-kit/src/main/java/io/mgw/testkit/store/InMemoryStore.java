@@ -88,6 +88,20 @@ public final class InMemoryStore implements Store {
         return recordNow(m, first);
     }
 
+    /** As the contract says and the JDBC store does: nothing at all is written for a message already recorded. */
+    @Override
+    public CompletionStage<Void> recordMessage(Message m, List<MessageEvent> events) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("events: empty (expected: at least the first event)");
+        }
+        synchronized (this) {
+            if (messages.containsKey(m.id())) {
+                return done(null);
+            }
+        }
+        return Store.super.recordMessage(m, events);
+    }
+
     private synchronized CompletionStage<Void> recordNow(Message m, MessageEvent first) {
         if (messages.containsKey(m.id())) {
             return done(null);
