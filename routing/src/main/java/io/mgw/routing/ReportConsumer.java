@@ -183,6 +183,9 @@ final class ReportConsumer implements Runnable {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     own(partitions, false);
+                    // the receipts in hand on them are finished first (bounded), so that their next owner does not
+                    // handle them again: each would be a second report to the client if its event is not written yet
+                    awaitInHand(partitions);
                     commitDone(c, true);
                     forget(partitions);
                 }
@@ -244,6 +247,35 @@ final class ReportConsumer implements Runnable {
                 log.warn("Closing the receipt consumer: {}", e.toString());
             }
         }
+    }
+
+    /** Longest wait for the receipts in hand on revoked partitions to finish. */
+    static final Duration REVOKE_WAIT = Duration.ofSeconds(5);
+
+    /** Waits, up to {@link #REVOKE_WAIT}, until no receipt of {@code partitions} is in hand (retrying failed ones). */
+    private void awaitInHand(Collection<TopicPartition> partitions) {
+        long deadline = System.nanoTime() + REVOKE_WAIT.toNanos();
+        while (inHand(partitions) && System.nanoTime() - deadline < 0) {
+            retryFailed();
+            settle();
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        settle();
+    }
+
+    private boolean inHand(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            ArrayDeque<Item> q = inFlight.get(tp);
+            if (q != null && !q.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void add(ConsumerRecord<String, byte[]> r) {
