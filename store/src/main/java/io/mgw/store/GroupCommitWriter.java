@@ -94,10 +94,27 @@ final class GroupCommitWriter implements Runnable {
         return urgent.size() + bulk.size();
     }
 
-    /** Lets the thread write what is queued, then end; waits for it. */
-    void stopAndJoin() throws InterruptedException {
+    /** Lets the thread write what is queued, then end (see {@link #awaitStopped}). */
+    void stop() {
         stopping = true;
-        thread.join();
+    }
+
+    /**
+     * Waits up to {@code timeout} for the thread to end after {@link #stop}; false if it is still running (a
+     * database that does not answer, or a driver that does not come back: the thread is left to it, as a daemon).
+     */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return thread.join(timeout);
+    }
+
+    /** The writer thread's name and where it is now, for a log line about a writer that does not come back. */
+    String whereItIs() {
+        StringBuilder b = new StringBuilder(name);
+        StackTraceElement[] frames = thread.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, 24); i++) {
+            b.append("\n\tat ").append(frames[i]);
+        }
+        return b.toString();
     }
 
     /** Ops still queued (after the thread ended: those offered in a race with close). */

@@ -12,8 +12,10 @@ import java.sql.Savepoint;
 import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.message.DbException;
 import org.h2.util.CloseWatcher;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +80,27 @@ final class GuardedH2DataSource implements DataSource {
 
         GuardedConnection(String url, Properties info) throws SQLException {
             super(url, info, null, null, false);
+        }
+
+        /**
+         * H2 calls this before every statement it prepares or runs and every parameter it sets, on the connection and
+         * on its statements: refusing here keeps any statement off a session whose database closed (its transaction
+         * could have been opened before the close). H2 turns the exception into an SQLException with code 90098.
+         */
+        @Override
+        protected void checkClosed() {
+            super.checkClosed();
+            if (databaseClosed(this)) {
+                throw DbException.get(ErrorCode.DATABASE_IS_CLOSED);
+            }
+        }
+
+        /** Nothing to clear on a closed database; HikariCP calls this as it takes a connection back. */
+        @Override
+        public void clearWarnings() throws SQLException {
+            if (!databaseClosed(this)) {
+                super.clearWarnings();
+            }
         }
 
         private void refuseIfDatabaseClosed() throws SQLException {

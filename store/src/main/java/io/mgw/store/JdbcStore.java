@@ -159,6 +159,9 @@ public final class JdbcStore implements Store {
      */
     static final Duration WRITER_STUCK_AFTER = Duration.ofSeconds(30);
 
+    /** How long a close waits for the writers to write what is queued and end. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
     private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, MeterRegistry meters,
             InstantSource clock, WriteSettings settings, int readSessions) {
         this.dataSource = dataSource;
@@ -986,8 +989,8 @@ public final class JdbcStore implements Store {
                 if (!stuckReported) {
                     stuckReported = true;
                     log.warn("store: a writer has been inside one flush for over {} ms (a database that does not"
-                            + " answer); the store reports itself unhealthy (readiness down) until it comes back",
-                            limit.toMillis());
+                            + " answer); the store reports itself unhealthy (readiness down) until it comes back. "
+                            + "Writer {}", limit.toMillis(), w.whereItIs());
                 }
             }
         }
@@ -1026,14 +1029,28 @@ public final class JdbcStore implements Store {
      */
     @Override
     public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /** {@link #close()} waiting up to {@code writerWait} for the writers. */
+    void close(Duration writerWait) {
         if (closed) {
             return;
         }
         closed = true;
         boolean interrupted = false;
         for (GroupCommitWriter w : writers) {
+            w.stop();
+        }
+        long deadline = System.nanoTime() + writerWait.toNanos();
+        for (GroupCommitWriter w : writers) {
             try {
-                w.stopAndJoin();
+                if (!w.awaitStopped(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                    // a node must be able to stop: the writes in its hands are not acknowledged to anyone (their
+                    // callers wait on them), and what is queued behind it fails below
+                    log.error("store: a writer did not stop within {} ms of the close; left running. Writer {}",
+                            writerWait.toMillis(), w.whereItIs());
+                }
             } catch (InterruptedException e) {
                 interrupted = true;
             }

@@ -2,6 +2,7 @@ package io.mgw.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mgw.core.model.MessageId;
@@ -273,6 +274,23 @@ class GroupCommitTest {
         gate.release();
         assertThat(write.get(10, TimeUnit.SECONDS)).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> !store.writersStuckOrDead(Duration.ofMillis(200)));
+    }
+
+    @Test
+    void aCloseDoesNotWaitForEverForAWriterThatDoesNotComeBack() throws Exception {
+        open(10, 10);
+        holdWriter();
+        var inHand = store.markSubmitted(id(1), "c", 1).toCompletableFuture();
+        gate.awaitHeld();
+        var queued = store.markSubmitted(id(2), "c", 1).toCompletableFuture();
+
+        // before: the close joined the writer thread without a limit, and a node whose database hung never stopped
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> store.close(Duration.ofMillis(200)));
+
+        assertThat(queued).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TemporaryFailureException.class).withMessageContaining("store: closed");
+        assertThat(inHand).as("the write in the stuck writer's hands is not answered").isNotDone();
+        gate.release();
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.mgw.testkit.store.FullDiskFileSystem;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,13 +35,15 @@ class GuardedH2DataSourceTest {
     @TempDir
     Path dir;
 
+    private String url;
+
     private HikariDataSource pool;
 
     @BeforeEach
     void openPool() {
         HikariConfig hc = new HikariConfig();
-        hc.setDataSource(new GuardedH2DataSource(FullDiskFileSystem.url(dir.resolve("db")) + JdbcStore.H2_OPTIONS,
-                "sa", ""));
+        url = FullDiskFileSystem.url(dir.resolve("db")) + JdbcStore.H2_OPTIONS;
+        hc.setDataSource(new GuardedH2DataSource(url, "sa", ""));
         hc.setMaximumPoolSize(3);
         hc.setExceptionOverrideClassName(H2ClosedDatabaseEviction.class.getName());
         pool = new HikariDataSource(hc);
@@ -66,15 +69,19 @@ class GuardedH2DataSourceTest {
         try (Statement s = writer.createStatement()) {
             s.execute("INSERT INTO t VALUES (2, 'open')");
         }
-        FullDiskFileSystem.setFull(true);
-        try (Connection other = pool.getConnection(); Statement s = other.createStatement()) {
-            // enough for H2 to write a chunk: the write fails and H2 closes the database
-            String bulk = "INSERT INTO t SELECT \"X\" + 10, SPACE(1000) FROM SYSTEM_RANGE(1, 2000)";
-            assertThatThrownBy(() -> s.execute(bulk)).hasMessageContaining("Writing to");
-        }
+        closeTheDatabaseByAFailedWrite();
         assertThat(GuardedH2DataSource.databaseClosed(writer.unwrap(GuardedH2DataSource.GuardedConnection.class)))
                 .isTrue();
         return writer;
+    }
+
+    /** Fills the disk and has another connection write enough for H2 to write a chunk: it fails, H2 closes. */
+    private void closeTheDatabaseByAFailedWrite() throws SQLException {
+        FullDiskFileSystem.setFull(true);
+        try (Connection other = pool.getConnection(); Statement s = other.createStatement()) {
+            String bulk = "INSERT INTO t SELECT \"X\" + 10, SPACE(1000) FROM SYSTEM_RANGE(1, 2000)";
+            assertThatThrownBy(() -> s.execute(bulk)).hasMessageContaining("Writing to");
+        }
     }
 
     /**
@@ -103,6 +110,45 @@ class GuardedH2DataSourceTest {
         assertThat(writer.isClosed()).isTrue();
         // evicted and closed by the pool: the session detached, so H2's own close ran nothing
         await().atMost(Duration.ofSeconds(10)).until(h2::isClosed);
+    }
+
+    /**
+     * The writer's next batch on its open transaction, and any statement on such a session: each is refused before H2
+     * runs it (H2 would register the statement with the closed store first, the call that can loop). The connection
+     * is not pooled here, so that no eviction closes it between the calls and each call meets the guard.
+     */
+    @Test
+    void statementsOnAClosedDatabaseAreRefusedBeforeTheyRun() throws Exception {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR)");
+        }
+        Connection writer = new GuardedH2DataSource(url, "sa", "").getConnection();
+        writer.setAutoCommit(false);
+        PreparedStatement batch = writer.prepareStatement("INSERT INTO t VALUES (?, ?)");
+        batch.setLong(1, 1);
+        batch.setString(2, "open");
+        batch.executeUpdate();
+        batch.setLong(1, 2);
+        batch.addBatch();
+        Statement plain = writer.createStatement();
+        closeTheDatabaseByAFailedWrite();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertThatThrownBy(batch::executeBatch).satisfies(GuardedH2DataSourceTest::databaseIsClosed);
+            assertThatThrownBy(batch::executeUpdate).satisfies(GuardedH2DataSourceTest::databaseIsClosed);
+            assertThatThrownBy(() -> batch.setLong(1, 3)).satisfies(GuardedH2DataSourceTest::databaseIsClosed);
+            assertThatThrownBy(() -> plain.executeQuery("SELECT COUNT(*) FROM t"))
+                    .satisfies(GuardedH2DataSourceTest::databaseIsClosed);
+            assertThatThrownBy(() -> writer.prepareStatement("SELECT 1"))
+                    .satisfies(GuardedH2DataSourceTest::databaseIsClosed);
+            assertThat(writer.isValid(1)).as("the pool's validity check").isFalse();
+            writer.close();
+        });
+        assertThat(writer.isClosed()).isTrue();
+    }
+
+    private static void databaseIsClosed(Throwable e) {
+        assertThat(e).isInstanceOf(SQLException.class);
+        assertThat(((SQLException) e).getErrorCode()).isEqualTo(H2ClosedDatabaseEviction.DATABASE_IS_CLOSED);
     }
 
     @Test
