@@ -60,6 +60,8 @@ final class GroupCommitWriter implements Runnable {
     private Thread thread;
     private Connection connection;
     private BatchApplier applier;
+    /** What to hold while writing on {@code connection} ({@link GuardedH2DataSource#writing}). */
+    private Object writeOrder;
     /** System.nanoTime() (odd, so never 0) when the writer's connection broke; 0 once a commit succeeded since. */
     private long brokenSince;
 
@@ -230,9 +232,13 @@ final class GroupCommitWriter implements Runnable {
             }
             connection = c;
             applier = new BatchApplier(c);
+            writeOrder = GuardedH2DataSource.writeOrder(c);
         }
-        applier.apply(ops);
-        connection.commit();
+        GuardedH2DataSource.writing(writeOrder, () -> {
+            applier.apply(ops);
+            connection.commit();
+            return null;
+        });
         if (brokenSince != 0) {
             log.info("store: writer commits again, {} s after its connection broke",
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - brokenSince));
@@ -262,7 +268,10 @@ final class GroupCommitWriter implements Runnable {
         boolean broken = cause instanceof SQLException sql && sql.getSQLState() != null
                 && sql.getSQLState().startsWith("08");
         try {
-            connection.rollback();
+            GuardedH2DataSource.writing(writeOrder, () -> {
+                connection.rollback();
+                return null;
+            });
             if (!broken && !connection.isValid(2)) {
                 broken = true;
             }
@@ -289,7 +298,10 @@ final class GroupCommitWriter implements Runnable {
         applier.close();
         // a driver whose database is gone may throw anything here: the connection is dropped either way
         try {
-            connection.rollback();
+            GuardedH2DataSource.writing(writeOrder, () -> {
+                connection.rollback();
+                return null;
+            });
         } catch (SQLException | RuntimeException e) {
             log.debug("store: rollback before closing the writer connection", e);
         }
@@ -300,5 +312,6 @@ final class GroupCommitWriter implements Runnable {
         }
         connection = null;
         applier = null;
+        writeOrder = null;
     }
 }

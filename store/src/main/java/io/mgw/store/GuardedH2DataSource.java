@@ -38,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * database anew. The detaching reads and writes two private fields of {@link JdbcConnection}; should a later H2
  * change them, the connection is left open instead (a pool slot lost, no thread spinning) and an error logged,
  * and {@code GuardedH2DataSourceTest} fails.
+ *
+ * <p>The same failure can deadlock H2: the thread whose write failed holds the store's lock while it shuts the
+ * database down, and waits for the database's monitor; a thread that starts a query at that moment sees the shutdown
+ * begun, takes that monitor to close the files, and waits for the store's lock. Only writes write to the file, so
+ * every write on these connections (the store writer's batches and commits, the store's few writes of its own) runs
+ * holding the database's monitor first ({@link #writing}): the shutdown then finds it already held, and the reader
+ * waits for the write to end instead of for ever. Queries do not take that monitor (H2 takes it to open and close
+ * sessions, for DDL and for the shutdown), so reads go on beside the writes as before.
  */
 final class GuardedH2DataSource implements DataSource {
 
@@ -64,6 +72,38 @@ final class GuardedH2DataSource implements DataSource {
         info.setProperty("user", username);
         info.setProperty("password", pw);
         return new GuardedConnection(url, info);
+    }
+
+    /** Work on a connection that may write to the database file. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * What to hold while writing on {@code c} ({@link #writing}): the H2 database of one of these connections, whose
+     * monitor H2 takes when it shuts the database down after a failed write; null for any other connection.
+     */
+    static Object writeOrder(Connection c) {
+        try {
+            if (c.isWrapperFor(GuardedConnection.class)
+                    && c.unwrap(GuardedConnection.class).getSession() instanceof SessionLocal s) {
+                return s.getDatabase();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("store: no write order for a connection", e);
+        }
+        return null;
+    }
+
+    /** Runs {@code work}, a write, holding {@code order}'s monitor (see the class comment); just runs it for null. */
+    static <T> T writing(Object order, SqlWork<T> work) throws SQLException {
+        if (order == null) {
+            return work.run();
+        }
+        synchronized (order) {
+            return work.run();
+        }
     }
 
     /** Whether {@code c} is an H2 connection whose database has closed; false if its state cannot be read. */

@@ -801,6 +801,7 @@ public final class JdbcStore implements Store {
             PurgePacer pacer) throws SQLException {
         String range = " FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?";
         long removed = 0;
+        Object writeOrder = GuardedH2DataSource.writeOrder(c);
         try (PreparedStatement nextKey = c.prepareStatement("SELECT " + column + range + " ORDER BY " + column
                 + " LIMIT 1 OFFSET " + slice); PreparedStatement delete = c.prepareStatement("DELETE" + range)) {
             // an interrupted purge (the node stopping) leaves the interrupt set: the remaining tables are skipped too
@@ -817,7 +818,7 @@ public final class JdbcStore implements Store {
                 }
                 setKey(delete, 1, from, time);
                 setKey(delete, 2, to, time);
-                removed += delete.executeUpdate();
+                removed += GuardedH2DataSource.writing(writeOrder, delete::executeUpdate);
                 from = to;
                 if (from < bound) {
                     try {
@@ -855,7 +856,7 @@ public final class JdbcStore implements Store {
             ps.setInt(6, u.parts());
             ps.setString(7, u.excerpt());
             Sql.setInstant(ps, 8, u.submittedAt());
-            ps.executeUpdate();
+            GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate);
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: remembering an unknown submission of " + u.id() + " failed: "
                     + e.getMessage(), e);
@@ -898,7 +899,7 @@ public final class JdbcStore implements Store {
         requireNonNull(u, "u");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE_UNKNOWN)) {
             setUnknownKey(ps, u);
-            ps.executeUpdate();
+            GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate);
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: forgetting an unknown submission of " + u.id() + " failed: "
                     + e.getMessage(), e);
@@ -934,7 +935,7 @@ public final class JdbcStore implements Store {
             try (PreparedStatement ps = c.prepareStatement(UPDATE_PROGRESS_MARK)) {
                 Sql.setInstant(ps, 1, mark);
                 ps.setString(2, name);
-                updated = ps.executeUpdate();
+                updated = GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate);
             }
             if (updated == 0) {
                 insertMark(c, name, mark);
@@ -962,7 +963,7 @@ public final class JdbcStore implements Store {
                 Sql.setInstant(ps, 1, mark);
                 ps.setString(2, name);
                 Sql.setInstant(ps, 3, expected.get());
-                return ps.executeUpdate() == 1;
+                return GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate) == 1;
             }
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: claiming mark " + name + " failed: " + e.getMessage(), e);
@@ -974,7 +975,7 @@ public final class JdbcStore implements Store {
         try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS_MARK)) {
             ps.setString(1, name);
             Sql.setInstant(ps, 2, mark);
-            return ps.executeUpdate() == 1;
+            return GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate) == 1;
         }
     }
 
