@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * exactly that state after a COMMIT that failed on a full disk (seen in {@code StoreDiskFullIT}: the writer hung, the
  * node needed a restart).
  *
- * <p>The connections handed out here check the state of their database first: on a closed one, {@code commit},
+ * <p>The connections handed out here check the state of their database first: on a closed one, every statement
+ * (H2 asks the connection's {@code checkClosed} before each one it prepares or runs), {@code commit},
  * {@code rollback} and {@code setAutoCommit} fail at once with H2's "database is closed" (90098, which
  * {@link H2ClosedDatabaseEviction} has the pool evict), and {@code close} detaches the session before closing, so
  * H2's own close runs nothing (the session goes with its closed database; H2's close watcher is told to forget it,
