@@ -103,8 +103,9 @@ import org.slf4j.LoggerFactory;
  *   <li>sends MO messages ({@link #sendMo}) to a bound receiver, long ones as UDH-concatenated parts.
  * </ul>
  *
- * <p>Threads: one platform thread accepts; jSMPP gives each session a reader thread and a small PDU pool whose work
- * (answering submits) never blocks; receipts wait in a timer, then in a queue per system_id, drained by
+ * <p>Threads: one platform thread accepts; jSMPP gives each session a reader thread and one PDU worker, whose work
+ * (answering submits) never blocks, so more workers would only add hand-offs (docs/BENCHMARKS.md: four cost about 7%
+ * more of the simulator's CPU); receipts wait in a timer, then in a queue per system_id, drained by
  * {@code receiptWindow} virtual threads per receiver session (jSMPP's deliverShortMessage blocks until the response).
  */
 public final class SmscSimulator implements AutoCloseable {
@@ -500,7 +501,7 @@ public final class SmscSimulator implements AutoCloseable {
         var sender = new SilencingPduSender();
         var sim = new SimSession(sender);
         SMPPServerSession session = new SMPPServerSession(conn, sim::onStateChange, new Receiver(sim),
-                new ServerResponseDeliveryAdapter() {}, 4, 10_000, sender, new DefaultPDUReader());
+                new ServerResponseDeliveryAdapter() {}, 1, 10_000, sender, new DefaultPDUReader());
         sim.session = session;
         session.setTransactionTimer(10_000);
         session.setEnquireLinkTimer(60_000);
