@@ -260,6 +260,14 @@ final class GroupCommitWriter implements Runnable {
         completer.execute(() -> op.future.completeExceptionally(failure));
     }
 
+    /** A rollback writes to the database too (it undoes the batch's changes): in the write order. */
+    private void rollbackInWriteOrder() throws SQLException {
+        GuardedH2DataSource.writing(writeOrder, () -> {
+            connection.rollback();
+            return null;
+        });
+    }
+
     /** Rolls back; drops the connection when it is broken (or the rollback fails) so the next flush takes a new one. */
     private void rollback(Exception cause) {
         if (connection == null) {
@@ -268,10 +276,7 @@ final class GroupCommitWriter implements Runnable {
         boolean broken = cause instanceof SQLException sql && sql.getSQLState() != null
                 && sql.getSQLState().startsWith("08");
         try {
-            GuardedH2DataSource.writing(writeOrder, () -> {
-                connection.rollback();
-                return null;
-            });
+            rollbackInWriteOrder();
             if (!broken && !connection.isValid(2)) {
                 broken = true;
             }
@@ -298,10 +303,7 @@ final class GroupCommitWriter implements Runnable {
         applier.close();
         // a driver whose database is gone may throw anything here: the connection is dropped either way
         try {
-            GuardedH2DataSource.writing(writeOrder, () -> {
-                connection.rollback();
-                return null;
-            });
+            rollbackInWriteOrder();
         } catch (SQLException | RuntimeException e) {
             log.debug("store: rollback before closing the writer connection", e);
         }

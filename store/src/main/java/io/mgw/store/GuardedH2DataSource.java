@@ -5,10 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.io.PrintWriter;
 import java.lang.reflect.Field;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.Savepoint;
 import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -107,6 +106,14 @@ final class GuardedH2DataSource implements DataSource {
         }
     }
 
+    /**
+     * {@code ps.executeUpdate()} in the write order of {@code ps}'s connection: for every write the store makes
+     * outside its writer thread (a write that skips it can deadlock an H2 database whose file write fails).
+     */
+    static int executeUpdate(PreparedStatement ps) throws SQLException {
+        return writing(writeOrder(ps.getConnection()), ps::executeUpdate);
+    }
+
     /** Whether {@code c} is an H2 connection whose database has closed; false if its state cannot be read. */
     static boolean databaseClosed(JdbcConnection c) {
         try {
@@ -125,8 +132,9 @@ final class GuardedH2DataSource implements DataSource {
 
         /**
          * H2 calls this before every statement it prepares or runs and every parameter it sets, on the connection and
-         * on its statements: refusing here keeps any statement off a session whose database closed (its transaction
-         * could have been opened before the close). H2 turns the exception into an SQLException with code 90098.
+         * on its statements, and first thing in {@code commit}, {@code rollback} and {@code setAutoCommit}: refusing
+         * here keeps any statement off a session whose database closed (its transaction could have been opened before
+         * the close). H2 turns the exception into an SQLException with code 90098.
          */
         @Override
         protected void checkClosed() {
@@ -142,37 +150,6 @@ final class GuardedH2DataSource implements DataSource {
             if (!databaseClosed(this)) {
                 super.clearWarnings();
             }
-        }
-
-        private void refuseIfDatabaseClosed() throws SQLException {
-            if (databaseClosed(this)) {
-                throw new SQLNonTransientConnectionException("The database has been closed (after a failed write)",
-                        "90098", H2ClosedDatabaseEviction.DATABASE_IS_CLOSED);
-            }
-        }
-
-        @Override
-        public synchronized void commit() throws SQLException {
-            refuseIfDatabaseClosed();
-            super.commit();
-        }
-
-        @Override
-        public synchronized void rollback() throws SQLException {
-            refuseIfDatabaseClosed();
-            super.rollback();
-        }
-
-        @Override
-        public synchronized void rollback(Savepoint savepoint) throws SQLException {
-            refuseIfDatabaseClosed();
-            super.rollback(savepoint);
-        }
-
-        @Override
-        public synchronized void setAutoCommit(boolean autoCommit) throws SQLException {
-            refuseIfDatabaseClosed();
-            super.setAutoCommit(autoCommit);
         }
 
         @Override

@@ -801,7 +801,6 @@ public final class JdbcStore implements Store {
             PurgePacer pacer) throws SQLException {
         String range = " FROM " + table + " WHERE " + column + " >= ? AND " + column + " < ?";
         long removed = 0;
-        Object writeOrder = GuardedH2DataSource.writeOrder(c);
         try (PreparedStatement nextKey = c.prepareStatement("SELECT " + column + range + " ORDER BY " + column
                 + " LIMIT 1 OFFSET " + slice); PreparedStatement delete = c.prepareStatement("DELETE" + range)) {
             // an interrupted purge (the node stopping) leaves the interrupt set: the remaining tables are skipped too
@@ -818,7 +817,7 @@ public final class JdbcStore implements Store {
                 }
                 setKey(delete, 1, from, time);
                 setKey(delete, 2, to, time);
-                removed += GuardedH2DataSource.writing(writeOrder, delete::executeUpdate);
+                removed += GuardedH2DataSource.executeUpdate(delete);
                 from = to;
                 if (from < bound) {
                     try {
@@ -856,7 +855,7 @@ public final class JdbcStore implements Store {
             ps.setInt(6, u.parts());
             ps.setString(7, u.excerpt());
             Sql.setInstant(ps, 8, u.submittedAt());
-            GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate);
+            GuardedH2DataSource.executeUpdate(ps);
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: remembering an unknown submission of " + u.id() + " failed: "
                     + e.getMessage(), e);
@@ -899,7 +898,7 @@ public final class JdbcStore implements Store {
         requireNonNull(u, "u");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE_UNKNOWN)) {
             setUnknownKey(ps, u);
-            GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate);
+            GuardedH2DataSource.executeUpdate(ps);
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: forgetting an unknown submission of " + u.id() + " failed: "
                     + e.getMessage(), e);
@@ -935,7 +934,7 @@ public final class JdbcStore implements Store {
             try (PreparedStatement ps = c.prepareStatement(UPDATE_PROGRESS_MARK)) {
                 Sql.setInstant(ps, 1, mark);
                 ps.setString(2, name);
-                updated = GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate);
+                updated = GuardedH2DataSource.executeUpdate(ps);
             }
             if (updated == 0) {
                 insertMark(c, name, mark);
@@ -963,7 +962,7 @@ public final class JdbcStore implements Store {
                 Sql.setInstant(ps, 1, mark);
                 ps.setString(2, name);
                 Sql.setInstant(ps, 3, expected.get());
-                return GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate) == 1;
+                return GuardedH2DataSource.executeUpdate(ps) == 1;
             }
         } catch (SQLException e) {
             throw new TemporaryFailureException("store: claiming mark " + name + " failed: " + e.getMessage(), e);
@@ -975,7 +974,7 @@ public final class JdbcStore implements Store {
         try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS_MARK)) {
             ps.setString(1, name);
             Sql.setInstant(ps, 2, mark);
-            return GuardedH2DataSource.writing(GuardedH2DataSource.writeOrder(c), ps::executeUpdate) == 1;
+            return GuardedH2DataSource.executeUpdate(ps) == 1;
         }
     }
 
@@ -1026,7 +1025,8 @@ public final class JdbcStore implements Store {
 
     /**
      * Refuses new writes, writes everything already queued, completes its stages, then closes the connection pool
-     * (when the store made it). Idempotent.
+     * (when the store made it). Waits at most {@link #CLOSE_WAIT} for the writers: a writer still inside a flush then
+     * is logged and left running, the writes queued behind it fail, and its own never complete. Idempotent.
      */
     @Override
     public void close() {

@@ -41,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class H2DiskFullTest {
 
+    /** Rounds of {@link #readsRacingTheWriteThatFailsDoNotDeadlockTheStore}. */
+    private static final int DEADLOCK_ROUNDS = 40;
+
     @TempDir
     Path dataDir;
 
@@ -129,8 +132,6 @@ class H2DiskFullTest {
             store = null;
         }
     }
-
-    private static final int DEADLOCK_ROUNDS = 40;
 
     private static String describe(ThreadMXBean threads, long[] ids) {
         if (ids == null) {
