@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * disk's for 10 s. H2 closes its database on the first failed write; the node keeps taking submits (they are in
  * Kafka), holds routing, sending and receipts until the store takes writes again, reopens it without a restart, and
  * catches up. The oracle: every submit answered ESME_ROK gets its receipt, the SMSC takes no message twice (a
- * submitted mark that could not be written must not send the message again), the store is healthy afterwards, and
- * Kafka drains.
+ * submitted mark that could not be written must not send the message again), the store reports itself unhealthy
+ * while its disk is full and healthy afterwards, and Kafka drains.
  *
  * <p>Found two faults before it passed: the egress sent a message again when its record could not be written
  * (PipelineIT covers it too), and the store writer hung for good rolling back a transaction H2 had closed under it
@@ -87,6 +87,7 @@ class StoreDiskFullIT {
         assertThat(lost).as("acknowledged but never receipted (%d of %d)", lost.size(), acknowledged.size())
                 .isEmpty();
         assertThat(twice).as("messages the SMSC took more than once").isEmpty();
+        assertThat(healthyWhileFull).as("the store's health while its disk was full (readiness must drop)").isFalse();
         assertThat(node.store().isHealthy()).as("the store after the disk was freed").isTrue();
         assertThat(KafkaLag.awaitDrained(node.kafkaBootstrap(), Duration.ofSeconds(60)))
                 .as("records no consumer group committed, after the fault").isEmpty();

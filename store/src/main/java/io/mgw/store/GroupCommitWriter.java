@@ -64,6 +64,10 @@ final class GroupCommitWriter implements Runnable {
     private Object writeOrder;
     /** System.nanoTime() (odd, so never 0) when the writer's connection broke; 0 once a commit succeeded since. */
     private long brokenSince;
+    /** System.nanoTime() (odd, so never 0) of the last commit that succeeded; 0 before the first. */
+    private volatile long lastCommitted;
+    /** System.nanoTime() (odd, so never 0) when a write last failed; 0 if none has. */
+    private volatile long lastFailed;
 
     GroupCommitWriter(String name, DataSource dataSource, int queueCapacity, int maxBatch,
             Executor completer, DistributionSummary batchSizes, Timer flushTimer, Counter failed) {
@@ -165,6 +169,21 @@ final class GroupCommitWriter implements Runnable {
         return died;
     }
 
+    /**
+     * When (System.nanoTime(), odd) a write failed with no commit succeeding since, or 0: the writer's database
+     * refuses its writes (a full disk), or the last write it was given was bad. Either way only a write can tell
+     * which, since reads may go on working (see {@code JdbcStore.isHealthy}).
+     */
+    long failingSince() {
+        long failed = lastFailed;
+        long committed = lastCommitted;
+        return failed != 0 && (committed == 0 || failed - committed > 0) ? failed : 0;
+    }
+
+    private static long stamp() {
+        return System.nanoTime() | 1;
+    }
+
     private void flush(List<WriteOp<?>> batch) {
         long start = System.nanoTime();
         flushStarted = start == 0 ? 1 : start;
@@ -239,6 +258,7 @@ final class GroupCommitWriter implements Runnable {
             connection.commit();
             return null;
         });
+        lastCommitted = stamp();
         if (brokenSince != 0) {
             log.info("store: writer commits again, {} s after its connection broke",
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - brokenSince));
@@ -255,6 +275,7 @@ final class GroupCommitWriter implements Runnable {
     }
 
     private void fail(WriteOp<?> op, Exception cause) {
+        lastFailed = stamp();
         failed.increment();
         var failure = new TemporaryFailureException("store: write failed: " + cause.getMessage(), cause);
         completer.execute(() -> op.future.completeExceptionally(failure));
@@ -286,7 +307,7 @@ final class GroupCommitWriter implements Runnable {
         if (broken) {
             // once per outage at WARN: a database that stays away (a full disk) breaks every new connection too
             if (brokenSince == 0) {
-                brokenSince = System.nanoTime() | 1;
+                brokenSince = stamp();
                 log.warn("store: writer connection broken, reconnecting (until a commit succeeds, further breaks are "
                         + "logged at DEBUG): {}", cause.toString());
             } else {

@@ -152,6 +152,13 @@ public final class JdbcStore implements Store {
     private volatile boolean closed;
     /** Whether the stuck writer of the current episode was logged (once per episode, not per health check). */
     private volatile boolean stuckReported;
+    /** Whether the current episode of failing writes was logged (once per episode, not per health check). */
+    private volatile boolean failingReported;
+    /** System.nanoTime() (odd) when the last health probe write that succeeded began; 0 before the first. */
+    private volatile long probedOk;
+
+    /** The progress mark the health check writes to learn whether the database takes writes again. */
+    static final String HEALTH_PROBE_MARK = "store.health-probe";
 
     /**
      * How long one flush of a writer may take before the store counts as unhealthy: far above a slow commit (the
@@ -1002,7 +1009,9 @@ public final class JdbcStore implements Store {
 
     /**
      * Whether every writer thread is running and none has been stuck in one flush for {@link #WRITER_STUCK_AFTER},
-     * and a connection answers {@code SELECT 1} within about two seconds.
+     * and the database takes writes: when a write failed and no commit succeeded since, a probe write of its own
+     * must succeed (a database whose disk is full still answers reads, so {@code SELECT 1} alone said "up" while
+     * every write failed); otherwise a connection must answer {@code SELECT 1} within about two seconds.
      */
     @Override
     public boolean isHealthy() {
@@ -1011,6 +1020,11 @@ public final class JdbcStore implements Store {
         }
         if (writersStuckOrDead(WRITER_STUCK_AFTER)) {
             return false;
+        }
+        long failing = writesFailingSince();
+        long probed = probedOk;
+        if (failing != 0 && (probed == 0 || failing - probed > 0)) {
+            return probeWrite();
         }
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.setQueryTimeout(2);
@@ -1021,6 +1035,72 @@ public final class JdbcStore implements Store {
             log.debug("store: health check failed", e);
             return false;
         }
+    }
+
+    /** The latest {@link GroupCommitWriter#failingSince} of the writers, 0 if none is failing. */
+    private long writesFailingSince() {
+        long latest = 0;
+        for (GroupCommitWriter w : writers) {
+            long since = w.failingSince();
+            if (since != 0 && (latest == 0 || since - latest > 0)) {
+                latest = since;
+            }
+        }
+        return latest;
+    }
+
+    /**
+     * Writes and commits the progress mark {@value #HEALTH_PROBE_MARK} in a transaction of its own, in the store's
+     * write order; whether that succeeded. Logs the start and the end of an episode of refused writes once each.
+     */
+    private boolean probeWrite() {
+        long start = System.nanoTime() | 1;
+        try (Connection c = dataSource.getConnection()) {
+            Object order = GuardedH2DataSource.writeOrder(c);
+            c.setAutoCommit(false);
+            try {
+                GuardedH2DataSource.writing(order, () -> {
+                    Instant now = clock.instant();
+                    int updated;
+                    try (PreparedStatement ps = c.prepareStatement(UPDATE_PROGRESS_MARK)) {
+                        ps.setQueryTimeout(2);
+                        Sql.setInstant(ps, 1, now);
+                        ps.setString(2, HEALTH_PROBE_MARK);
+                        updated = ps.executeUpdate();
+                    }
+                    if (updated == 0) {
+                        insertMark(c, HEALTH_PROBE_MARK, now);
+                    }
+                    c.commit();
+                    return null;
+                });
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    GuardedH2DataSource.writing(order, () -> {
+                        c.rollback();
+                        return null;
+                    });
+                } catch (SQLException | RuntimeException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!failingReported) {
+                failingReported = true;
+                log.warn("store: writes fail and a probe write failed too: the store reports itself unhealthy"
+                        + " (readiness down) until a write succeeds: {}", e.toString());
+            } else {
+                log.debug("store: probe write failed", e);
+            }
+            return false;
+        }
+        probedOk = start;
+        if (failingReported) {
+            failingReported = false;
+            log.info("store: a probe write succeeded; the store takes writes again");
+        }
+        return true;
     }
 
     /**

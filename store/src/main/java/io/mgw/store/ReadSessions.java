@@ -3,11 +3,14 @@ package io.mgw.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A read borrows an idle session (or opens one), runs, and gives it back; at most {@code maxIdle} sessions are
  * kept, the rest are closed after use. A session whose read failed is closed, never reused, so a broken connection
- * is replaced by the next read. Connections are in auto-commit mode, so each query sees every committed write.
+ * is replaced by the next read (or at once, see {@link #read}). Connections are in auto-commit mode, so each query sees every committed write.
  */
 final class ReadSessions implements AutoCloseable {
 
@@ -73,17 +76,39 @@ final class ReadSessions implements AutoCloseable {
         this.maxIdle = maxIdle;
     }
 
+    /**
+     * Runs {@code read} on a kept session, or a new one. When a kept session's connection turns out to be gone (an H2
+     * database that closed and was opened again, a PostgreSQL connection the server dropped), the read runs once more
+     * on a new session: a read changes nothing, and the caller should not see a failure of a connection it never chose.
+     */
     <T> T read(Read<T> read) throws SQLException {
-        Session s = idle.pollFirst();
-        if (s != null) {
+        Session kept = idle.pollFirst();
+        if (kept != null) {
             idleCount.decrementAndGet();
-        } else {
-            Connection c = dataSource.getConnection();
-            if (!c.getAutoCommit()) {
-                c.setAutoCommit(true);
+            try {
+                return runOn(kept, read);
+            } catch (SQLException e) {
+                if (!connectionGone(e)) {
+                    throw e;
+                }
+                log.debug("store: a kept read session's connection is gone; reading on a new one", e);
             }
-            s = new Session(c);
         }
+        Connection c = dataSource.getConnection();
+        if (!c.getAutoCommit()) {
+            c.setAutoCommit(true);
+        }
+        return runOn(new Session(c), read);
+    }
+
+    /** Whether {@code e} says the connection is unusable rather than the read wrong (SQLState class 08, H2's 90098). */
+    static boolean connectionGone(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLNonTransientConnectionException || e instanceof SQLTransientConnectionException
+                || (state != null && state.startsWith("08")) || e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED;
+    }
+
+    private <T> T runOn(Session s, Read<T> read) throws SQLException {
         boolean ok = false;
         try {
             T result = read.run(s);

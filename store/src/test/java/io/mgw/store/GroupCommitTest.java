@@ -239,6 +239,36 @@ class GroupCommitTest {
     }
 
     @Test
+    void writesRefusedByADatabaseThatStillAnswersMakeTheStoreUnhealthyUntilAWriteSucceeds() throws Exception {
+        open(10, 10);
+        assertThat(store.isHealthy()).isTrue();
+        // as PostgreSQL on a full disk: every commit fails, the connection stays valid and SELECT 1 answers
+        gate.commitsFail.set(true);
+
+        var refused = store.markSubmitted(id(1), "c", 1).toCompletableFuture();
+
+        assertThat(refused).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TemporaryFailureException.class);
+        assertThat(store.isHealthy()).as("while the database refuses writes").isFalse();
+        assertThat(store.isHealthy()).as("asked again: the probe write fails too").isFalse();
+        gate.commitsFail.set(false);
+        // no write of the gateway's has come since: the health check's own probe write finds the database back
+        assertThat(store.isHealthy()).as("once a write can be made again").isTrue();
+        assertThat(store.mark(JdbcStore.HEALTH_PROBE_MARK)).isPresent();
+    }
+
+    @Test
+    void oneBadWriteAloneDoesNotMakeTheStoreUnhealthy() throws Exception {
+        open(10, 10);
+        // a null payload breaks the NOT NULL constraint: the write fails, the database is fine
+        var bad = store.saveFragment(new Fragment("k", 1, 2, null, T0)).toCompletableFuture();
+
+        assertThat(bad).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TemporaryFailureException.class);
+        assertThat(store.isHealthy()).isTrue();
+    }
+
+    @Test
     void healthIsFalseWhenTheDatabaseDoesNotAnswer() {
         open(10, 10);
         assertThat(store.isHealthy()).isTrue();
@@ -322,6 +352,8 @@ class GroupCommitTest {
         final AtomicBoolean fatal = new AtomicBoolean();
         /** While set, the connections handed out refuse setAutoCommit, as on a database that has closed. */
         final AtomicBoolean setupFails = new AtomicBoolean();
+        /** While set, every connection's commit fails and nothing else does, as on PostgreSQL with a full disk. */
+        final AtomicBoolean commitsFail = new AtomicBoolean();
         private volatile CountDownLatch open = new CountDownLatch(0);
         private final AtomicInteger held = new AtomicInteger();
 
@@ -355,8 +387,22 @@ class GroupCommitTest {
                     throw new SQLException("interrupted", e);
                 }
             }
-            Connection c = target.getConnection();
+            Connection c = failingCommits(target.getConnection());
             return setupFails.get() ? refusingSetup(c) : c;
+        }
+
+        private Connection failingCommits(Connection c) {
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("commit") && commitsFail.get()) {
+                            throw new SQLException("test: could not extend file: No space left on device", "53100");
+                        }
+                        try {
+                            return method.invoke(c, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
         }
 
         private static Connection refusingSetup(Connection c) {

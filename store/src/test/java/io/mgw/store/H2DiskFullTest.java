@@ -145,6 +145,28 @@ class H2DiskFullTest {
     }
 
     @Test
+    void theStoreIsUnhealthyWhileTheDiskIsFullThoughReadsWorkAndHealthyOnceItIsFreed() throws Exception {
+        store = open();
+        MessageId before = ids.next();
+        record(before).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(store.isHealthy()).isTrue();
+
+        FullDiskFileSystem.setFull(true);
+        assertThatThrownBy(() -> record(ids.next()).toCompletableFuture().get(60, TimeUnit.SECONDS))
+                .hasMessageContaining("store");
+        // the pool opens the database again, and reads work on the full disk: SELECT 1 alone said "healthy" here
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> store.find(before).isPresent());
+        assertThat(store.isHealthy()).as("reads work, writes do not").isFalse();
+
+        FullDiskFileSystem.setFull(false);
+        // no write of the gateway's comes meanwhile: the health check's probe write finds the disk freed
+        await().atMost(Duration.ofSeconds(30)).until(store::isHealthy);
+        MessageId after = ids.next();
+        record(after).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(store.find(after)).isPresent();
+    }
+
+    @Test
     void writesFailWhileTheDiskIsFullAndSucceedOnceItIsFreedWithoutARestart() throws Exception {
         store = open();
         MessageId before = ids.next();

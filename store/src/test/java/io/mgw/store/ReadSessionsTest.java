@@ -100,6 +100,24 @@ class ReadSessionsTest {
     }
 
     @Test
+    void aReadOnAKeptSessionWhoseDatabaseClosedRunsAgainOnANewSession() throws SQLException {
+        try (ReadSessions reads = new ReadSessions(counting, 2)) {
+            assertThat(reads.read(ReadSessionsTest::count)).isZero();
+            try (Statement st = keepAlive.createStatement()) {
+                st.execute("SHUTDOWN"); // the kept session's connection is now to a closed database
+            }
+            keepAlive = h2.getConnection(); // opens the in-memory database afresh
+            try (Statement st = keepAlive.createStatement()) {
+                st.execute("CREATE TABLE t (v INT)");
+                st.execute("INSERT INTO t VALUES (1)");
+            }
+
+            assertThat(reads.read(ReadSessionsTest::count)).isEqualTo(1);
+            assertThat(opened).hasValue(2);
+        }
+    }
+
+    @Test
     void noMoreThanMaxIdleSessionsAreKept() throws Exception {
         int concurrent = 4;
         ExecutorService pool = Executors.newFixedThreadPool(concurrent);

@@ -212,7 +212,10 @@ public interface Store extends AutoCloseable {
      */
     long purgeOlderThan(Instant before);
 
-    /** Whether the store answers (for readiness). */
+    /**
+     * Whether the store answers and takes writes (for readiness): false while its writes fail for want of the
+     * database (a full disk), even if reads still work.
+     */
     boolean isHealthy();
 
     @Override
