@@ -8,7 +8,8 @@
 #   BENCH_CONFIG=other.yaml runs the node on another config (default config/bench.yaml); NODE_JAVA_OPTS adds JVM flags,
 #   NODE_GC replaces the collector flag (default -XX:+UseParallelGC); STORE=postgresql runs the node on a PostgreSQL
 #   server started here (own process, port 5433, data in bench/target/e2e-pg) instead of H2 in its JVM; TLS=1 has the
-#   load tool bind over TLS to the node's SMPP TLS port (3550; a key pair made by keytool in bench/target/e2e-tls)
+#   load tool bind over TLS to the node's SMPP TLS port (3550; a key pair made by keytool in bench/target/e2e-tls);
+#   JFR=0 runs the node without the flight recording
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -66,7 +67,11 @@ java -Xmx512m -XX:+UseParallelGC -jar "$jar" sim smsc --port 2776 --system-id ga
     --receipt-delay-ms 100 > "$out/e2e-sim.log" 2>&1 &
 sim_pid=$!
 pids+=($sim_pid)
-java -Xms1g -Xmx1g ${NODE_GC:--XX:+UseParallelGC} ${NODE_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true \
+# as ./gateway runs it: compact object headers on JDK 25+ (NODE_JAVA_OPTS=-XX:-UseCompactObjectHeaders turns them off)
+coh=(); [ "$(mgw_java_major java)" -ge 25 ] 2>/dev/null && coh=(-XX:+UseCompactObjectHeaders)
+jfr_flags=(-XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true)
+[ "${JFR:-1}" = 0 ] && jfr_flags=()
+java -Xms1g -Xmx1g ${NODE_GC:--XX:+UseParallelGC} ${coh[@]+"${coh[@]}"} ${NODE_JAVA_OPTS:-} ${jfr_flags[@]+"${jfr_flags[@]}"} \
     -jar "$jar" run --config "$config" > "$out/e2e-node.log" 2>&1 &
 node=$!
 pids+=($node)
@@ -114,10 +119,12 @@ secs_of() { local v="" i; for ((i = 0; i < ${#args[@]}; i++)); do [ "${args[i]}"
 accepted_now() { curl -s http://127.0.0.1:8080/metrics | awk '/^gateway_ingress_message_accepted_total/ {s+=$NF} END {printf "%.0f", s}'; }
 # the node's CPU and accepted count at the start and end of the measured window: its CPU use without the warm-up
 # (and most of the JIT's work) in it; the load tool starts sending about a second after launch
-warm=$(secs_of --warmup); dur=$(secs_of --duration); rm -f "$out/e2e-window"
+warm=$(secs_of --warmup); dur=$(secs_of --duration); rm -f "$out/e2e-window" "$out"/e2e-threads-window-*.txt
 if [ "$dur" -gt 0 ]; then
   ( sleep $(( warm + 1 )); echo "$(cpu_secs "$node") $(accepted_now)" > "$out/e2e-window"
-    sleep "$dur"; echo "$(cpu_secs "$node") $(accepted_now)" >> "$out/e2e-window" ) &
+    thread_ticks "$node" > "$out/e2e-threads-window-start.txt"
+    sleep "$dur"; echo "$(cpu_secs "$node") $(accepted_now)" >> "$out/e2e-window"
+    thread_ticks "$node" > "$out/e2e-threads-window-end.txt" ) &
   pids+=($!)
 fi
 set +e
@@ -153,6 +160,16 @@ if [ "$(wc -l < "$out/e2e-window" 2>/dev/null || echo 0)" -eq 2 ]; then
        END {if (n1 > n0) printf "node CPU in the measured window: %.2f cores, %.0f us per message accepted in it (%d)%s\n",
             (c1 - c0) / '"$dur"', (c1 - c0) * 1e6 / (n1 - n0), n1 - n0,
             " (a lagging delivery half does part of their work after the window)"}' "$out/e2e-window"
+fi
+if [ -s "$out/e2e-threads-window-end.txt" ]; then
+  # the same per thread for the measured window alone (the JIT's and the warm-up's work mostly outside it)
+  awk -v hz="$(getconf CLK_TCK)" -v start="$out/e2e-threads-window-start.txt" '
+    BEGIN { while ((getline l < start) > 0) { split(l, f, " "); base[f[1]] = f[3]; wbase[f[1]] = f[4] } }
+    ($1 in base) { d = $3 - base[$1]; s[$2] += d; total += d; w[$2] += ($4 - wbase[$1]) / 1e9 }
+    END { for (k in s) if (s[k] > 0) printf "%7.1f s %5.1f%%  %7.1f s  %s\n", s[k] / hz, 100 * s[k] / total, w[k], k }' \
+    "$out/e2e-threads-window-end.txt" | sort -rn > "$out/e2e-node-threads-window.txt"
+  echo "node CPU by thread in the measured window, and its waits for a CPU (top 8; all in $out/e2e-node-threads-window.txt):"
+  head -8 "$out/e2e-node-threads-window.txt"
 fi
 curl -s http://127.0.0.1:8080/metrics > "$out/e2e-node-metrics.txt" || true
 echo "node heap peak: $(( $(cat "$out/e2e-heap-peak" 2>/dev/null || echo 0) / 1048576 )) MiB (limit -Xmx1g)"
