@@ -38,6 +38,19 @@ class KafkaClientsTest {
     }
 
     @Test
+    void consumersWaitForFullerFetchesUnlessTheConfigSaysOtherwise() {
+        var defaults = new KafkaClients("b:9092", Map.of(), Map.of()).consumerProperties("g", "c", 500);
+        var configured = new KafkaClients("b:9092", Map.of(), Map.of("fetch.min.bytes", "1", "enable.auto.commit",
+                "true")).consumerProperties("g", "c", 500);
+
+        assertThat(defaults).containsEntry("fetch.min.bytes", "16384").containsEntry("fetch.max.wait.ms", "20")
+                .containsEntry("enable.auto.commit", "false").containsEntry("max.poll.records", "500");
+        assertThat(configured).containsEntry("fetch.min.bytes", "1")
+                .as("the commits after the outbound side took a record are not the config's to turn off")
+                .containsEntry("enable.auto.commit", "false");
+    }
+
+    @Test
     void anExplicitCompressionWinsOnTheEmbeddedBroker() {
         KafkaClients clients = KafkaClients.of(config(Optional.empty(), Map.of("compression.type", "zstd")),
                 "127.0.0.1:9092");
