@@ -95,7 +95,7 @@ public record KafkaClients(String bootstrapServers, Map<String, String> producer
     /**
      * The properties of {@link #consumer}. A fetch waits for {@value #FETCH_MIN_BYTES} bytes or 20 ms, whichever
      * comes first: with Kafka's default of one byte, a consumer that keeps up sent a fetch for every record or two,
-     * and at 4,000 messages/s the broker and the consumers spent a sixth of the node's CPU more on those requests
+     * and at 4,000 messages/s the node used about a sixth more CPU, mostly the broker answering those requests
      * (docs/BENCHMARKS.md); the cost is up to 20 ms per hop when traffic is light.
      */
     Properties consumerProperties(String group, String clientId, int maxPollRecords) {
