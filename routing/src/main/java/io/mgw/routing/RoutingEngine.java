@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@link #start()}: creates the topics, builds and starts every connector through the factory, starts one egress
  * consumer per connector, the router and the expiry sweeper. {@link #reload} swaps rules, accounts and connectors
  * without a restart. {@link #drain} stops the sweeper and consuming, finishes what is in flight, commits and leaves the groups; {@link #close} also closes
- * connectors and the producer. The store and the embedded broker belong to the caller and are not closed.
+ * connectors and the producers. The store and the embedded broker belong to the caller and are not closed.
  *
- * <p>Threading model: one shared idempotent producer (thread-safe); one sender thread behind the ingress sink; one
+ * <p>Threading model: two idempotent producers (thread-safe), the ingress's and the one the rest shares (each with
+ * its I/O thread, so submits' acknowledgements do not queue behind the delivery half's sends); one sender thread
+ * behind the ingress sink; one
  * router thread; one consumer thread per connector (owns that connector's egress state); one consumer thread per
  * account served on this node; a small pool plus one timer thread for receipts; one thread for the expiry sweep and
  * purge ({@link ExpirySweeper}); one Camel context evaluating rules on
@@ -113,7 +115,10 @@ public final class RoutingEngine implements AutoCloseable {
     private final InstantSource clock;
     private final Function<ConnectorConfig, OutboundConnector> connectorFactory;
     private final Settings settings;
+    /** The delivery half's producer: router, egress, receipts, sweeper. */
     private final KafkaProducer<String, byte[]> producer;
+    /** The ingress's own producer, whose acknowledgements answer submits. */
+    private final KafkaProducer<String, byte[]> ingressProducer;
     private final KafkaIngressSink ingress;
     private final ReceiptProcessor receipts;
     private final ClientDeliveryDispatcher dispatcher;
@@ -165,8 +170,9 @@ public final class RoutingEngine implements AutoCloseable {
         RouteRules.validate(routes);
         connectors.forEach(ReceiptProcessor::matchUnansweredAfter);
         this.rules = new RouteRules(routes);
-        this.producer = clients.producer("mgw-pipeline");
-        this.ingress = new KafkaIngressSink(producer, meters, settings.ingressTimeout(), settings.ingressQueue(),
+        this.producer = clients.pipelineProducer("mgw-pipeline");
+        this.ingressProducer = clients.producer("mgw-ingress");
+        this.ingress = new KafkaIngressSink(ingressProducer, meters, settings.ingressTimeout(), settings.ingressQueue(),
                 new IngressWithdrawal(store, meters, clock));
         this.receipts = new ReceiptProcessor(store, producer, this::accounts,
                 () -> connectorConfigs, meters, clock,
@@ -380,7 +386,7 @@ public final class RoutingEngine implements AutoCloseable {
         return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 
-    /** Drains (30 s at most), closes connectors, the receipt task, the ingress sink and the producer. */
+    /** Drains (30 s at most), closes connectors, the receipt task, the ingress sink and the producers. */
     @Override
     public void close() {
         drain(Duration.ofSeconds(30));
@@ -394,6 +400,7 @@ public final class RoutingEngine implements AutoCloseable {
         connectors.clear();
         receipts.close();
         ingress.close();
+        ingressProducer.close(Duration.ofSeconds(10));
         producer.close(Duration.ofSeconds(10));
         rules.close();
     }

@@ -51,6 +51,16 @@ class KafkaClientsTest {
     }
 
     @Test
+    void theIngressProducerLingersLessThanTheDeliveryHalfsAndBothKeepTheirPromises() {
+        var clients = new KafkaClients("b:9092", Map.of("acks", "1", "enable.idempotence", "false"), Map.of());
+
+        assertThat(clients.producerProperties("in", KafkaClients.INGRESS_LINGER_MS)).containsEntry("linger.ms", "2")
+                .containsEntry("acks", "all").containsEntry("enable.idempotence", "true");
+        assertThat(clients.producerProperties("out", KafkaClients.PIPELINE_LINGER_MS)).containsEntry("linger.ms", "10")
+                .containsEntry("acks", "all").containsEntry("enable.idempotence", "true");
+    }
+
+    @Test
     void anExplicitCompressionWinsOnTheEmbeddedBroker() {
         KafkaClients clients = KafkaClients.of(config(Optional.empty(), Map.of("compression.type", "zstd")),
                 "127.0.0.1:9092");
