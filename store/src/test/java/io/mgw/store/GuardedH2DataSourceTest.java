@@ -97,6 +97,21 @@ class GuardedH2DataSourceTest {
     }
 
     @Test
+    void thePoolsShutdownWaitsForAConnectionItIsAdding() {
+        GuardedH2DataSource guarded = new GuardedH2DataSource(url, "sa", "");
+        HikariConfig hc = new HikariConfig();
+        hc.setDataSource(guarded);
+        hc.setConnectionTimeout(5_000);
+
+        try (HikariDataSource other = new HikariDataSource(hc)) {
+            // HikariCP sets it from the connection timeout and waits that long at shutdown for a connection being
+            // added; a data source that answered 0 (as this one did) had it not wait, and the database opened again
+            // after the store's close
+            assertThat(guarded.getLoginTimeout()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void commitAndRollbackOnAClosedDatabaseFailAtOnceAndCloseReturns() throws Exception {
         Connection writer = writerCaughtByAClosedDatabase();
         var h2 = writer.unwrap(GuardedH2DataSource.GuardedConnection.class);
