@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A read borrows an idle session (or opens one), runs, and gives it back; at most {@code maxIdle} sessions are
  * kept, the rest are closed after use. A session whose read failed is closed, never reused, so a broken connection
- * is replaced by the next read (or at once, see {@link #read}). Connections are in auto-commit mode, so each query sees every committed write.
+ * is replaced by the next read (or at once, see {@link #read}). Connections are in auto-commit mode, so each query
+ * sees every committed write.
  */
 final class ReadSessions implements AutoCloseable {
 

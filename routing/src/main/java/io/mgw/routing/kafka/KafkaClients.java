@@ -19,11 +19,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Builds the pipeline's producers and consumers with the settings the promises need (ARCHITECTURE.md §2, §6).
  *
- * <p>Producer: {@code acks=all}, idempotence on, {@code linger.ms=2} (10 for the delivery half's), lz4 ({@link #of} turns compression off for the
- * embedded broker), {@code max.block.ms} and
- * {@code delivery.timeout.ms} bounded so that a send to an unreachable cluster fails within seconds instead of
- * hanging. Consumer: manual commits, {@code auto.offset.reset=earliest} (a new group reads everything that waits),
- * fetches of at least 16 KiB or 20 ms,
+ * <p>Producer: {@code acks=all}, idempotence on, {@code linger.ms=2} (10 for the delivery half's), lz4
+ * ({@link #of} turns compression off for the embedded broker), {@code max.block.ms} and {@code delivery.timeout.ms}
+ * bounded so that a send to an unreachable cluster fails within seconds instead of hanging. Consumer: manual commits,
+ * {@code auto.offset.reset=earliest} (a new group reads everything that waits), fetches of at least 16 KiB or 20 ms,
  * read-committed isolation is not used (no transactions). Extra properties from the config override the defaults,
  * except the ones the promises depend on (acks, idempotence, auto commit).
  *
