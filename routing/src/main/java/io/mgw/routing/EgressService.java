@@ -89,6 +89,9 @@ import org.slf4j.LoggerFactory;
  * <p>A store or Kafka write that records an outcome (the submission, a final event, a report) and fails is written
  * again after the retry backoff until it succeeds, the destination kept busy and the offset unfinished: never is the
  * message sent again because its record could not be written. Counted in {@code gateway.egress.write.retried}.
+ * While the store refuses writes altogether (a full disk: {@link Store#writesRefused}, confirmed by its health check)
+ * no message starts, first or retried ({@link StoreWriteGate}): each one sent then would be sent again by a crash
+ * before its record is written. Episodes are counted in {@code gateway.egress.store.held}.
  *
  * <p>Threading: one consumer thread owns all state. Connector and store stages complete on their own threads and
  * only enqueue a task for the consumer thread, so the connector's threads are never blocked by this service.
@@ -179,7 +182,9 @@ public final class EgressService implements AutoCloseable {
     private final Counter withdrawnSkipped;
     private final Counter finalSkipped;
     private final Counter malformed;
-    private int buffered;
+    private final StoreWriteGate storeGate;
+    /** Records fetched and not yet started (this thread writes it; the gauge reads it). */
+    private volatile int buffered;
     // monotonic (System.nanoTime), like the partitions' blocks: a wall clock stepped back must not stop the commits
     private long nextCommit = System.nanoTime();
     private long nextLag = System.nanoTime();
@@ -225,8 +230,11 @@ public final class EgressService implements AutoCloseable {
         withdrawnSkipped = meters.counter("gateway.egress.withdrawn.skipped", tags);
         finalSkipped = meters.counter("gateway.egress.final.skipped", tags);
         malformed = meters.counter("gateway.egress.malformed", tags);
+        storeGate = new StoreWriteGate(store, "Egress " + config.id(), meters.counter("gateway.egress.store.held", tags),
+                Duration.ofSeconds(1));
         Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
         Gauge.builder("gateway.egress.lag", lag, AtomicLong::get).tags(tags).register(meters);
+        Gauge.builder("gateway.egress.waiting", this, e -> e.buffered).tags(tags).register(meters);
     }
 
     /** The connector id. */
@@ -319,8 +327,10 @@ public final class EgressService implements AutoCloseable {
                 }
                 Instant now = clock.instant();
                 long tick = System.nanoTime();
-                unblock(now, tick);
-                startEligible(now, tick);
+                if (storeGate.open(tick)) {
+                    unblock(now, tick);
+                    startEligible(now, tick);
+                }
                 applyPause(c);
                 maybeCommit(c, tick, false);
                 maybeLag(c, tick);

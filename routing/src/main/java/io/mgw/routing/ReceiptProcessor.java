@@ -73,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * Correlated but the message's record not written yet (within {@link #RECORD_WAIT} of the submission): the stage
  * fails temporarily and the {@link ReportConsumer} tries again.
  *
+ * <p>While the store refuses writes (a full disk, {@link Store#writesRefused}) no receipt is handled, read from
+ * gw.report or parked: its report would be forwarded before its event could be written, and a crash then would
+ * forward it again. They wait in Kafka and in the parked table ({@code gateway.receipt.store.held} counts episodes).
+ *
  * <p>Two steps, with Kafka in between (ARCHITECTURE.md §5: "DLR from south ──▶ gw.report"): {@link #onReceipt}
  * only publishes the receipt to {@value Topics#REPORT} and completes on the Kafka ack, so a peer's deliver_sm window
  * turns over at the speed of one Kafka write, not of a store round trip behind the routing backlog (with the store
@@ -197,7 +201,9 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
             if (consumer != null) {
                 throw new IllegalStateException("already started");
             }
-            consumer = new ReportConsumer(clients, clientId, this::process, MAX_IN_FLIGHT, meters);
+            consumer = new ReportConsumer(clients, clientId, this::process, MAX_IN_FLIGHT, meters,
+                    new StoreWriteGate(store, "Receipt consumer", meters.counter("gateway.receipt.store.held"),
+                            Duration.ofSeconds(1)));
         }
         consumer.start();
     }
@@ -548,6 +554,9 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
      */
     void retryParked() {
         try {
+            if (store.writesRefused()) {
+                return; // applying one forwards its report before its event can be written: wait for the store
+            }
             Predicate<ParkedReceipt> mine = owner();
             Instant cutoff = clock.instant().minus(maxPark);
             for (ConnectorConfig cc : List.copyOf(connectors.get())) {

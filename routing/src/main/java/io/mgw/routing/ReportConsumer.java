@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * owner again: at-least-once, with a repeated final receipt recognised as a duplicate by the handler. A receipt whose
  * handling fails (store or Kafka unavailable) is tried again after a backoff (100 ms doubling to 5 s), counted in
  * {@code gateway.receipt.retried}; it is never skipped. An undecodable record is logged, counted in
- * {@code gateway.receipt.malformed} and skipped.
+ * {@code gateway.receipt.malformed} and skipped. While the store refuses writes ({@link StoreWriteGate}) the
+ * partitions are paused and failed receipts wait: none is handled until the store takes writes again.
  *
  * <p>Threading: one platform thread owns the consumer; the handler's stages complete on other threads, and this
  * thread only looks at them.
@@ -66,11 +67,14 @@ final class ReportConsumer implements Runnable {
     private final int maxInFlight;
     private final Counter malformed;
     private final Counter retried;
+    private final StoreWriteGate storeGate;
     private final Map<TopicPartition, ArrayDeque<Item>> inFlight = new HashMap<>();
     private final AtomicInteger inFlightCount = new AtomicInteger();
     private final Set<TopicPartition> paused = new HashSet<>();
     /** Items whose handling failed, added by their stage's callback (any thread), taken by this thread. */
     private final ConcurrentLinkedQueue<Item> failed = new ConcurrentLinkedQueue<>();
+    /** Items read while the store refused writes, not started yet (this thread only). */
+    private final List<Item> waiting = new ArrayList<>();
     /** Failed items waiting for their backoff to end (this thread only). */
     private final List<Item> backingOff = new ArrayList<>();
     /** Next offsets to commit, per partition: everything before them is handled. */
@@ -104,7 +108,7 @@ final class ReportConsumer implements Runnable {
     }
 
     ReportConsumer(KafkaClients clients, String clientId, Function<SouthReceipt, CompletionStage<Void>> handler,
-            int maxInFlight, MeterRegistry meters) {
+            int maxInFlight, MeterRegistry meters, StoreWriteGate storeGate) {
         this.clients = requireNonNull(clients, "clients");
         this.clientId = requireNonNull(clientId, "clientId");
         this.handler = requireNonNull(handler, "handler");
@@ -112,6 +116,7 @@ final class ReportConsumer implements Runnable {
             throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: > 0)");
         }
         this.maxInFlight = maxInFlight;
+        this.storeGate = requireNonNull(storeGate, "storeGate");
         this.malformed = meters.counter("gateway.receipt.malformed");
         this.retried = meters.counter("gateway.receipt.retried");
         Gauge.builder("gateway.receipt.inflight", inFlightCount, AtomicInteger::get)
@@ -206,14 +211,17 @@ final class ReportConsumer implements Runnable {
                 }
             });
             StallGuard stall = new StallGuard(clients.sessionTimeout());
+            boolean held = !storeGate.open(System.nanoTime());
             while (running) {
-                flowControl(c);
+                flowControl(c, held);
                 try {
                     Duration wait = Duration.ofMillis(inFlightCount.get() > 0 ? 5 : 100);
                     ConsumerRecords<String, byte[]> records = c.poll(wait);
+                    // asked again: what a poll that began before the store refused writes returns is held too
+                    held = !storeGate.open(System.nanoTime());
                     if (stall.stillHolds(c)) {
                         for (ConsumerRecord<String, byte[]> r : records) {
-                            add(r);
+                            add(r, held);
                         }
                     } else {
                         log.warn("Receipt consumer stood still past half its session timeout and its group left it "
@@ -224,13 +232,19 @@ final class ReportConsumer implements Runnable {
                 } catch (WakeupException e) {
                     // drain() asks us to look at the running flag
                 }
-                retryFailed();
+                if (!held) {
+                    startWaiting();
+                    retryFailed();
+                }
                 settle();
                 if (System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
                     commitDone(c, false);
                 }
             }
             while (inFlightCount.get() > 0 && System.nanoTime() < drainDeadline) {
+                if (storeGate.open(System.nanoTime())) {
+                    startWaiting();
+                }
                 retryFailed();
                 settle();
                 Thread.sleep(5);
@@ -278,7 +292,19 @@ final class ReportConsumer implements Runnable {
         return false;
     }
 
-    private void add(ConsumerRecord<String, byte[]> r) {
+    /** Starts the receipts read while the store refused writes. */
+    private void startWaiting() {
+        for (Item it : waiting) {
+            if (!it.dropped) {
+                it.future = handle(it.receipt);
+                watch(it);
+            }
+        }
+        waiting.clear();
+    }
+
+    /** Takes a record in hand: handles it now, or, if {@code hold}, once the store takes writes ({@link #waiting}). */
+    private void add(ConsumerRecord<String, byte[]> r, boolean hold) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         SouthReceipt receipt;
         try {
@@ -291,8 +317,14 @@ final class ReportConsumer implements Runnable {
             inFlightCount.incrementAndGet();
             return;
         }
-        Item it = new Item(r.offset(), receipt, handle(receipt));
-        watch(it);
+        Item it;
+        if (hold) {
+            it = new Item(r.offset(), receipt, new CompletableFuture<>()); // not done: nothing past it is committed
+            waiting.add(it);
+        } else {
+            it = new Item(r.offset(), receipt, handle(receipt));
+            watch(it);
+        }
         inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(it);
         inFlightCount.incrementAndGet();
     }
@@ -404,8 +436,9 @@ final class ReportConsumer implements Runnable {
     }
 
     /** Pauses every assigned partition while {@code maxInFlight} receipts are in hand, resumes below. */
-    private void flowControl(Consumer<String, byte[]> c) {
-        if (inFlightCount.get() >= maxInFlight) {
+    /** Pauses every partition while {@code held} (the store refuses writes) or {@code maxInFlight} are in hand. */
+    private void flowControl(Consumer<String, byte[]> c, boolean held) {
+        if (held || inFlightCount.get() >= maxInFlight) {
             Set<TopicPartition> assigned = c.assignment();
             Set<TopicPartition> toPause = new HashSet<>(assigned);
             toPause.removeAll(paused);

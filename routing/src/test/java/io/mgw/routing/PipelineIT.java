@@ -338,6 +338,80 @@ class PipelineIT {
         assertThat(meters.counter("gateway.egress.write.retried", "connector", conn).count()).isEqualTo(3);
     }
 
+    @Test
+    void noMessageIsSentWhileTheStoreRefusesWritesAndEachGoesOutOnceItTakesThemAgain() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        store = new InMemoryStore(CLOCK);
+        meters = new SimpleMeterRegistry();
+        // a full disk: the store's writes fail and its health check's own write fails too
+        store.setHealthy(false); // first: a check in between would find it healthy and clear the refusal
+        store.setWritesRefused(true);
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        Message m = mt(acct, "4981", "held back", ReportRequest.FINAL);
+        accept(e, m);
+
+        // the egress has it in hand and starts nothing: a message sent now could not be recorded as sent
+        awaitTrue(() -> meters.counter("gateway.egress.store.held", "connector", conn).count() == 1
+                && meters.get("gateway.egress.waiting").tag("connector", conn).gauge().value() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> c.submitsSnapshot().isEmpty());
+        int checks = store.healthChecks.get();
+        awaitTrue(() -> store.healthChecks.get() > checks); // checked again while held, not only once
+
+        store.setHealthy(true); // the next check finds it taking writes again
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
+        assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactly(m.id());
+        assertThat(meters.counter("gateway.egress.store.held", "connector", conn).count()).isEqualTo(1);
+        assertThat(meters.get("gateway.egress.waiting").tag("connector", conn).gauge().value()).isZero();
+    }
+
+    @Test
+    void noReceiptIsHandledWhileTheStoreRefusesWritesAndItsReportGoesOutOnceAfter() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message m = mt(acct, "4983", "receipt held", ReportRequest.FINAL);
+        accept(e, m);
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
+
+        store.setHealthy(false); // first: a check in between would find it healthy and clear the refusal
+        store.setWritesRefused(true);
+        // taken from the connector all the same: it is in Kafka (gw.report)
+        e.receiptSink().onReceipt(new SouthReceipt(conn, conn + "-1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        awaitTrue(() -> meters.counter("gateway.receipt.store.held").count() == 1);
+        // its report would be forwarded before its event could be written: a crash would forward it again
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> target.reports().isEmpty());
+        assertThat(hasEvent(m, EventType.REPORT)).isFalse();
+
+        store.setHealthy(true);
+        awaitTrue(() -> hasEvent(m, EventType.REPORT) && target.reports().size() == 1);
+        assertThat(target.reports().get(0).report().status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(meters.counter("gateway.receipt.store.held").count()).isEqualTo(1);
+    }
+
+    @Test
+    void oneBadWriteDoesNotHoldTheEgressBackOnceTheStoresCheckFindsItTakingWrites() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        store = new InMemoryStore(CLOCK);
+        meters = new SimpleMeterRegistry();
+        // the last write failed (a constraint, say), but the store's health check writes fine
+        store.setWritesRefused(true);
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        Message m = mt(acct, "4982", "not held", ReportRequest.FINAL);
+        accept(e, m);
+
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
+        assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactly(m.id());
+        assertThat(store.healthChecks.get()).isPositive();
+        assertThat(store.writesRefused()).isFalse();
+        assertThat(meters.counter("gateway.egress.store.held", "connector", conn).count()).isZero();
+    }
+
     static final Duration SWEEP_GRACE = Duration.ofMinutes(10);
 
     /** Validity of the messages of the sweeper tests. */

@@ -1021,9 +1021,7 @@ public final class JdbcStore implements Store {
         if (writersStuckOrDead(WRITER_STUCK_AFTER)) {
             return false;
         }
-        long failing = writesFailingSince();
-        long probed = probedOk;
-        if (failing != 0 && (probed == 0 || failing - probed > 0)) {
+        if (writesRefused()) {
             return probeWrite();
         }
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
@@ -1035,6 +1033,13 @@ public final class JdbcStore implements Store {
             log.debug("store: health check failed", e);
             return false;
         }
+    }
+
+    @Override
+    public boolean writesRefused() {
+        long failing = writesFailingSince();
+        long probed = probedOk;
+        return failing != 0 && (probed == 0 || failing - probed > 0);
     }
 
     /** The latest {@link GroupCommitWriter#failingSince} of the writers, 0 if none is failing. */

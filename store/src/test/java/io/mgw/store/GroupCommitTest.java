@@ -265,7 +265,10 @@ class GroupCommitTest {
 
         assertThat(bad).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(TemporaryFailureException.class);
+        // refused as far as the store knows by itself, until its check's own write says otherwise
+        assertThat(store.writesRefused()).isTrue();
         assertThat(store.isHealthy()).isTrue();
+        assertThat(store.writesRefused()).isFalse();
     }
 
     @Test

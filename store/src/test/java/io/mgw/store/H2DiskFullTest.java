@@ -150,17 +150,21 @@ class H2DiskFullTest {
         MessageId before = ids.next();
         record(before).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(store.isHealthy()).isTrue();
+        assertThat(store.writesRefused()).isFalse();
 
         FullDiskFileSystem.setFull(true);
         assertThatThrownBy(() -> record(ids.next()).toCompletableFuture().get(60, TimeUnit.SECONDS))
                 .hasMessageContaining("store");
+        assertThat(store.writesRefused()).isTrue();
         // the pool opens the database again, and reads work on the full disk: SELECT 1 alone said "healthy" here
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> store.find(before).isPresent());
         assertThat(store.isHealthy()).as("reads work, writes do not").isFalse();
+        assertThat(store.writesRefused()).as("the check's own write failed too").isTrue();
 
         FullDiskFileSystem.setFull(false);
         // no write of the gateway's comes meanwhile: the health check's probe write finds the disk freed
         await().atMost(Duration.ofSeconds(30)).until(store::isHealthy);
+        assertThat(store.writesRefused()).as("the check's write succeeded").isFalse();
         MessageId after = ids.next();
         record(after).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(store.find(after)).isPresent();

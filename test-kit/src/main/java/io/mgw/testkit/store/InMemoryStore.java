@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A map-based {@link Store} for tests of the modules that use a store (routing, protocol adapters, ops): the same
  * answers as the JDBC store for what those tests exercise, no durability. Thread-safe (one lock). Knobs for failure
- * tests: {@link #hold}, {@link #failUnsettledReads}, {@link #setFailReads}, {@link #setHealthy}.
+ * tests: {@link #hold}, {@link #failUnsettledReads}, {@link #setFailReads}, {@link #setHealthy},
+ * {@link #setWritesRefused}.
  */
 public final class InMemoryStore implements Store {
 
@@ -52,6 +53,7 @@ public final class InMemoryStore implements Store {
     private final List<UnknownSubmission> unknown = new ArrayList<>();
 
     private volatile boolean healthy = true;
+    private volatile boolean writesRefused;
     private volatile boolean failReads;
 
     public InMemoryStore(InstantSource clock) {
@@ -66,6 +68,15 @@ public final class InMemoryStore implements Store {
     /** What {@link #isHealthy()} answers. */
     public void setHealthy(boolean healthy) {
         this.healthy = healthy;
+    }
+
+    /**
+     * What {@link #writesRefused()} answers until a health check finds the store healthy ({@link #setHealthy}), which
+     * clears it, as the JDBC store's check does when its own write succeeds. Writes are not refused for it: the
+     * {@code fail*} knobs do that.
+     */
+    public void setWritesRefused(boolean refused) {
+        this.writesRefused = refused;
     }
 
     /** Whether {@link #find} fails, as a database that refuses connections. */
@@ -375,7 +386,20 @@ public final class InMemoryStore implements Store {
 
     @Override
     public boolean isHealthy() {
-        return healthy;
+        healthChecks.incrementAndGet();
+        boolean h = healthy;
+        if (h) {
+            writesRefused = false;
+        }
+        return h;
+    }
+
+    /** How many times {@link #isHealthy()} was called. */
+    public final AtomicInteger healthChecks = new AtomicInteger();
+
+    @Override
+    public boolean writesRefused() {
+        return writesRefused;
     }
 
     @Override
