@@ -17,6 +17,7 @@ import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Commits;
+import io.mgw.routing.internal.Sends;
 import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
@@ -42,6 +43,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -56,8 +58,12 @@ import org.slf4j.LoggerFactory;
  * back for any target after a capped exponential backoff, without limit on attempts, so nothing is dropped while the
  * account is served; REFUSED drops it with an event and a metric. In-flight deliveries are bounded; when no target is
  * ready (windows full) or the buffer is full, fetching pauses (back-pressure). Offsets are committed up to the lowest
- * unfinished one. When the last target unregisters, the consumer stops and leaves the group; unfinished deliveries
- * wait in Kafka for the next bind on any node.
+ * unfinished one, and a partition fetches at most {@code maxSpan} records past it, so what a crash or a rebalance hands
+ * to the next owner again (and its client may get twice) is bounded. A delivery retried while most of those behind it
+ * got through is moved to the end of the topic instead of holding the partition
+ * ({@code gateway.delivery.client.moved}).
+ * When the last target unregisters, the consumer stops and leaves the group; unfinished deliveries wait in Kafka for
+ * the next bind on any node.
  *
  * <p>Threading: one thread per served account owns that account's state; target stages only enqueue tasks for it.
  * {@link #register} and unregistering are thread-safe and return at once.
@@ -71,10 +77,13 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
      *
      * @param maxInFlight    most deliveries handed to targets and not answered, per account
      * @param maxBuffered    most records fetched and not started, per account
+     * @param maxSpan        most records of a partition fetched past its lowest unfinished one (what a crash or a
+     *                       rebalance hands to the next owner again, delivered twice at worst)
      * @param attemptTimeout an attempt not answered within this counts as RETRY
      * @param retryBackoff   backoff after RETRY
      */
-    public record Options(int maxInFlight, int maxBuffered, Duration attemptTimeout, Backoff retryBackoff) {
+    public record Options(int maxInFlight, int maxBuffered, int maxSpan, Duration attemptTimeout,
+            Backoff retryBackoff) {
         public Options {
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: > 0)");
@@ -82,8 +91,16 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
             if (maxBuffered < 1) {
                 throw new IllegalArgumentException("maxBuffered: " + maxBuffered + " (expected: > 0)");
             }
+            if (maxSpan < 2) {
+                throw new IllegalArgumentException("maxSpan: " + maxSpan + " (expected: > 1)");
+            }
             requireNonNull(attemptTimeout, "attemptTimeout");
             requireNonNull(retryBackoff, "retryBackoff");
+        }
+
+        /** {@code maxSpan} as {@code maxBuffered}. */
+        public Options(int maxInFlight, int maxBuffered, Duration attemptTimeout, Backoff retryBackoff) {
+            this(maxInFlight, maxBuffered, maxBuffered, attemptTimeout, retryBackoff);
         }
 
         public static Options defaults() {
@@ -93,6 +110,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
     }
 
     private final KafkaClients clients;
+    private final Producer<String, byte[]> producer;
     private final Store store;
     private final InstantSource clock;
     private final Options options;
@@ -102,11 +120,13 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
     private final Counter retried;
     private final Counter refused;
     private final Counter malformed;
+    private final Counter movedAside;
     private volatile boolean closed;
 
-    public ClientDeliveryDispatcher(KafkaClients clients, Store store, MeterRegistry meters, InstantSource clock,
-            Options options) {
+    public ClientDeliveryDispatcher(KafkaClients clients, Producer<String, byte[]> producer, Store store,
+            MeterRegistry meters, InstantSource clock, Options options) {
         this.clients = requireNonNull(clients, "clients");
+        this.producer = requireNonNull(producer, "producer");
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
         this.options = requireNonNull(options, "options");
@@ -114,6 +134,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         retried = meters.counter("gateway.delivery.client.retried");
         refused = meters.counter("gateway.delivery.client.refused");
         malformed = meters.counter("gateway.delivery.client.malformed");
+        movedAside = meters.counter("gateway.delivery.client.moved");
         Gauge.builder("gateway.delivery.client.inflight", inFlightTotal, AtomicInteger::get).register(meters);
     }
 
@@ -190,14 +211,17 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         final TopicPartition tp;
         final long offset;
         final ClientDelivery delivery;
+        /** The record's key: a copy moved to the end of the topic keeps it, so it stays in this partition. */
+        final String key;
         int attempts;
         /** Monotonic (System.nanoTime): a wall clock stepped back must not hold a retry back. */
         long notBefore = System.nanoTime();
 
-        Item(TopicPartition tp, long offset, ClientDelivery delivery) {
+        Item(TopicPartition tp, long offset, ClientDelivery delivery, String key) {
             this.tp = tp;
             this.offset = offset;
             this.delivery = delivery;
+            this.key = key;
         }
     }
 
@@ -222,6 +246,8 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         int inFlight;
         int buffered;
         int next;
+        long lastMoveLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+        int movesSinceLog;
         long nextCommit = System.nanoTime(); // monotonic, like the retries
 
         Worker(String account) {
@@ -269,6 +295,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                     }
                     long tick = System.nanoTime();
                     dispatch(tick);
+                    moveAside();
                     applyPause(c);
                     commit(c, tick, false);
                     boolean busy = inFlight > 0 || !tasks.isEmpty() || hasRetries();
@@ -333,7 +360,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                 return;
             }
             s.unfinished.add(r.offset());
-            s.queue.put(r.offset(), new Item(tp, r.offset(), d));
+            s.queue.put(r.offset(), new Item(tp, r.offset(), d, r.key()));
             buffered++;
         }
 
@@ -439,12 +466,84 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                 return;
             }
             boolean noTarget = targets.stream().noneMatch(ClientDeliveryTarget::isReady);
-            boolean pause = noTarget || buffered >= options.maxBuffered() || inFlight >= options.maxInFlight();
+            boolean pauseAll = noTarget || buffered >= options.maxBuffered() || inFlight >= options.maxInFlight();
             Set<TopicPartition> paused = c.paused();
-            if (pause && paused.size() < assigned.size()) {
-                c.pause(assigned);
-            } else if (!pause && !paused.isEmpty()) {
-                c.resume(paused);
+            List<TopicPartition> pause = new ArrayList<>();
+            List<TopicPartition> resume = new ArrayList<>();
+            for (TopicPartition tp : assigned) {
+                boolean wanted = pauseAll || spanFull(parts.get(tp));
+                if (wanted && !paused.contains(tp)) {
+                    pause.add(tp);
+                } else if (!wanted && paused.contains(tp)) {
+                    resume.add(tp);
+                }
+            }
+            if (!pause.isEmpty()) {
+                c.pause(pause);
+            }
+            if (!resume.isEmpty()) {
+                c.resume(resume);
+            }
+        }
+
+        /**
+         * Whether the partition has {@code maxSpan} records fetched past its lowest unfinished one: it fetches no more
+         * until that one finishes or is moved aside, so a crash or rebalance never hands more than that to the next
+         * owner again.
+         */
+        private boolean spanFull(PartitionState s) {
+            return s != null && !s.unfinished.isEmpty() && s.nextOffset - s.unfinished.first() >= options.maxSpan();
+        }
+
+        /**
+         * Moves a delivery that holds its partition's commit back out of the way: when the partition's span is full,
+         * its lowest unfinished record is waiting to be retried (its target said RETRY or did not answer), and at
+         * least half of the records behind it are finished (so the others get through while it does not: one client
+         * that keeps asking for one message again), a copy goes to the end of the topic, same key, and once Kafka
+         * has it, the original counts as finished. The copy is retried from there like any record; nothing is
+         * dropped, and the commit moves on. Were every record failing, nothing would be gained: the partition waits.
+         * Counted in {@code gateway.delivery.client.moved}.
+         */
+        private void moveAside() {
+            for (Map.Entry<TopicPartition, PartitionState> e : parts.entrySet()) {
+                PartitionState s = e.getValue();
+                if (!spanFull(s) || s.unfinished.size() > options.maxSpan() / 2) {
+                    continue;
+                }
+                Item i = s.retries.remove(s.unfinished.first());
+                if (i == null) {
+                    continue; // in flight, or not started yet: its answer or its start comes first
+                }
+                inFlight++; // the copy's write counts as in flight, so a drain waits for it
+                inFlightTotal.incrementAndGet();
+                Sends.send(producer, topic, i.key, WireFormat.encodeClientDelivery(i.delivery))
+                        .whenComplete((v, err) -> tasks.add(() -> moved(i, s, err)));
+            }
+        }
+
+        private void moved(Item i, PartitionState s, Throwable err) {
+            inFlight--;
+            inFlightTotal.decrementAndGet();
+            if (parts.get(i.tp) != s) {
+                return; // the partition went meanwhile: its next owner has the original, and maybe the copy
+            }
+            if (err != null) {
+                log.debug("Moving delivery {}@{} of {} aside failed, retrying it in place: {}", i.tp, i.offset,
+                        account, err.toString());
+                s.retries.put(i.offset, i);
+                return;
+            }
+            s.unfinished.remove(i.offset);
+            movedAside.increment();
+            long now = System.nanoTime();
+            if (now - lastMoveLog >= TimeUnit.MINUTES.toNanos(1)) {
+                log.warn("Delivery {}@{} for {} not taken after {} tries while at least {} records behind it were:"
+                        + " moved to the end of {} ({} moved since the last such line)", i.tp, i.offset, account,
+                        i.attempts + 1, options.maxSpan() / 2, topic, movesSinceLog + 1);
+                lastMoveLog = now;
+                movesSinceLog = 0;
+            } else {
+                movesSinceLog++;
             }
         }
 

@@ -230,8 +230,8 @@ public final class EgressService implements AutoCloseable {
         withdrawnSkipped = meters.counter("gateway.egress.withdrawn.skipped", tags);
         finalSkipped = meters.counter("gateway.egress.final.skipped", tags);
         malformed = meters.counter("gateway.egress.malformed", tags);
-        storeGate = new StoreWriteGate(store, "Egress " + config.id(), meters.counter("gateway.egress.store.held", tags),
-                Duration.ofSeconds(1));
+        storeGate = new StoreWriteGate(store, "Egress " + config.id(),
+                meters.counter("gateway.egress.store.held", tags), Duration.ofSeconds(1));
         Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
         Gauge.builder("gateway.egress.lag", lag, AtomicLong::get).tags(tags).register(meters);
         Gauge.builder("gateway.egress.waiting", this, e -> e.buffered).tags(tags).register(meters);

@@ -177,7 +177,7 @@ public final class RoutingEngine implements AutoCloseable {
         this.receipts = new ReceiptProcessor(store, producer, this::accounts,
                 () -> connectorConfigs, meters, clock,
                 settings.parkedRetryEvery(), settings.maxPark());
-        this.dispatcher = new ClientDeliveryDispatcher(clients, store, meters, clock, settings.delivery());
+        this.dispatcher = new ClientDeliveryDispatcher(clients, producer, store, meters, clock, settings.delivery());
         this.sweeper = new ExpirySweeper(store, producer, this::accounts, meters, clock, settings.sweeper());
     }
 

@@ -412,6 +412,140 @@ class PipelineIT {
         assertThat(meters.counter("gateway.egress.store.held", "connector", conn).count()).isZero();
     }
 
+    @Test
+    void aDeliveryItsClientKeepsAskingForAgainIsMovedAsideSoTheCommitMovesOnAndNothingIsDropped() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        Message stuck = mt(acct, "4990", "asked for again", ReportRequest.FINAL);
+        java.util.concurrent.atomic.AtomicBoolean takeStuck = new java.util.concurrent.atomic.AtomicBoolean();
+        List<io.mgw.core.model.MessageId> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger stuckTries = new AtomicInteger();
+        // a client whose application keeps answering one report with a temporary error (ESME_RSYSERR, say)
+        registrations.add(e.deliveryRegistry().register(acct, new io.mgw.core.spi.ClientDeliveryTarget() {
+            @Override
+            public String describe() {
+                return "test:picky";
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<io.mgw.core.spi.DeliveryResult> deliver(ClientDelivery d) {
+                io.mgw.core.model.MessageId id = ((ClientDelivery.Report) d).report().messageId();
+                if (id.equals(stuck.id()) && !takeStuck.get()) {
+                    stuckTries.incrementAndGet();
+                    return CompletableFuture.completedFuture(io.mgw.core.spi.DeliveryResult.RETRY);
+                }
+                delivered.add(id);
+                return CompletableFuture.completedFuture(io.mgw.core.spi.DeliveryResult.DELIVERED);
+            }
+        }));
+        String topic = io.mgw.routing.kafka.Topics.deliver(acct);
+        int others = 1_200; // more than twice this test's maxSpan (500)
+        long stuckOffset;
+        Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "key.serializer",
+                org.apache.kafka.common.serialization.StringSerializer.class, "value.serializer",
+                org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        int partition;
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(props)) {
+            var md = p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", io.mgw.core.wire
+                    .WireFormat.encodeClientDelivery(io.mgw.routing.internal.Sends.report(stuck,
+                            MessageStatus.DELIVERED, 0, "", "", CLOCK.instant())))).get(30, TimeUnit.SECONDS);
+            stuckOffset = md.offset();
+            partition = md.partition();
+            for (Message m : mts(acct, "4991", others)) {
+                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", io.mgw.core.wire.WireFormat
+                        .encodeClientDelivery(io.mgw.routing.internal.Sends.report(m, MessageStatus.DELIVERED, 0, "",
+                                "", CLOCK.instant()))));
+            }
+            p.flush();
+        }
+        var tp = new org.apache.kafka.common.TopicPartition(topic, partition);
+
+        awaitTrue(() -> delivered.size() == others);
+        assertThat(stuckTries.get()).isPositive();
+        // the group's commit went past the one still refused: before, it stayed at it, and a crash or rebalance
+        // handed everything behind it to the next owner again
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()))) {
+            java.util.concurrent.Callable<Long> committed = () -> {
+                var o = admin.listConsumerGroupOffsets(topic).partitionsToOffsetAndMetadata().get(10,
+                        TimeUnit.SECONDS).get(tp);
+                return o == null ? -1 : o.offset();
+            };
+            awaitTrue(() -> committed.call() > stuckOffset + others / 2);
+            assertThat(meters.counter("gateway.delivery.client.moved").count()).isPositive();
+
+            takeStuck.set(true);
+            awaitTrue(() -> delivered.contains(stuck.id()));
+            long end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all()
+                    .get(10, TimeUnit.SECONDS).get(tp).offset();
+            awaitTrue(() -> committed.call() == end);
+        }
+        // nothing dropped, and without a crash nothing twice: the moved copy is the one delivered
+        assertThat(delivered).hasSize(others + 1).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void whileAClientRefusesEverythingAPartitionFetchesNoFurtherThanItsSpanAndDeliversAllOnceItTakesThem()
+            throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        java.util.concurrent.atomic.AtomicBoolean taking = new java.util.concurrent.atomic.AtomicBoolean();
+        Set<io.mgw.core.model.MessageId> tried = ConcurrentHashMap.newKeySet();
+        List<io.mgw.core.model.MessageId> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+        registrations.add(e.deliveryRegistry().register(acct, new io.mgw.core.spi.ClientDeliveryTarget() {
+            @Override
+            public String describe() {
+                return "test:busy";
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<io.mgw.core.spi.DeliveryResult> deliver(ClientDelivery d) {
+                io.mgw.core.model.MessageId id = ((ClientDelivery.Report) d).report().messageId();
+                tried.add(id);
+                if (!taking.get()) {
+                    return CompletableFuture.completedFuture(io.mgw.core.spi.DeliveryResult.RETRY);
+                }
+                delivered.add(id);
+                return CompletableFuture.completedFuture(io.mgw.core.spi.DeliveryResult.DELIVERED);
+            }
+        }));
+        String topic = io.mgw.routing.kafka.Topics.deliver(acct);
+        int n = 1_200;
+        Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "key.serializer",
+                org.apache.kafka.common.serialization.StringSerializer.class, "value.serializer",
+                org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(props)) {
+            for (Message m : mts(acct, "4992", n)) {
+                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", io.mgw.core.wire.WireFormat
+                        .encodeClientDelivery(io.mgw.routing.internal.Sends.report(m, MessageStatus.DELIVERED, 0, "",
+                                "", CLOCK.instant()))));
+            }
+            p.flush();
+        }
+
+        // this test's maxSpan is 500, plus at most one poll (500 records) fetched before the pause: a crash now would
+        // hand at most that many to the next owner again, not all 1,200
+        awaitTrue(() -> tried.size() >= 500);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> tried.size() <= 1_000);
+        assertThat(meters.counter("gateway.delivery.client.moved").count()).as("nothing got through").isZero();
+
+        taking.set(true);
+        awaitTrue(() -> delivered.size() == n);
+        assertThat(delivered).doesNotHaveDuplicates();
+    }
+
     static final Duration SWEEP_GRACE = Duration.ofMinutes(10);
 
     /** Validity of the messages of the sweeper tests. */
