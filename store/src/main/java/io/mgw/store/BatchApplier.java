@@ -195,18 +195,18 @@ final class BatchApplier implements AutoCloseable {
                 Message m = r.message;
                 ps.setLong(1, m.id().hi());
                 ps.setLong(2, m.id().lo());
-                ps.setString(3, m.origin().account());
-                ps.setString(4, m.origin().protocol());
-                ps.setString(5, m.kind().name());
-                ps.setString(6, m.direction().name());
-                ps.setString(7, m.source().value());
+                Sql.setText(ps, 3, m.origin().account());
+                Sql.setText(ps, 4, m.origin().protocol());
+                Sql.setText(ps, 5, m.kind().name());
+                Sql.setText(ps, 6, m.direction().name());
+                Sql.setText(ps, 7, m.source().value());
                 ps.setInt(8, m.source().ton());
                 ps.setInt(9, m.source().npi());
-                ps.setString(10, m.destination().value());
+                Sql.setText(ps, 10, m.destination().value());
                 ps.setInt(11, m.destination().ton());
                 ps.setInt(12, m.destination().npi());
-                ps.setString(13, Sql.preview(m));
-                ps.setString(14, m.reportRequest().name());
+                Sql.setText(ps, 13, Sql.preview(m));
+                Sql.setText(ps, 14, m.reportRequest().name());
                 Sql.setInstant(ps, 15, m.receivedAt());
                 Sql.setInstant(ps, 16, m.validUntil());
                 List<InlineEvents.Sequenced> inline = new ArrayList<>(r.events.size());
@@ -256,10 +256,10 @@ final class BatchApplier implements AutoCloseable {
             ps.setLong(2, id.lo());
             ps.setLong(3, seq);
             Sql.setInstant(ps, 4, e.at());
-            ps.setString(5, e.type().name());
-            ps.setString(6, e.status().name());
-            ps.setString(7, e.connector());
-            ps.setString(8, e.detail());
+            Sql.setText(ps, 5, e.type().name());
+            Sql.setText(ps, 6, e.status().name());
+            Sql.setText(ps, 7, e.connector());
+            Sql.setText(ps, 8, e.detail());
             ps.addBatch();
         }
 
@@ -268,7 +268,7 @@ final class BatchApplier implements AutoCloseable {
             for (MarkSubmitted m : marks) {
                 ps.setLong(1, m.id.hi());
                 ps.setLong(2, m.id.lo());
-                ps.setString(3, m.connector);
+                Sql.setText(ps, 3, m.connector);
                 ps.setInt(4, m.part);
                 ps.addBatch();
             }
@@ -282,8 +282,8 @@ final class BatchApplier implements AutoCloseable {
         private void upsertCorrelations() throws SQLException {
             PreparedStatement ps = insertCorrelation = hot(insertCorrelation, INSERT_CORRELATION);
             for (PutCorrelation c : correlations) {
-                ps.setString(1, c.connector);
-                ps.setString(2, c.remoteId);
+                Sql.setText(ps, 1, c.connector);
+                Sql.setText(ps, 2, c.remoteId);
                 ps.setLong(3, c.id.hi());
                 ps.setLong(4, c.id.lo());
                 ps.setInt(5, c.part);
@@ -308,8 +308,8 @@ final class BatchApplier implements AutoCloseable {
                     replace.setInt(3, c.part);
                     replace.setInt(4, c.parts);
                     Sql.setInstant(replace, 5, c.createdAt);
-                    replace.setString(6, c.connector);
-                    replace.setString(7, c.remoteId);
+                    Sql.setText(replace, 6, c.connector);
+                    Sql.setText(replace, 7, c.remoteId);
                     replace.addBatch();
                 }
                 replace.executeBatch();
@@ -322,7 +322,7 @@ final class BatchApplier implements AutoCloseable {
                 ps.setLong(1, p.id.hi());
                 ps.setLong(2, p.id.lo());
                 ps.setInt(3, p.part);
-                ps.setString(4, p.status.name());
+                Sql.setText(ps, 4, p.status.name());
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
@@ -351,8 +351,8 @@ final class BatchApplier implements AutoCloseable {
             if (!parks.isEmpty()) {
                 try (PreparedStatement ps = connection.prepareStatement(INSERT_PARK)) {
                     for (Park p : parks) {
-                        ps.setString(1, p.receipt.connector());
-                        ps.setString(2, p.receipt.remoteId());
+                        Sql.setText(ps, 1, p.receipt.connector());
+                        Sql.setText(ps, 2, p.receipt.remoteId());
                         ps.setBytes(3, p.receipt.payload());
                         Sql.setInstant(ps, 4, p.receipt.parkedAt());
                         ps.addBatch();
@@ -375,7 +375,7 @@ final class BatchApplier implements AutoCloseable {
             if (!fragments.isEmpty()) {
                 try (PreparedStatement ps = connection.prepareStatement(INSERT_FRAGMENT)) {
                     for (SaveFragment s : fragments) {
-                        ps.setString(1, s.fragment.key());
+                        Sql.setText(ps, 1, s.fragment.key());
                         ps.setInt(2, s.fragment.sequence());
                         ps.setInt(3, s.fragment.total());
                         ps.setBytes(4, s.fragment.payload());
@@ -388,7 +388,7 @@ final class BatchApplier implements AutoCloseable {
             if (!fragmentDeletes.isEmpty()) {
                 try (PreparedStatement ps = connection.prepareStatement(DELETE_FRAGMENTS)) {
                     for (DeleteFragments d : fragmentDeletes) {
-                        ps.setString(1, d.key);
+                        Sql.setText(ps, 1, d.key);
                         ps.addBatch();
                     }
                     ps.executeBatch();

@@ -611,12 +611,12 @@ public final class JdbcStore implements Store {
         {
             ps.setLong(1, id.hi());
             ps.setLong(2, id.lo());
-            ps.setString(3, connector);
+            Sql.setText(ps, 3, connector);
             ps.setInt(4, part);
             if (part == 1) {
                 ps.setLong(5, id.hi());
                 ps.setLong(6, id.lo());
-                ps.setString(7, connector);
+                Sql.setText(ps, 7, connector);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -631,8 +631,8 @@ public final class JdbcStore implements Store {
         try {
             return reads.read(session -> {
                 PreparedStatement ps = session.prepare(SELECT_CORRELATION);
-                ps.setString(1, connector);
-                ps.setString(2, remoteId);
+                Sql.setText(ps, 1, connector);
+                Sql.setText(ps, 2, remoteId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
@@ -652,7 +652,7 @@ public final class JdbcStore implements Store {
         requireNonNull(connector, "connector");
         checkLimit(limit);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_PARKED)) {
-            ps.setString(1, connector);
+            Sql.setText(ps, 1, connector);
             ps.setInt(2, limit);
             return parked(ps);
         } catch (SQLException e) {
@@ -690,7 +690,7 @@ public final class JdbcStore implements Store {
         requireNonNull(key, "key");
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(SELECT_FRAGMENTS)) {
-            ps.setString(1, key);
+            Sql.setText(ps, 1, key);
             List<Fragment> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -860,7 +860,7 @@ public final class JdbcStore implements Store {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_UNKNOWN)) {
             setUnknownKey(ps, u);
             ps.setInt(6, u.parts());
-            ps.setString(7, u.excerpt());
+            Sql.setText(ps, 7, u.excerpt());
             Sql.setInstant(ps, 8, u.submittedAt());
             GuardedH2DataSource.executeUpdate(ps);
         } catch (SQLException e) {
@@ -871,8 +871,8 @@ public final class JdbcStore implements Store {
 
     /** Parameters 1-5: the table's key (connector, handset, id, part). */
     private static void setUnknownKey(PreparedStatement ps, UnknownSubmission u) throws SQLException {
-        ps.setString(1, u.connector());
-        ps.setString(2, u.handset());
+        Sql.setText(ps, 1, u.connector());
+        Sql.setText(ps, 2, u.handset());
         ps.setLong(3, u.id().hi());
         ps.setLong(4, u.id().lo());
         ps.setInt(5, u.part());
@@ -884,8 +884,8 @@ public final class JdbcStore implements Store {
         requireNonNull(handset, "handset");
         checkLimit(limit);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_UNKNOWN)) {
-            ps.setString(1, connector);
-            ps.setString(2, handset);
+            Sql.setText(ps, 1, connector);
+            Sql.setText(ps, 2, handset);
             ps.setInt(3, limit);
             List<UnknownSubmission> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -918,7 +918,7 @@ public final class JdbcStore implements Store {
         try {
             return reads.read(session -> {
                 PreparedStatement ps = session.prepare(SELECT_PROGRESS_MARK);
-                ps.setString(1, name);
+                Sql.setText(ps, 1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(Sql.getInstant(rs, 1)) : Optional.<Instant>empty();
                 }
@@ -940,7 +940,7 @@ public final class JdbcStore implements Store {
             int updated;
             try (PreparedStatement ps = c.prepareStatement(UPDATE_PROGRESS_MARK)) {
                 Sql.setInstant(ps, 1, mark);
-                ps.setString(2, name);
+                Sql.setText(ps, 2, name);
                 updated = GuardedH2DataSource.executeUpdate(ps);
             }
             if (updated == 0) {
@@ -967,7 +967,7 @@ public final class JdbcStore implements Store {
             }
             try (PreparedStatement ps = c.prepareStatement(MOVE_PROGRESS_MARK)) {
                 Sql.setInstant(ps, 1, mark);
-                ps.setString(2, name);
+                Sql.setText(ps, 2, name);
                 Sql.setInstant(ps, 3, expected.get());
                 return GuardedH2DataSource.executeUpdate(ps) == 1;
             }
@@ -979,7 +979,7 @@ public final class JdbcStore implements Store {
     /** Inserts a mark unless one of that name exists; whether it did. */
     private static boolean insertMark(Connection c, String name, Instant mark) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS_MARK)) {
-            ps.setString(1, name);
+            Sql.setText(ps, 1, name);
             Sql.setInstant(ps, 2, mark);
             return GuardedH2DataSource.executeUpdate(ps) == 1;
         }
@@ -1070,7 +1070,7 @@ public final class JdbcStore implements Store {
                     try (PreparedStatement ps = c.prepareStatement(UPDATE_PROGRESS_MARK)) {
                         ps.setQueryTimeout(2);
                         Sql.setInstant(ps, 1, now);
-                        ps.setString(2, HEALTH_PROBE_MARK);
+                        Sql.setText(ps, 2, HEALTH_PROBE_MARK);
                         updated = ps.executeUpdate();
                     }
                     if (updated == 0) {

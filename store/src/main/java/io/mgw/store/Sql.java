@@ -24,6 +24,17 @@ final class Sql {
 
     private Sql() {}
 
+    /**
+     * Sets a string parameter with every U+0000 replaced by U+FFFD. A NUL is a valid character of a UCS-2 or Latin-1
+     * short message (and of JSON text), but PostgreSQL's text types cannot hold it ("invalid byte sequence for
+     * encoding UTF8: 0x00"): written as is, it failed every try of its write, and the router, which writes again until
+     * the store takes it, stood still on that message. Reads go through here too, so a key holding one (a remote id)
+     * is found as it was written.
+     */
+    static void setText(PreparedStatement ps, int index, String s) throws SQLException {
+        ps.setString(index, s == null ? null : s.replace('\u0000', '\uFFFD'));
+    }
+
     static void setInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
         ps.setObject(index, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
     }

@@ -165,6 +165,29 @@ abstract class StoreContract {
     }
 
     @Test
+    void aTextWithNulCharactersIsRecorded() {
+        // U+0000 is a valid character of a UCS-2 or Latin-1 short message; PostgreSQL's text types cannot hold it
+        MessageId id = ids.next();
+        join(store.recordMessage(message(id, "a\u0000b\u0000c"), accepted()));
+
+        assertThat(found(id).textPreview()).isEqualTo("a\uFFFDb\uFFFDc");
+    }
+
+    @Test
+    void nulCharactersInTheOtherFreeTextsAreTakenAndKeysHoldingOneAreFoundAgain() {
+        MessageId id = recorded();
+        String remoteId = "R\u00001";
+        join(store.recordSubmission(id, "smsc-a", List.of(remoteId), 1, new MessageEvent(now.get(),
+                EventType.SUBMITTED, MessageStatus.ENROUTE, "smsc-a", "remote ids: " + remoteId)));
+        store.rememberUnknownSubmission(unknownOf(id, "447700900123", 1, 1, "code\u00001234"));
+
+        assertThat(store.findCorrelation("smsc-a", remoteId)).map(Correlation::messageId).contains(id);
+        assertThat(found(id).history()).extracting(MessageEvent::detail).contains("remote ids: R\uFFFD1");
+        assertThat(store.unknownSubmissions("smsc-a", "447700900123", 10)).extracting(UnknownSubmission::excerpt)
+                .containsExactly("code\uFFFD1234");
+    }
+
+    @Test
     void textPreviewOfBinaryIsEmpty() {
         MessageId id = ids.next();
         Message m = message(id, "x").withContent(new Content.Binary(new byte[0], new byte[] {1, 2, 3}, 4),
