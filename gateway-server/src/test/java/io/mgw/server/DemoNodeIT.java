@@ -180,9 +180,14 @@ class DemoNodeIT {
     }
 
     static SMPPSession bind(BlockingQueue<DeliverSm> received) throws Exception {
+        return bind(received, node.smppPort());
+    }
+
+    /** A transceiver bound as demo/demopass to the node listening on {@code port}; deliver_sm go to received. */
+    static SMPPSession bind(BlockingQueue<DeliverSm> received, int port) throws Exception {
         SMPPSession s = new SMPPSession();
         listen(s, received);
-        s.connectAndBind("127.0.0.1", node.smppPort(), new BindParameter(BindType.BIND_TRX, "demo", "demopass", "",
+        s.connectAndBind("127.0.0.1", port, new BindParameter(BindType.BIND_TRX, "demo", "demopass", "",
                 TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
         return s;
     }
