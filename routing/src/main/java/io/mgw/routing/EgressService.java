@@ -16,6 +16,7 @@ import io.mgw.core.model.MessageStatus;
 import io.mgw.core.spi.OutboundConnector;
 import io.mgw.core.spi.SubmitOutcome;
 import io.mgw.core.store.MessageRecord;
+import io.mgw.core.store.RejectedWriteException;
 import io.mgw.core.store.Store;
 import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.wire.WireFormat;
@@ -88,7 +89,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A store or Kafka write that records an outcome (the submission, a final event, a report) and fails is written
  * again after the retry backoff until it succeeds, the destination kept busy and the offset unfinished: never is the
- * message sent again because its record could not be written. Counted in {@code gateway.egress.write.retried}.
+ * message sent again because its record could not be written. Counted in {@code gateway.egress.write.retried}. A
+ * write the store rejects for its data ({@link io.mgw.core.store.RejectedWriteException}) is given up instead, logged
+ * at ERROR and counted in {@code gateway.egress.write.invalid}: it would fail every time.
  * While the store refuses writes altogether (a full disk: {@link Store#writesRefused}, confirmed by its health check)
  * no message starts, first or retried ({@link StoreWriteGate}): each one sent then would be sent again by a crash
  * before its record is written. Episodes are counted in {@code gateway.egress.store.held}.
@@ -178,6 +181,7 @@ public final class EgressService implements AutoCloseable {
     private final Counter failover;
     private final Counter duplicates;
     private final Counter writeRetried;
+    private final Counter writeInvalid;
     private final Counter cancelledSkipped;
     private final Counter withdrawnSkipped;
     private final Counter finalSkipped;
@@ -226,6 +230,7 @@ public final class EgressService implements AutoCloseable {
         failover = meters.counter("gateway.egress.failover", tags);
         duplicates = meters.counter("gateway.egress.duplicate.skipped", tags);
         writeRetried = meters.counter("gateway.egress.write.retried", tags);
+        writeInvalid = meters.counter("gateway.egress.write.invalid", tags);
         cancelledSkipped = meters.counter("gateway.egress.cancelled.skipped", tags);
         withdrawnSkipped = meters.counter("gateway.egress.withdrawn.skipped", tags);
         finalSkipped = meters.counter("gateway.egress.final.skipped", tags);
@@ -728,6 +733,20 @@ public final class EgressService implements AutoCloseable {
         }
         writes.whenComplete((v, e) -> tasks.add(() -> {
             if (e == null) {
+                PartitionState s = parts.get(p.tp);
+                if (s != null) {
+                    release(s, p);
+                }
+                finish(p);
+                return;
+            }
+            if (RejectedWriteException.in(e)) {
+                // the database will not take it, however often asked: written again, it held this destination and
+                // the partition's commit for good
+                writeInvalid.increment();
+                log.error("Egress {}: the store rejected the record of {}'s outcome for its data; given up (a crash"
+                        + " before this message's offset is committed may send it again): {}", config.id(),
+                        p.message.id(), e.toString());
                 PartitionState s = parts.get(p.tp);
                 if (s != null) {
                     release(s, p);

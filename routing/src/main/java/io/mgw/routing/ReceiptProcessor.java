@@ -19,6 +19,7 @@ import io.mgw.core.store.Correlation;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
+import io.mgw.core.store.RejectedWriteException;
 import io.mgw.core.store.Store;
 import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.wire.WireFormat;
@@ -239,6 +240,12 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private static CompletionStage<Void> temporaryOnFailure(CompletableFuture<Void> f, SouthReceipt receipt,
             String what) {
         return f.handle((v, e) -> {
+            if (e != null && RejectedWriteException.in(e)) {
+                // retried, it would fail the same way and hold every receipt behind it in gw.report
+                log.error("Receipt {}/{}{}: the store rejected a write of it for its data; given up: {}",
+                        receipt.connector(), receipt.remoteId(), what, e.toString());
+                return null;
+            }
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                         ? e.getCause() : e;
@@ -358,6 +365,13 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private void appendAfterForward(MessageId id, MessageEvent event, int attempt, CompletableFuture<Void> done) {
         store.appendEvent(id, event).whenComplete((v, e) -> {
             if (e == null) {
+                done.complete(null);
+                return;
+            }
+            if (RejectedWriteException.in(e)) {
+                // it would fail every time; the report went out, which is what the sender waits for
+                log.error("Report of {} forwarded; the store rejected its {} event for its data, given up: {}", id,
+                        event.status(), e.toString());
                 done.complete(null);
                 return;
             }

@@ -15,6 +15,7 @@ import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageStatus;
 import io.mgw.core.reassembly.Reassembler;
 import io.mgw.core.spi.ClientDelivery;
+import io.mgw.core.store.RejectedWriteException;
 import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Commits;
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * produced record of it and of the batches before it completed ({@code acks=all}). If any of them failed, that batch
  * and every later one are read again from their first offsets after a pause; the store writes are idempotent and
  * egress suppresses duplicate submits. Before partitions are revoked, the batches in hand are finished and
- * committed.
+ * committed. A record the store rejects for its data ({@link RejectedWriteException}: it would fail every time) is
+ * not written again: the message goes on without it (it was sent or handed over already), logged at ERROR and
+ * counted in {@code gateway.routing.record.rejected}; written again, it held up every batch after it for good.
  */
 public final class Router implements AutoCloseable {
 
@@ -98,6 +101,7 @@ public final class Router implements AutoCloseable {
     private final Counter moDelivered;
     private final Counter moUnroutable;
     private final Counter batchRetries;
+    private final Counter recordRejected;
     private volatile boolean running;
     private volatile boolean crashed;
     private volatile Consumer<String, byte[]> consumer;
@@ -121,6 +125,7 @@ public final class Router implements AutoCloseable {
         this.moDelivered = meters.counter("gateway.routing.mo.routed");
         this.moUnroutable = meters.counter("gateway.routing.mo.unroutable");
         this.batchRetries = meters.counter("gateway.routing.batch.retried");
+        this.recordRejected = meters.counter("gateway.routing.record.rejected");
         FunctionCounter.builder("gateway.routing.mo.duplicate", reassembler, Reassembler::lateDuplicates)
                 .description("MO parts that came again after their message was completed, dropped").register(meters);
         FunctionCounter.builder("gateway.routing.mo.reference.reused", reassembler, Reassembler::referenceReused)
@@ -452,18 +457,33 @@ public final class Router implements AutoCloseable {
         Message out = m.withAttribute(ATTR_ROUTE, rule.get().name())
                 .withAttribute(ATTR_FAILOVER, String.join(",", failover));
         CompletableFuture<Void> sent = Sends.send(producer, Topics.out(connector), dest, WireFormat.encodeMessage(out));
-        CompletableFuture<Void> logged = store.recordMessage(m, List.of(accepted,
-                event(EventType.ROUTED, MessageStatus.ENROUTE, connector, "route " + rule.get().name())))
-                .toCompletableFuture();
+        CompletableFuture<Void> logged = record(m, List.of(accepted,
+                event(EventType.ROUTED, MessageStatus.ENROUTE, connector, "route " + rule.get().name())));
         routed.increment();
         return CompletableFuture.allOf(sent, logged);
+    }
+
+    /**
+     * Records the message with its events; a record the store rejects for its data is given up (logged, counted), not
+     * failed: written again, it would fail again and hold every later batch.
+     */
+    private CompletableFuture<Void> record(Message m, List<MessageEvent> events) {
+        return store.recordMessage(m, events).toCompletableFuture().exceptionallyCompose(e -> {
+            if (!RejectedWriteException.in(e)) {
+                return CompletableFuture.failedFuture(e);
+            }
+            recordRejected.increment();
+            log.error("The store rejected the record of {} ({} from {}, account {}) for its data; it goes on without"
+                    + " one (its history will lack these events): {}", m.id(), m.direction(), m.source().value(),
+                    m.origin().account(), e.toString());
+            return CompletableFuture.completedFuture(null);
+        });
     }
 
     /** Records a terminal event after the ACCEPTED one and sends the report if the sender wants it. */
     private CompletableFuture<Void> finish(Message m, MessageEvent accepted, EventType type,
             MessageStatus status, String reason) {
-        CompletableFuture<Void> logged =
-                store.recordMessage(m, List.of(accepted, event(type, status, "", reason))).toCompletableFuture();
+        CompletableFuture<Void> logged = record(m, List.of(accepted, event(type, status, "", reason)));
         if (!m.reportRequest().wants(status) || accounts.get().find(m.origin().account()).isEmpty()) {
             return logged;
         }
@@ -488,13 +508,12 @@ public final class Router implements AutoCloseable {
             moUnroutable.increment();
             String reason = rule.isEmpty() ? "no MO route for destination " + dest
                     : "MO route " + rule.get().name() + " delivers to unknown account";
-            return store.recordMessage(m, List.of(accepted,
-                    event(EventType.REJECTED, MessageStatus.REJECTED, "", reason))).toCompletableFuture();
+            return record(m, List.of(accepted, event(EventType.REJECTED, MessageStatus.REJECTED, "", reason)));
         }
         CompletableFuture<Void> sent =
                 Sends.deliver(producer, new ClientDelivery.MobileOriginated(to.get(), m), m.source().value());
-        CompletableFuture<Void> logged = store.recordMessage(m, List.of(accepted,
-                event(EventType.ROUTED, MessageStatus.ENROUTE, "", "deliver to " + to.get()))).toCompletableFuture();
+        CompletableFuture<Void> logged = record(m, List.of(accepted,
+                event(EventType.ROUTED, MessageStatus.ENROUTE, "", "deliver to " + to.get())));
         moDelivered.increment();
         return CompletableFuture.allOf(sent, logged);
     }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link Store#writesRefused} looks only at the store's own writes, so once they stop (nothing is sent, nothing is
  * written) it would say "refused" forever: the gate asks {@link Store#isHealthy} (the JDBC store then makes a write of
  * its own) on a virtual thread, at once and then every {@code probeEvery} while refused, and opens when the store
- * takes writes again. One bad write alone (a constraint) closes the gate only until that first check, which succeeds:
+ * takes writes again. One failed write alone closes the gate only until that first check, which succeeds:
  * it is not logged or counted. An episode the check confirms is logged at WARN once, its end at INFO, and counted in
  * the given counter.
  *

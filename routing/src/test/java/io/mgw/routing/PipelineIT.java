@@ -546,6 +546,68 @@ class PipelineIT {
         assertThat(delivered).doesNotHaveDuplicates();
     }
 
+    @Test
+    void aRecordTheStoreRejectsForItsDataIsGivenUpAndHoldsNothingUp() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        // as PostgreSQL refused a text holding U+0000: that record fails every time it is written
+        Message poison = mt(acct, "4993", "rejected record", ReportRequest.FINAL);
+        store.rejectRecordsOf.add(poison.id());
+        Message next = mt(acct, "4993", "behind it", ReportRequest.FINAL);
+        accept(e, poison);
+        accept(e, next);
+
+        awaitTrue(() -> hasEvent(next, EventType.SUBMITTED));
+        assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactly(poison.id(), next.id());
+        assertThat(meters.counter("gateway.routing.record.rejected").count()).isEqualTo(1);
+        // not read again: before, its batch was rewound and failed again for good
+        assertThat(meters.counter("gateway.routing.batch.retried").count()).isZero();
+        assertThat(store.find(poison.id())).isEmpty();
+    }
+
+    @Test
+    void aSubmissionRecordTheStoreRejectsForItsDataIsGivenUpAndTheDestinationMovesOn() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        Message first = mt(acct, "4994", "its submission record is rejected", ReportRequest.FINAL);
+        store.rejectSubmissionsOf.add(first.id());
+        Message next = mt(acct, "4994", "same destination, behind it", ReportRequest.FINAL);
+        accept(e, first);
+        accept(e, next);
+
+        // before: the record was written again for good, the destination busy, and nothing behind it went out
+        awaitTrue(() -> hasEvent(next, EventType.SUBMITTED));
+        assertThat(c.submitsSnapshot()).extracting(Message::id).containsExactly(first.id(), next.id());
+        assertThat(meters.counter("gateway.egress.write.invalid", "connector", conn).count()).isEqualTo(1);
+        assertThat(meters.counter("gateway.egress.write.retried", "connector", conn).count()).isZero();
+    }
+
+    @Test
+    void aReportEventTheStoreRejectsForItsDataIsGivenUpOnceTheReportWentOut() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message m = mt(acct, "4995", "its report event is rejected", ReportRequest.FINAL);
+        accept(e, m);
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
+        store.rejectEventsOf.add(m.id());
+
+        e.receiptSink().onReceipt(new SouthReceipt(conn, conn + "-1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        awaitTrue(() -> target.reports().size() == 1);
+        // before: written again every backoff, for good, and the receipt held in hand with it
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> meters.counter("gateway.receipt.event.retried").count() == 0
+                        && meters.counter("gateway.receipt.retried").count() == 0);
+        assertThat(target.reports()).hasSize(1);
+    }
+
     static final Duration SWEEP_GRACE = Duration.ofMinutes(10);
 
     /** Validity of the messages of the sweeper tests. */

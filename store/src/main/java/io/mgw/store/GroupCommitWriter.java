@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * transaction with one JDBC batch per statement type ({@link BatchApplier}), commits, then completes the ops' stages
  * on the completer executor. A failed batch is rolled back and retried op by op, so one bad op fails alone and the
  * others still commit; every op that cannot be written completes exceptionally with a
- * {@link TemporaryFailureException}.
+ * {@link TemporaryFailureException}, or, when the database rejected its data, a
+ * {@link io.mgw.core.store.RejectedWriteException} (counted in {@code gateway.store.write.invalid}).
  *
  * <pre>
  *  callers ──offer──▶ [ urgent lane ] ─┐
@@ -52,6 +53,7 @@ final class GroupCommitWriter implements Runnable {
     private final DistributionSummary batchSizes;
     private final Timer flushTimer;
     private final Counter failed;
+    private final Counter invalid;
 
     private volatile boolean stopping;
     private volatile boolean died;
@@ -70,7 +72,7 @@ final class GroupCommitWriter implements Runnable {
     private volatile long lastFailed;
 
     GroupCommitWriter(String name, DataSource dataSource, int queueCapacity, int maxBatch,
-            Executor completer, DistributionSummary batchSizes, Timer flushTimer, Counter failed) {
+            Executor completer, DistributionSummary batchSizes, Timer flushTimer, Counter failed, Counter invalid) {
         this.name = name;
         this.dataSource = dataSource;
         // the urgent lane is bounded by the peers' windows in practice: a tenth more than the bulk lane is plenty
@@ -81,6 +83,7 @@ final class GroupCommitWriter implements Runnable {
         this.batchSizes = batchSizes;
         this.flushTimer = flushTimer;
         this.failed = failed;
+        this.invalid = invalid;
     }
 
     void start() {
@@ -194,7 +197,7 @@ final class GroupCommitWriter implements Runnable {
         } catch (SQLException | RuntimeException e) {
             rollback(e);
             if (batch.size() == 1) {
-                fail(batch.get(0), e);
+                failAlone(batch.get(0), e);
             } else {
                 log.debug("store: batch of {} failed, retrying one by one", batch.size(), e);
                 retryOneByOne(batch);
@@ -223,7 +226,7 @@ final class GroupCommitWriter implements Runnable {
                 completeAll(List.of(op));
             } catch (SQLException | RuntimeException e) {
                 rollback(e);
-                fail(op, e);
+                failAlone(op, e);
                 if (connection == null) {
                     // the database is gone, not this op: fail the rest at once instead of waiting on each
                     for (WriteOp<?> rest : batch.subList(i + 1, batch.size())) {
@@ -272,6 +275,42 @@ final class GroupCommitWriter implements Runnable {
                 op.complete();
             }
         });
+    }
+
+    /**
+     * Fails an op that was written alone: with a {@link RejectedWriteException} when the database rejected its data
+     * (SQLState class 22, data exception, or 23, integrity constraint violation: it will fail so every time, and the
+     * store is fine, so it does not count as a failing write for the store's health), else as {@link #fail}.
+     */
+    private void failAlone(WriteOp<?> op, Exception cause) {
+        String state = sqlState(cause);
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            failed.increment();
+            invalid.increment();
+            log.warn("store: a write was rejected for its data and is given up (SQLState {}): {}", state,
+                    cause.getMessage());
+            var failure = new io.mgw.core.store.RejectedWriteException("store: write rejected: " + cause.getMessage(), cause);
+            completer.execute(() -> op.future.completeExceptionally(failure));
+            return;
+        }
+        fail(op, cause);
+    }
+
+    /** The SQLState of the first SQLException in {@code t}'s causes (a batch's own, or the one it wraps). */
+    static String sqlState(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql) {
+                for (java.sql.SQLException n = sql; n != null; n = n.getNextException()) {
+                    if (n.getSQLState() != null && !n.getSQLState().startsWith("HY")) {
+                        return n.getSQLState();
+                    }
+                }
+                if (sql.getSQLState() != null) {
+                    return sql.getSQLState();
+                }
+            }
+        }
+        return null;
     }
 
     private void fail(WriteOp<?> op, Exception cause) {

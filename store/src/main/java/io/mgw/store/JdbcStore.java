@@ -82,8 +82,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics: {@code gateway.store.write.batch} (writes per transaction), {@code gateway.store.write.queue} (writes
  * waiting), {@code gateway.store.write.flush} (time per transaction, including retries), {@code
- * gateway.store.write.failed} (writes completed exceptionally), {@code gateway.store.write.rejected} (writes refused
- * because the queue was full or the store closed).
+ * gateway.store.write.failed} (writes completed exceptionally), {@code gateway.store.write.invalid} (writes the
+ * database rejected for their data, failed with {@link io.mgw.core.store.RejectedWriteException}), {@code
+ * gateway.store.write.rejected} (writes refused because the queue was full or the store closed).
  */
 public final class JdbcStore implements Store {
 
@@ -182,6 +183,8 @@ public final class JdbcStore implements Store {
                 .description("time to apply and commit one batch of store writes").register(meters);
         Counter failed = Counter.builder("gateway.store.write.failed")
                 .description("store writes completed exceptionally").register(meters);
+        Counter invalid = Counter.builder("gateway.store.write.invalid")
+                .description("store writes the database rejected for their data, given up").register(meters);
         this.rejected = Counter.builder("gateway.store.write.rejected")
                 .description("store writes refused: queue full or store closed").register(meters);
         this.writers = new GroupCommitWriter[settings.writers()];
@@ -189,7 +192,7 @@ public final class JdbcStore implements Store {
         int perWriter = settings.queueCapacity() / settings.writers();
         for (int i = 0; i < writers.length; i++) {
             writers[i] = new GroupCommitWriter("mgw-store-writer-" + i, dataSource, perWriter,
-                    settings.maxBatch(), completer, batchSizes, flushTimer, failed);
+                    settings.maxBatch(), completer, batchSizes, flushTimer, failed, invalid);
         }
         Gauge.builder("gateway.store.write.queue", this, JdbcStore::queued)
                 .description("store writes waiting to be written").register(meters);

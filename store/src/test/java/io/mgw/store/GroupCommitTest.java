@@ -203,9 +203,11 @@ class GroupCommitTest {
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(before.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(after.get(10, TimeUnit.SECONDS).complete()).isTrue();
+        // rejected for its data: trying it again would fail the same way
         assertThat(bad).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
-                .withCauseInstanceOf(TemporaryFailureException.class);
+                .withCauseInstanceOf(io.mgw.core.store.RejectedWriteException.class);
         assertThat(meters.get("gateway.store.write.failed").counter().count()).isEqualTo(1);
+        assertThat(meters.get("gateway.store.write.invalid").counter().count()).isEqualTo(1);
         assertThat(store.isSubmitted(id(1), "c", 1)).isTrue();
         assertThat(store.fragments("k")).isEmpty();
     }
@@ -264,11 +266,10 @@ class GroupCommitTest {
         var bad = store.saveFragment(new Fragment("k", 1, 2, null, T0)).toCompletableFuture();
 
         assertThat(bad).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
-                .withCauseInstanceOf(TemporaryFailureException.class);
-        // refused as far as the store knows by itself, until its check's own write says otherwise
-        assertThat(store.writesRefused()).isTrue();
-        assertThat(store.isHealthy()).isTrue();
+                .withCauseInstanceOf(io.mgw.core.store.RejectedWriteException.class);
+        // a write rejected for its data says nothing about the store: its writes are not refused
         assertThat(store.writesRefused()).isFalse();
+        assertThat(store.isHealthy()).isTrue();
     }
 
     @Test

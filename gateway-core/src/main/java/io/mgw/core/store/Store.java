@@ -222,8 +222,9 @@ public interface Store extends AutoCloseable {
      * Whether the store's writes are refused now, as far as it knows without asking the database: a write failed,
      * none succeeded since, and no {@link #isHealthy} check found the store taking writes again since. Cheap (no I/O):
      * for callers that must not act on the outside world while its outcome cannot be recorded (the egress sends no
-     * new message then), which call {@link #isHealthy} to learn when the store is back; one bad write alone (a
-     * constraint) makes this true only until that check. Default: never.
+     * new message then), which call {@link #isHealthy} to learn when the store is back; one failed write alone makes
+     * this true only until that check, and a write rejected for its data ({@link RejectedWriteException}) not at all.
+     * Default: never.
      */
     default boolean writesRefused() {
         return false;

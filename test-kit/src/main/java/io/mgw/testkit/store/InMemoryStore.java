@@ -13,6 +13,7 @@ import io.mgw.core.store.Fragment;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.ParkedReceipt;
 import io.mgw.core.store.PartTally;
+import io.mgw.core.store.RejectedWriteException;
 import io.mgw.core.store.Store;
 import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.store.UnsettledMessage;
@@ -93,6 +94,9 @@ public final class InMemoryStore implements Store {
 
     @Override
     public CompletionStage<Void> recordMessage(Message m, MessageEvent first) {
+        if (rejectRecordsOf.contains(m.id())) {
+            return rejected("record");
+        }
         if (hold.test(m)) {
             return new CompletableFuture<>();
         }
@@ -104,6 +108,9 @@ public final class InMemoryStore implements Store {
     public CompletionStage<Void> recordMessage(Message m, List<MessageEvent> events) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("events: empty (expected: at least the first event)");
+        }
+        if (rejectRecordsOf.contains(m.id())) {
+            return rejected("record");
         }
         synchronized (this) {
             if (messages.containsKey(m.id())) {
@@ -145,6 +152,9 @@ public final class InMemoryStore implements Store {
     public synchronized CompletionStage<Void> appendEvent(MessageId id, MessageEvent event) {
         if (failsNext(failEvents)) {
             return CompletableFuture.failedFuture(new TemporaryFailureException("store: write queue full (test)"));
+        }
+        if (rejectEventsOf.contains(id) && event.type() == rejectEventType) {
+            return rejected("event");
         }
         MessageRecord r = messages.get(id);
         if (r == null) {
@@ -297,6 +307,26 @@ public final class InMemoryStore implements Store {
         return failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
     }
 
+    /**
+     * Messages whose records ({@link #recordMessage}) the store rejects for their data, every time, as PostgreSQL did
+     * a text holding U+0000 ({@link RejectedWriteException}).
+     */
+    public final Set<MessageId> rejectRecordsOf = ConcurrentHashMap.newKeySet();
+
+    /** Messages whose {@link #appendEvent} of type {@link #rejectEventType} the store rejects, every time. */
+    public final Set<MessageId> rejectEventsOf = ConcurrentHashMap.newKeySet();
+
+    /** The event type {@link #rejectEventsOf} applies to. */
+    public volatile io.mgw.core.model.EventType rejectEventType = io.mgw.core.model.EventType.REPORT;
+
+    /** Messages whose {@link #recordSubmission} the store rejects for their data, every time. */
+    public final Set<MessageId> rejectSubmissionsOf = ConcurrentHashMap.newKeySet();
+
+    private static <T> CompletionStage<T> rejected(String what) {
+        return CompletableFuture.failedFuture(new RejectedWriteException("store: write rejected (test): " + what,
+                new IllegalArgumentException("invalid byte sequence (test)")));
+    }
+
     /** How many of the next {@link #recordSubmission} calls fail (a store write failure, e.g. a full disk). */
     public final AtomicInteger failSubmissionRecords = new AtomicInteger();
 
@@ -305,6 +335,9 @@ public final class InMemoryStore implements Store {
             MessageEvent event) {
         if (failsNext(failSubmissionRecords)) {
             return CompletableFuture.failedFuture(new TemporaryFailureException("store: write failed (test)"));
+        }
+        if (rejectSubmissionsOf.contains(id)) {
+            return rejected("submission");
         }
         return Store.super.recordSubmission(id, connector, remoteIds, parts, event);
     }
