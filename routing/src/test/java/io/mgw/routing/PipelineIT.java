@@ -412,6 +412,65 @@ class PipelineIT {
         assertThat(meters.counter("gateway.egress.store.held", "connector", conn).count()).isZero();
     }
 
+    /**
+     * A client delivery target answering each report as {@code answer} says for its message id (DELIVERED, or RETRY
+     * as a client's application does for a temporary error such as ESME_RSYSERR); records every id it was offered
+     * and every id delivered.
+     */
+    private static final class ScriptedTarget implements io.mgw.core.spi.ClientDeliveryTarget {
+        final java.util.function.Function<io.mgw.core.model.MessageId, io.mgw.core.spi.DeliveryResult> answer;
+        final Set<io.mgw.core.model.MessageId> tried = ConcurrentHashMap.newKeySet();
+        final AtomicInteger tries = new AtomicInteger();
+        final List<io.mgw.core.model.MessageId> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        ScriptedTarget(java.util.function.Function<io.mgw.core.model.MessageId, io.mgw.core.spi.DeliveryResult> a) {
+            this.answer = a;
+        }
+
+        @Override
+        public String describe() {
+            return "test:scripted";
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<io.mgw.core.spi.DeliveryResult> deliver(ClientDelivery d) {
+            io.mgw.core.model.MessageId id = ((ClientDelivery.Report) d).report().messageId();
+            tried.add(id);
+            tries.incrementAndGet();
+            io.mgw.core.spi.DeliveryResult r = answer.apply(id);
+            if (r == io.mgw.core.spi.DeliveryResult.DELIVERED) {
+                delivered.add(id);
+            }
+            return CompletableFuture.completedFuture(r);
+        }
+    }
+
+    /**
+     * Writes a DELIVERED report of each of {@code ms} straight to the account's gw.deliver topic, all with one key
+     * (so one partition), in order; the first one's partition and offset.
+     */
+    static org.apache.kafka.clients.producer.RecordMetadata reports(String acct, List<Message> ms) throws Exception {
+        Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "key.serializer",
+                org.apache.kafka.common.serialization.StringSerializer.class, "value.serializer",
+                org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        String topic = io.mgw.routing.kafka.Topics.deliver(acct);
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(props)) {
+            var sent = new ArrayList<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>>();
+            for (Message m : ms) {
+                sent.add(p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k",
+                        io.mgw.core.wire.WireFormat.encodeClientDelivery(io.mgw.routing.internal.Sends.report(m,
+                                MessageStatus.DELIVERED, 0, "", "", CLOCK.instant())))));
+            }
+            p.flush();
+            return sent.get(0).get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aDeliveryItsClientKeepsAskingForAgainIsMovedAsideSoTheCommitMovesOnAndNothingIsDropped() throws Exception {
         String acct = unique("acme");
@@ -419,55 +478,19 @@ class PipelineIT {
         RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         Message stuck = mt(acct, "4990", "asked for again", ReportRequest.FINAL);
         java.util.concurrent.atomic.AtomicBoolean takeStuck = new java.util.concurrent.atomic.AtomicBoolean();
-        List<io.mgw.core.model.MessageId> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger stuckTries = new AtomicInteger();
-        // a client whose application keeps answering one report with a temporary error (ESME_RSYSERR, say)
-        registrations.add(e.deliveryRegistry().register(acct, new io.mgw.core.spi.ClientDeliveryTarget() {
-            @Override
-            public String describe() {
-                return "test:picky";
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<io.mgw.core.spi.DeliveryResult> deliver(ClientDelivery d) {
-                io.mgw.core.model.MessageId id = ((ClientDelivery.Report) d).report().messageId();
-                if (id.equals(stuck.id()) && !takeStuck.get()) {
-                    stuckTries.incrementAndGet();
-                    return CompletableFuture.completedFuture(io.mgw.core.spi.DeliveryResult.RETRY);
-                }
-                delivered.add(id);
-                return CompletableFuture.completedFuture(io.mgw.core.spi.DeliveryResult.DELIVERED);
-            }
-        }));
-        String topic = io.mgw.routing.kafka.Topics.deliver(acct);
+        // a client whose application keeps answering one report with a temporary error
+        ScriptedTarget t = new ScriptedTarget(id -> id.equals(stuck.id()) && !takeStuck.get()
+                ? io.mgw.core.spi.DeliveryResult.RETRY : io.mgw.core.spi.DeliveryResult.DELIVERED);
+        registrations.add(e.deliveryRegistry().register(acct, t));
         int others = 1_200; // more than twice this test's maxSpan (500)
-        long stuckOffset;
-        Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "key.serializer",
-                org.apache.kafka.common.serialization.StringSerializer.class, "value.serializer",
-                org.apache.kafka.common.serialization.ByteArraySerializer.class);
-        int partition;
-        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(props)) {
-            var md = p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", io.mgw.core.wire
-                    .WireFormat.encodeClientDelivery(io.mgw.routing.internal.Sends.report(stuck,
-                            MessageStatus.DELIVERED, 0, "", "", CLOCK.instant())))).get(30, TimeUnit.SECONDS);
-            stuckOffset = md.offset();
-            partition = md.partition();
-            for (Message m : mts(acct, "4991", others)) {
-                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", io.mgw.core.wire.WireFormat
-                        .encodeClientDelivery(io.mgw.routing.internal.Sends.report(m, MessageStatus.DELIVERED, 0, "",
-                                "", CLOCK.instant()))));
-            }
-            p.flush();
-        }
-        var tp = new org.apache.kafka.common.TopicPartition(topic, partition);
+        List<Message> all = new ArrayList<>(List.of(stuck));
+        all.addAll(mts(acct, "4991", others));
+        var first = reports(acct, all);
+        String topic = first.topic();
+        var tp = new org.apache.kafka.common.TopicPartition(topic, first.partition());
 
-        awaitTrue(() -> delivered.size() == others);
-        assertThat(stuckTries.get()).isPositive();
+        awaitTrue(() -> t.delivered.size() == others);
+        assertThat(t.tried).contains(stuck.id());
         // the group's commit went past the one still refused: before, it stayed at it, and a crash or rebalance
         // handed everything behind it to the next owner again
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
@@ -477,17 +500,17 @@ class PipelineIT {
                         TimeUnit.SECONDS).get(tp);
                 return o == null ? -1 : o.offset();
             };
-            awaitTrue(() -> committed.call() > stuckOffset + others / 2);
+            awaitTrue(() -> committed.call() > first.offset() + others / 2);
             assertThat(meters.counter("gateway.delivery.client.moved").count()).isPositive();
 
             takeStuck.set(true);
-            awaitTrue(() -> delivered.contains(stuck.id()));
+            awaitTrue(() -> t.delivered.contains(stuck.id()));
             long end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all()
                     .get(10, TimeUnit.SECONDS).get(tp).offset();
             awaitTrue(() -> committed.call() == end);
         }
         // nothing dropped, and without a crash nothing twice: the moved copy is the one delivered
-        assertThat(delivered).hasSize(others + 1).doesNotHaveDuplicates();
+        assertThat(t.delivered).hasSize(others + 1).doesNotHaveDuplicates();
     }
 
     @Test
@@ -497,53 +520,21 @@ class PipelineIT {
         String conn = unique("smsc");
         RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
         java.util.concurrent.atomic.AtomicBoolean taking = new java.util.concurrent.atomic.AtomicBoolean();
-        Set<io.mgw.core.model.MessageId> tried = ConcurrentHashMap.newKeySet();
-        List<io.mgw.core.model.MessageId> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
-        registrations.add(e.deliveryRegistry().register(acct, new io.mgw.core.spi.ClientDeliveryTarget() {
-            @Override
-            public String describe() {
-                return "test:busy";
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<io.mgw.core.spi.DeliveryResult> deliver(ClientDelivery d) {
-                io.mgw.core.model.MessageId id = ((ClientDelivery.Report) d).report().messageId();
-                tried.add(id);
-                if (!taking.get()) {
-                    return CompletableFuture.completedFuture(io.mgw.core.spi.DeliveryResult.RETRY);
-                }
-                delivered.add(id);
-                return CompletableFuture.completedFuture(io.mgw.core.spi.DeliveryResult.DELIVERED);
-            }
-        }));
-        String topic = io.mgw.routing.kafka.Topics.deliver(acct);
+        ScriptedTarget t = new ScriptedTarget(id -> taking.get() ? io.mgw.core.spi.DeliveryResult.DELIVERED
+                : io.mgw.core.spi.DeliveryResult.RETRY);
+        registrations.add(e.deliveryRegistry().register(acct, t));
         int n = 1_200;
-        Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "key.serializer",
-                org.apache.kafka.common.serialization.StringSerializer.class, "value.serializer",
-                org.apache.kafka.common.serialization.ByteArraySerializer.class);
-        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(props)) {
-            for (Message m : mts(acct, "4992", n)) {
-                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", io.mgw.core.wire.WireFormat
-                        .encodeClientDelivery(io.mgw.routing.internal.Sends.report(m, MessageStatus.DELIVERED, 0, "",
-                                "", CLOCK.instant()))));
-            }
-            p.flush();
-        }
+        reports(acct, mts(acct, "4992", n));
 
         // this test's maxSpan is 500, plus at most one poll (500 records) fetched before the pause: a crash now would
         // hand at most that many to the next owner again, not all 1,200
-        awaitTrue(() -> tried.size() >= 500);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> tried.size() <= 1_000);
+        awaitTrue(() -> t.tried.size() >= 500);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> t.tried.size() <= 1_000);
         assertThat(meters.counter("gateway.delivery.client.moved").count()).as("nothing got through").isZero();
 
         taking.set(true);
-        awaitTrue(() -> delivered.size() == n);
-        assertThat(delivered).doesNotHaveDuplicates();
+        awaitTrue(() -> t.delivered.size() == n);
+        assertThat(t.delivered).doesNotHaveDuplicates();
     }
 
     @Test
