@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * egress suppresses duplicate submits. Before partitions are revoked, the batches in hand are finished and
  * committed. A record the store rejects for its data ({@link RejectedWriteException}: it would fail every time) is
  * not written again: the message goes on without it (it was sent or handed over already), logged at ERROR and
- * counted in {@code gateway.routing.record.rejected}; written again, it held up every batch after it for good.
+ * counted in {@code gateway.routing.record.rejected}; written again, it held up every batch after it for good. An MO
+ * part whose fragment the store rejects so is delivered alone, as a part whose siblings never came is (same counter).
  */
 public final class Router implements AutoCloseable {
 
@@ -494,9 +495,21 @@ public final class Router implements AutoCloseable {
     private CompletableFuture<Void> processMo(Message part) {
         // the fragments are deleted only once the whole message is recorded and handed to gw.deliver: a crash in
         // between redelivers the last part, which joins the same message again (a duplicate, never a loss)
-        return reassembler.offerHeld(part).toCompletableFuture()
-                .thenCompose(whole -> whole.map(h -> routeMo(h.message()).thenCompose(v -> h.release()))
-                        .orElse(CompletableFuture.completedFuture(null)));
+        return reassembler.offerHeld(part).toCompletableFuture().handle((whole, e) -> {
+            if (e == null) {
+                return whole.map(h -> routeMo(h.message()).thenCompose(v -> h.release()))
+                        .orElse(CompletableFuture.<Void>completedFuture(null));
+            }
+            if (!RejectedWriteException.in(e)) {
+                return CompletableFuture.<Void>failedFuture(e);
+            }
+            // the part cannot be held for its siblings (the store will not take it, however often asked): delivered
+            // alone, as a part whose siblings never came is, rather than holding every batch after it
+            recordRejected.increment();
+            log.error("The store rejected MO part {} of {} for its data; delivered alone, not joined: {}",
+                    part.concat().map(c -> c.sequence() + "/" + c.total()).orElse("?"), part.source().value(), e.toString());
+            return routeMo(part);
+        }).thenCompose(f -> f);
     }
 
     private CompletableFuture<Void> routeMo(Message m) {

@@ -1049,6 +1049,33 @@ class PipelineIT {
     }
 
     @Test
+    void anMoPartTheStoreRejectsIsDeliveredAloneAndHoldsNothingUp() throws Exception {
+        String acct = unique("app");
+        String conn = unique("smsc");
+        RouteConfig mo = new RouteConfig("keyword", "MO", Optional.of("7777"), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.of(acct));
+        RoutingEngine e = engine(List.of(mo), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        store.rejectFragments = true;
+        Message part = Message.builder().id(IDS.next()).direction(Direction.MO)
+                .origin(new Origin("smpp", conn, "n1", "")).source(Address.msisdn("491702"))
+                .destination(Address.of("7777")).text("first of two")
+                .concat(Optional.of(new io.mgw.core.model.Concat(11, 2, 1, false))).build();
+        Message whole = Message.builder().id(IDS.next()).direction(Direction.MO)
+                .origin(new Origin("smpp", conn, "n1", "")).source(Address.msisdn("491703"))
+                .destination(Address.of("7777")).text("not in parts").build();
+        accept(e, part);
+        accept(e, whole);
+
+        // before: the part's fragment write failed every time, and the router read its batch again for good
+        awaitTrue(() -> target.delivered.size() == 2);
+        assertThat(target.delivered).extracting(d -> ((ClientDelivery.MobileOriginated) d).message().id())
+                .containsExactly(part.id(), whole.id());
+        assertThat(meters.counter("gateway.routing.record.rejected").count()).isEqualTo(1);
+        assertThat(meters.counter("gateway.routing.batch.retried").count()).isZero();
+    }
+
+    @Test
     void moPartsSentAgainAfterTheirMessageWasDeliveredAreDroppedAndCounted() throws Exception {
         String acct = unique("app");
         String conn = unique("smsc");

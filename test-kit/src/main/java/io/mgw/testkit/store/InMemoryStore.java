@@ -280,6 +280,9 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized CompletionStage<Void> saveFragment(Fragment f) {
+        if (rejectFragments) {
+            return rejected("fragment");
+        }
         fragments.computeIfAbsent(f.key(), k -> new TreeMap<>()).putIfAbsent(f.sequence(), f);
         return done(null);
     }
@@ -318,6 +321,9 @@ public final class InMemoryStore implements Store {
 
     /** The event type {@link #rejectEventsOf} applies to. */
     public volatile io.mgw.core.model.EventType rejectEventType = io.mgw.core.model.EventType.REPORT;
+
+    /** Whether the store rejects every {@link #saveFragment} for its data. */
+    public volatile boolean rejectFragments;
 
     /** Messages whose {@link #recordSubmission} the store rejects for their data, every time. */
     public final Set<MessageId> rejectSubmissionsOf = ConcurrentHashMap.newKeySet();
