@@ -74,6 +74,9 @@ public final class KafkaClusterMember {
         p.put("num.network.threads", "1");
         p.put("num.io.threads", "2");
         p.put("background.threads", "2");
+        // Kafka's default, 128 MiB taken from the heap at start, did not always fit this process's 256 MiB: broker 2
+        // of a CI run died of an OutOfMemoryError in LogCleaner's start-up, and BrokerCrashIT timed out waiting for it
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(EmbeddedKafka.DEDUPE_BUFFER_BYTES));
 
         EmbeddedKafka.formatIfNeeded(dir, nodeId, clusterId);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);

@@ -22,6 +22,20 @@ class EmbeddedKafkaIT {
     Path dir;
 
     @Test
+    void theLogCleanersDedupeBufferIsSmallSinceItIsTakenFromTheNodesHeap() throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("cleaner"), 0)) {
+            kafka.start();
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers()))) {
+                var broker = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.BROKER, "1");
+                var config = admin.describeConfigs(List.of(broker)).all().get().get(broker);
+                assertThat(config.get("log.cleaner.dedupe.buffer.size").value()).isEqualTo(Integer.toString(16 << 20));
+            }
+        }
+    }
+
+    @Test
     void startsProducesConsumesAndKeepsDataAcrossRestart() throws Exception {
         KafkaConfig cfg = new KafkaConfig(Optional.empty(), 3, 2, false, 2, 1, Map.of(), Map.of());
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0)) {
