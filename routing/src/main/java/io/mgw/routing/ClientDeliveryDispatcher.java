@@ -17,6 +17,7 @@ import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Commits;
+import io.mgw.routing.internal.Pauses;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
@@ -461,29 +462,9 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         }
 
         private void applyPause(Consumer<String, byte[]> c) {
-            Set<TopicPartition> assigned = c.assignment();
-            if (assigned.isEmpty()) {
-                return;
-            }
             boolean noTarget = targets.stream().noneMatch(ClientDeliveryTarget::isReady);
             boolean pauseAll = noTarget || buffered >= options.maxBuffered() || inFlight >= options.maxInFlight();
-            Set<TopicPartition> paused = c.paused();
-            List<TopicPartition> pause = new ArrayList<>();
-            List<TopicPartition> resume = new ArrayList<>();
-            for (TopicPartition tp : assigned) {
-                boolean wanted = pauseAll || spanFull(parts.get(tp));
-                if (wanted && !paused.contains(tp)) {
-                    pause.add(tp);
-                } else if (!wanted && paused.contains(tp)) {
-                    resume.add(tp);
-                }
-            }
-            if (!pause.isEmpty()) {
-                c.pause(pause);
-            }
-            if (!resume.isEmpty()) {
-                c.resume(resume);
-            }
+            Pauses.apply(c, tp -> pauseAll || spanFull(parts.get(tp)));
         }
 
         /**

@@ -21,6 +21,7 @@ import io.mgw.core.store.Store;
 import io.mgw.core.store.UnknownSubmission;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
+import io.mgw.routing.internal.Pauses;
 import io.mgw.routing.internal.Commits;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.internal.StallGuard;
@@ -29,7 +30,6 @@ import io.mgw.routing.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -779,31 +779,12 @@ public final class EgressService implements AutoCloseable {
     }
 
     private void applyPause(Consumer<String, byte[]> c) {
-        Set<TopicPartition> assigned = c.assignment();
-        if (assigned.isEmpty()) {
-            return;
-        }
         long tick = System.nanoTime();
         boolean full = stopFetching || buffered >= options.maxBuffered();
-        List<TopicPartition> pause = new ArrayList<>();
-        List<TopicPartition> resume = new ArrayList<>();
-        Set<TopicPartition> paused = c.paused();
-        for (TopicPartition tp : assigned) {
+        Pauses.apply(c, tp -> {
             PartitionState s = parts.get(tp);
-            boolean blocked = s != null && (!s.retries.isEmpty() || before(tick, s.blockedUntil));
-            boolean want = full || blocked;
-            if (want && !paused.contains(tp)) {
-                pause.add(tp);
-            } else if (!want && paused.contains(tp)) {
-                resume.add(tp);
-            }
-        }
-        if (!pause.isEmpty()) {
-            c.pause(pause);
-        }
-        if (!resume.isEmpty()) {
-            c.resume(resume);
-        }
+            return full || s != null && (!s.retries.isEmpty() || before(tick, s.blockedUntil));
+        });
     }
 
     private void maybeCommit(Consumer<String, byte[]> c, long tick, boolean sync) {

@@ -507,7 +507,8 @@ public final class Router implements AutoCloseable {
             // alone, as a part whose siblings never came is, rather than holding every batch after it
             recordRejected.increment();
             log.error("The store rejected MO part {} of {} for its data; delivered alone, not joined: {}",
-                    part.concat().map(c -> c.sequence() + "/" + c.total()).orElse("?"), part.source().value(), e.toString());
+                    part.concat().map(c -> c.sequence() + "/" + c.total()).orElse("?"), part.source().value(),
+                    e.toString());
             return routeMo(part);
         }).thenCompose(f -> f);
     }

@@ -90,9 +90,4 @@ final class StoreWriteGate {
         }
         return false;
     }
-
-    /** Whether a health check confirmed that the store refuses writes, and the gate has been closed since. */
-    boolean closed() {
-        return closedConfirmed;
-    }
 }
