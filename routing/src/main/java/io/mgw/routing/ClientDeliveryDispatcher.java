@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mgw.core.concurrent.Deadlines;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.MessageEvent;
 import io.mgw.core.model.MessageStatus;
@@ -49,6 +50,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Hands reports and MO to client accounts (ARCHITECTURE.md §5, "Client-bound traffic").
@@ -72,6 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClientDeliveryDispatcher.class);
+    private final LimitedLog malformedLog = LimitedLog.warn(log);
+    private final LimitedLog eventFailedLog = LimitedLog.warn(log);
 
     /**
      * Tuning.
@@ -122,6 +126,8 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
     private final Counter refused;
     private final Counter malformed;
     private final Counter movedAside;
+    /** DELIVERED_TO_CLIENT / REPORT / REJECTED events the store did not take (the delivery itself is done). */
+    private final Counter eventFailed;
     private volatile boolean closed;
 
     public ClientDeliveryDispatcher(KafkaClients clients, Producer<String, byte[]> producer, Store store,
@@ -136,6 +142,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         refused = meters.counter("gateway.delivery.client.refused");
         malformed = meters.counter("gateway.delivery.client.malformed");
         movedAside = meters.counter("gateway.delivery.client.moved");
+        eventFailed = meters.counter("gateway.delivery.client.event.failed");
         Gauge.builder("gateway.delivery.client.inflight", inFlightTotal, AtomicInteger::get).register(meters);
     }
 
@@ -247,8 +254,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         int inFlight;
         int buffered;
         int next;
-        long lastMoveLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
-        int movesSinceLog;
+        final LimitedLog movedLog = LimitedLog.of(log, Level.WARN, 1, Duration.ofMinutes(1), System::nanoTime);
         long nextCommit = System.nanoTime(); // monotonic, like the retries
 
         Worker(String account) {
@@ -356,7 +362,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                 d = WireFormat.decodeClientDelivery(r.value());
             } catch (RuntimeException e) {
                 malformed.increment();
-                log.warn("Skipping malformed delivery {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                malformedLog.log("Skipping malformed delivery {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
                         e.toString());
                 return;
             }
@@ -452,7 +458,8 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         private void record(Item i, StoreWrite w) {
             store.appendEvent(w.id(), w.event()).whenComplete((v, e) -> tasks.add(() -> {
                 if (e != null) {
-                    log.warn("Recording delivery event for {} failed: {}", w.id(), e.toString());
+                    eventFailed.increment();
+                    eventFailedLog.log("Recording delivery event for {} failed: {}", w.id(), e.toString());
                 }
                 PartitionState s = parts.get(i.tp);
                 if (s != null) {
@@ -516,16 +523,8 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
             }
             s.unfinished.remove(i.offset);
             movedAside.increment();
-            long now = System.nanoTime();
-            if (now - lastMoveLog >= TimeUnit.MINUTES.toNanos(1)) {
-                log.warn("Delivery {}@{} for {} not taken after {} tries while at least {} records behind it were:"
-                        + " moved to the end of {} ({} moved since the last such line)", i.tp, i.offset, account,
-                        i.attempts + 1, options.maxSpan() / 2, topic, movesSinceLog + 1);
-                lastMoveLog = now;
-                movesSinceLog = 0;
-            } else {
-                movesSinceLog++;
-            }
+            movedLog.log("Delivery {}@{} for {} not taken after {} tries while at least {} records behind it were:"
+                    + " moved to the end of {}", i.tp, i.offset, account, i.attempts + 1, options.maxSpan() / 2, topic);
         }
 
         private void commit(Consumer<String, byte[]> c, long tick, boolean sync) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.mgw.core.config.Accounts;
 import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.Content;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
@@ -102,6 +103,11 @@ import org.slf4j.LoggerFactory;
 public final class EgressService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EgressService.class);
+    private final LimitedLog malformedLog = LimitedLog.warn(log);
+    private final LimitedLog storeCheckFailedLog = LimitedLog.warn(log);
+    private final LimitedLog unknownNotRememberedLog = LimitedLog.warn(log);
+    private final LimitedLog rejectedWriteLog = LimitedLog.error(log);
+    private final LimitedLog writeFailedLog = LimitedLog.warn(log);
 
     /**
      * Tuning of one egress service.
@@ -186,6 +192,10 @@ public final class EgressService implements AutoCloseable {
     private final Counter withdrawnSkipped;
     private final Counter finalSkipped;
     private final Counter malformed;
+    /** Duplicate checks that could not read the store (the message waits and is checked again). */
+    private final Counter storeReadFailed;
+    /** Submits of unknown outcome not remembered for receipt matching (their receipt, if any, stays unmatched). */
+    private final Counter unknownUnremembered;
     private final StoreWriteGate storeGate;
     /** Records fetched and not yet started (this thread writes it; the gauge reads it). */
     private volatile int buffered;
@@ -235,6 +245,8 @@ public final class EgressService implements AutoCloseable {
         withdrawnSkipped = meters.counter("gateway.egress.withdrawn.skipped", tags);
         finalSkipped = meters.counter("gateway.egress.final.skipped", tags);
         malformed = meters.counter("gateway.egress.malformed", tags);
+        storeReadFailed = meters.counter("gateway.egress.store.read.failed", tags);
+        unknownUnremembered = meters.counter("gateway.egress.unknown.unremembered", tags);
         storeGate = new StoreWriteGate(store, "Egress " + config.id(),
                 meters.counter("gateway.egress.store.held", tags), Duration.ofSeconds(1));
         Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
@@ -395,7 +407,8 @@ public final class EgressService implements AutoCloseable {
             m = WireFormat.decodeMessage(r.value());
         } catch (RuntimeException e) {
             malformed.increment();
-            log.warn("Skipping malformed record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            malformedLog.log("Skipping malformed record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                    e.toString());
             return;
         }
         s.unfinished.add(r.offset());
@@ -457,7 +470,9 @@ public final class EgressService implements AutoCloseable {
             submittedBefore = rec.isPresent() ? wasSubmitted(rec.get()) : store.isSubmitted(m.id(), config.id(), 1);
         } catch (RuntimeException e) {
             // store unreadable: wait and try again rather than stop the egress or send a duplicate or cancelled one
-            log.warn("Egress {}: store check for {} failed, retrying: {}", config.id(), m.id(), e.toString());
+            storeReadFailed.increment();
+            storeCheckFailedLog.log("Egress {}: store check for {} failed, retrying: {}", config.id(), m.id(),
+                    e.toString());
             p.attempts++;
             block(s, p, options.retryBackoff().delay(p.attempts));
             return;
@@ -644,8 +659,9 @@ public final class EgressService implements AutoCloseable {
         return CompletableFuture.runAsync(() -> store.rememberUnknownSubmission(u),
                         task -> Thread.ofVirtual().name("mgw-unknown-" + config.id()).start(task))
                 .exceptionally(e -> {
-                    log.warn("egress {}: unknown outcome of {} not remembered for receipt matching: {}", config.id(),
-                            m.id(), e.toString());
+                    unknownUnremembered.increment();
+                    unknownNotRememberedLog.log("egress {}: unknown outcome of {} not remembered for receipt"
+                            + " matching: {}", config.id(), m.id(), e.toString());
                     return null;
                 });
     }
@@ -744,8 +760,8 @@ public final class EgressService implements AutoCloseable {
                 // the database will not take it, however often asked: written again, it held this destination and
                 // the partition's commit for good
                 writeInvalid.increment();
-                log.error("Egress {}: the store rejected the record of {}'s outcome for its data; given up (a crash"
-                        + " before this message's offset is committed may send it again): {}", config.id(),
+                rejectedWriteLog.log("Egress {}: the store rejected the record of {}'s outcome for its data; given up"
+                        + " (a crash before this message's offset is committed may send it again): {}", config.id(),
                         p.message.id(), e.toString());
                 PartitionState s = parts.get(p.tp);
                 if (s != null) {
@@ -757,8 +773,8 @@ public final class EgressService implements AutoCloseable {
             writeRetried.increment();
             p.attempts++;
             Duration wait = options.retryBackoff().delay(p.attempts);
-            log.warn("Egress {}: store or Kafka write for {} failed, writing it again in {} ms: {}", config.id(),
-                    p.message.id(), wait.toMillis(), e.toString());
+            writeFailedLog.log("Egress {}: store or Kafka write for {} failed, writing it again in {} ms: {}",
+                    config.id(), p.message.id(), wait.toMillis(), e.toString());
             if (!running) {
                 return;
             }

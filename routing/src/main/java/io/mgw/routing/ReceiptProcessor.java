@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mgw.core.config.Accounts;
 import io.mgw.core.config.ConnectorConfig;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.DeliveryReport;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.MessageEvent;
@@ -91,6 +92,12 @@ import org.slf4j.LoggerFactory;
 public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptProcessor.class);
+    private final LimitedLog rejectedReceiptLog = LimitedLog.error(log);
+    private final LimitedLog rejectedEventLog = LimitedLog.error(log);
+    private final LimitedLog eventStuckLog = LimitedLog.warn(log);
+    private final LimitedLog notInStoreLog = LimitedLog.warn(log);
+    private final LimitedLog undecodableParkedLog = LimitedLog.warn(log);
+    private final LimitedLog givenUpLog = LimitedLog.warn(log);
 
     private final Store store;
     private final Producer<String, byte[]> producer;
@@ -109,6 +116,12 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private final Counter orphanMatched;
     private final Counter orphanAmbiguous;
     private final Counter eventRetried;
+    /** Receipt writes the store rejected for their data, given up. */
+    private final Counter writeInvalid;
+    /** Receipts correlated to a message the store has no record of. */
+    private final Counter messageMissing;
+    /** Parked receipts that could not be decoded, dropped. */
+    private final Counter parkedMalformed;
     private final MeterRegistry meters;
     /** Set once close() has drained: event writes still failing are then given up (see appendAfterForward). */
     private volatile boolean closing;
@@ -159,6 +172,9 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         this.orphanMatched = meters.counter("gateway.receipt.orphan.matched");
         this.orphanAmbiguous = meters.counter("gateway.receipt.orphan.ambiguous");
         this.eventRetried = meters.counter("gateway.receipt.event.retried");
+        this.writeInvalid = meters.counter("gateway.receipt.write.invalid");
+        this.messageMissing = meters.counter("gateway.receipt.message.missing");
+        this.parkedMalformed = meters.counter("gateway.receipt.parked.malformed");
         this.meters = meters;
         this.workers = Executors.newFixedThreadPool(4, daemon("mgw-receipts"));
         this.retrier = Executors.newSingleThreadScheduledExecutor(daemon("mgw-receipts-parked"));
@@ -237,12 +253,13 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     }
 
     /** The stage, with any failure turned into a {@link TemporaryFailureException} naming the receipt. */
-    private static CompletionStage<Void> temporaryOnFailure(CompletableFuture<Void> f, SouthReceipt receipt,
+    private CompletionStage<Void> temporaryOnFailure(CompletableFuture<Void> f, SouthReceipt receipt,
             String what) {
         return f.handle((v, e) -> {
             if (e != null && RejectedWriteException.in(e)) {
                 // retried, it would fail the same way and hold every receipt behind it in gw.report
-                log.error("Receipt {}/{}{}: the store rejected a write of it for its data; given up: {}",
+                writeInvalid.increment();
+                rejectedReceiptLog.log("Receipt {}/{}{}: the store rejected a write of it for its data; given up: {}",
                         receipt.connector(), receipt.remoteId(), what, e.toString());
                 return null;
             }
@@ -370,8 +387,9 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
             }
             if (RejectedWriteException.in(e)) {
                 // it would fail every time; the report went out, which is what the sender waits for
-                log.error("Report of {} forwarded; the store rejected its {} event for its data, given up: {}", id,
-                        event.status(), e.toString());
+                writeInvalid.increment();
+                rejectedEventLog.log("Report of {} forwarded; the store rejected its {} event for its data, given up:"
+                        + " {}", id, event.status(), e.toString());
                 done.complete(null);
                 return;
             }
@@ -382,8 +400,8 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
             eventRetried.increment();
             // a burst fills the store's queue for moments (counted, not logged); a store away for long is worth a line
             if (attempt == EVENT_RETRY_WARN) {
-                log.warn("Report of {} forwarded, its {} event still not written after {} tries ({}); trying on",
-                        id, event.status(), attempt, e.toString());
+                eventStuckLog.log("Report of {} forwarded, its {} event still not written after {} tries ({});"
+                        + " trying on", id, event.status(), attempt, e.toString());
             } else {
                 log.debug("Report of {} forwarded, its {} event not written ({}); writing it again", id,
                         event.status(), e.toString());
@@ -419,7 +437,8 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private CompletableFuture<Void> forwardIfWanted(SouthReceipt r, Correlation c, Optional<MessageRecord> rec,
             MessageStatus status, int delivered, int parts) {
         if (rec.isEmpty()) {
-            log.warn("Receipt for {} correlated but the message is not in the store", c.messageId());
+            messageMissing.increment();
+            notInStoreLog.log("Receipt for {} correlated but the message is not in the store", c.messageId());
             return CompletableFuture.completedFuture(null);
         }
         MessageRecord m = rec.get();
@@ -587,7 +606,9 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                     try {
                         r = WireFormat.decodeReceipt(p.payload());
                     } catch (RuntimeException e) {
-                        log.warn("Dropping undecodable parked receipt {}: {}", p.parkId(), e.toString());
+                        parkedMalformed.increment();
+                        undecodableParkedLog.log("Dropping undecodable parked receipt {}: {}", p.parkId(),
+                                e.toString());
                         store.deleteParkedReceipt(p.parkId()).toCompletableFuture().get(30, TimeUnit.SECONDS);
                         continue;
                     }
@@ -653,11 +674,12 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         if (m.candidates().size() > 1) {
             // several unanswered submits to that handset fit it: which one it is cannot be told, so none is chosen
             orphanAmbiguous.increment();
-            log.warn("Giving up parked receipt {}/{} parked at {}: no correlation after {}, and it fits {} messages"
-                    + " whose submit went unanswered ({}): not guessed", p.connector(), p.remoteId(), p.parkedAt(),
-                    maxPark, m.candidates().size(), m.candidates().stream().map(u -> u.id().toString()).toList());
+            givenUpLog.log("Giving up parked receipt {}/{} parked at {}: no correlation after {}, and it fits {}"
+                    + " messages whose submit went unanswered ({}): not guessed", p.connector(), p.remoteId(),
+                    p.parkedAt(), maxPark, m.candidates().size(),
+                    m.candidates().stream().map(u -> u.id().toString()).toList());
         } else {
-            log.warn("Giving up parked receipt {}/{} parked at {}: no correlation after {}", p.connector(),
+            givenUpLog.log("Giving up parked receipt {}/{} parked at {}: no correlation after {}", p.connector(),
                     p.remoteId(), p.parkedAt(), maxPark);
         }
         store.deleteParkedReceipt(p.parkId()).toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Commits;
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
 final class ReportConsumer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ReportConsumer.class);
+    private final LimitedLog undecodableLog = LimitedLog.warn(log);
+    private final LimitedLog notHandledLog = LimitedLog.warn(log);
     private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Failed tries of one receipt before it is logged at WARN (about 0.7 s of backoff). */
     private static final int WARN_AFTER_ATTEMPTS = 3;
@@ -85,6 +88,9 @@ final class ReportConsumer implements Runnable {
     /** Partitions of gw.report, known from the first assignment on (0 before). */
     private volatile int partitionCount;
 
+    /** When the oldest receipt in hand was read (System.nanoTime), or {@link #NONE_IN_HAND}; this thread writes it. */
+    private volatile long oldestReadAt = NONE_IN_HAND;
+    private static final long NONE_IN_HAND = Long.MAX_VALUE;
     private volatile boolean running = true;
     private volatile long drainDeadline;
     private volatile Consumer<String, byte[]> consumer;
@@ -92,6 +98,8 @@ final class ReportConsumer implements Runnable {
     private long lastCommit = System.nanoTime();
 
     private static final class Item {
+        /** When it was read (System.nanoTime). */
+        final long readAt = System.nanoTime();
         final long offset;
         final SouthReceipt receipt; // null: undecodable, skipped
         CompletableFuture<Void> future;
@@ -121,6 +129,11 @@ final class ReportConsumer implements Runnable {
         this.retried = meters.counter("gateway.receipt.retried");
         Gauge.builder("gateway.receipt.inflight", inFlightCount, AtomicInteger::get)
                 .description("receipts read from gw.report and not yet handled").register(meters);
+        Gauge.builder("gateway.receipt.oldest.age", this, ReportConsumer::oldestInHandSeconds)
+                .description("seconds since the oldest receipt in hand was read from gw.report (0: none in hand);"
+                        + " grows without bound when one receipt's handling never ends, which holds its partition's"
+                        + " commit")
+                .baseUnit("seconds").register(meters);
     }
 
     /**
@@ -255,6 +268,7 @@ final class ReportConsumer implements Runnable {
         } catch (RuntimeException e) {
             log.error("Receipt consumer stopped on an unexpected error", e);
         } finally {
+            oldestReadAt = NONE_IN_HAND;
             try {
                 c.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
@@ -311,7 +325,8 @@ final class ReportConsumer implements Runnable {
             receipt = WireFormat.decodeReceipt(r.value());
         } catch (RuntimeException e) {
             malformed.increment();
-            log.warn("Skipping undecodable receipt {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            undecodableLog.log("Skipping undecodable receipt {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                    e.toString());
             inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>())
                     .add(new Item(r.offset(), null, CompletableFuture.completedFuture(null)));
             inFlightCount.incrementAndGet();
@@ -357,7 +372,7 @@ final class ReportConsumer implements Runnable {
             it.retryAt = now + TimeUnit.MILLISECONDS.toNanos(backoff);
             // a first failure or two is routine (the message's record not written yet); one that persists is not
             if (it.attempts == WARN_AFTER_ATTEMPTS) {
-                log.warn("Receipt {}/{} not handled after {} tries, trying on: {}", it.receipt.connector(),
+                notHandledLog.log("Receipt {}/{} not handled after {} tries, trying on: {}", it.receipt.connector(),
                         it.receipt.remoteId(), it.attempts + 1, cause(it.future));
             } else {
                 log.debug("Receipt {}/{} not handled, trying again: {}", it.receipt.connector(),
@@ -388,8 +403,12 @@ final class ReportConsumer implements Runnable {
         }
     }
 
-    /** Removes the handled receipts at the head of each partition and notes the next offsets to commit. */
+    /**
+     * Removes the handled receipts at the head of each partition and notes the next offsets to commit; notes when
+     * the oldest receipt still in hand was read (a partition's head is its oldest).
+     */
     private void settle() {
+        long oldest = NONE_IN_HAND;
         for (Map.Entry<TopicPartition, ArrayDeque<Item>> e : inFlight.entrySet()) {
             ArrayDeque<Item> q = e.getValue();
             long next = -1;
@@ -400,7 +419,16 @@ final class ReportConsumer implements Runnable {
             if (next >= 0) {
                 toCommit.put(e.getKey(), new OffsetAndMetadata(next));
             }
+            if (!q.isEmpty() && (oldest == NONE_IN_HAND || q.peekFirst().readAt - oldest < 0)) {
+                oldest = q.peekFirst().readAt;
+            }
         }
+        oldestReadAt = oldest;
+    }
+
+    private double oldestInHandSeconds() {
+        long at = oldestReadAt;
+        return at == NONE_IN_HAND ? 0 : Math.max(0, System.nanoTime() - at) / 1e9;
     }
 
     private void commitDone(Consumer<String, byte[]> c, boolean sync) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.config.Accounts;
 import io.mgw.core.config.RouteConfig;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.Direction;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
@@ -74,6 +75,9 @@ public final class Router implements AutoCloseable {
     public static final String ATTR_FAILOVER = "gw.failover";
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private final LimitedLog malformedLog = LimitedLog.warn(log);
+    private final LimitedLog rejectedRecordLog = LimitedLog.error(log);
+    private final LimitedLog rejectedPartLog = LimitedLog.error(log);
     private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EXPIRE_EVERY = Duration.ofSeconds(5);
     /** Records fetched per poll. */
@@ -399,7 +403,7 @@ public final class Router implements AutoCloseable {
             m = WireFormat.decodeMessage(r.value());
         } catch (RuntimeException e) {
             malformed.increment();
-            log.warn("Skipping malformed ingress record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+            malformedLog.log("Skipping malformed ingress record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
                     e.toString());
             return CompletableFuture.completedFuture(null);
         }
@@ -474,9 +478,9 @@ public final class Router implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
             recordRejected.increment();
-            log.error("The store rejected the record of {} ({} from {}, account {}) for its data; it goes on without"
-                    + " one (its history will lack these events): {}", m.id(), m.direction(), m.source().value(),
-                    m.origin().account(), e.toString());
+            rejectedRecordLog.log("The store rejected the record of {} ({} from {}, account {}) for its data; it goes"
+                    + " on without one (its history will lack these events): {}", m.id(), m.direction(),
+                    m.source().value(), m.origin().account(), e.toString());
             return CompletableFuture.completedFuture(null);
         });
     }
@@ -506,7 +510,7 @@ public final class Router implements AutoCloseable {
             // the part cannot be held for its siblings (the store will not take it, however often asked): delivered
             // alone, as a part whose siblings never came is, rather than holding every batch after it
             recordRejected.increment();
-            log.error("The store rejected MO part {} of {} for its data; delivered alone, not joined: {}",
+            rejectedPartLog.log("The store rejected MO part {} of {} for its data; delivered alone, not joined: {}",
                     part.concat().map(c -> c.sequence() + "/" + c.total()).orElse("?"), part.source().value(),
                     e.toString());
             return routeMo(part);

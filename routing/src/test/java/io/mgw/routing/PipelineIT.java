@@ -597,6 +597,57 @@ class PipelineIT {
                 .until(() -> meters.counter("gateway.receipt.event.retried").count() == 0
                         && meters.counter("gateway.receipt.retried").count() == 0);
         assertThat(target.reports()).hasSize(1);
+        assertThat(meters.counter("gateway.receipt.write.invalid").count()).isEqualTo(1);
+    }
+
+    @Test
+    void anEgressThatCannotReadTheStoreSendsNothingUntilItCanThenSendsOnce() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        Message m = mt(acct, "4997", "duplicate check cannot read", ReportRequest.NONE);
+        store.setFailReads(true);
+        try {
+            accept(e, m);
+            awaitTrue(() -> meters.counter("gateway.egress.store.read.failed", "connector", conn).count() >= 2);
+            assertThat(connectors.get(conn).submitsSnapshot()).isEmpty();
+        } finally {
+            store.setFailReads(false);
+        }
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
+        assertThat(connectors.get(conn).submitsSnapshot()).extracting(Message::id).containsExactly(m.id());
+    }
+
+    /**
+     * A receipt whose handling never ends (here: its REPORT event write hangs) holds its partition's commit and, with
+     * enough of them, the whole consumer; nothing else says so, so the age of the oldest receipt in hand is a gauge
+     * the NOC can alert on. It grows while the receipt is stuck, and falls back to 0 once it is handled.
+     */
+    @Test
+    void aReceiptWhoseHandlingHangsShowsInTheOldestReceiptAgeGauge() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestTarget target = target(e, acct);
+        Message m = mt(acct, "4996", "its report event hangs", ReportRequest.FINAL);
+        accept(e, m);
+        awaitTrue(() -> hasEvent(m, EventType.SUBMITTED));
+        assertThat(meters.get("gateway.receipt.oldest.age").gauge().value()).isZero();
+        store.holdEventsOf.add(m.id());
+
+        e.receiptSink().onReceipt(new SouthReceipt(conn, conn + "-1", MessageStatus.DELIVERED, 0, Optional.empty(),
+                Optional.empty(), CLOCK.instant())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        awaitTrue(() -> target.reports().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("gateway.receipt.oldest.age").gauge().value() >= 2.0);
+        assertThat(meters.get("gateway.receipt.inflight").gauge().value()).isEqualTo(1.0);
+
+        store.releaseHeldEvents();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("gateway.receipt.oldest.age").gauge().value() == 0.0);
+        assertThat(meters.get("gateway.receipt.inflight").gauge().value()).isZero();
+        assertThat(target.reports()).hasSize(1);
     }
 
     static final Duration SWEEP_GRACE = Duration.ofMinutes(10);

@@ -3,6 +3,7 @@ package io.mgw.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.spi.TemporaryFailureException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 final class GroupCommitWriter implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private final LimitedLog rejectedLog = LimitedLog.warn(log);
 
     private final String name;
     private final DataSource dataSource;
@@ -287,9 +289,10 @@ final class GroupCommitWriter implements Runnable {
         if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
             failed.increment();
             invalid.increment();
-            log.warn("store: a write was rejected for its data and is given up (SQLState {}): {}", state,
+            rejectedLog.log("store: a write was rejected for its data and is given up (SQLState {}): {}", state,
                     cause.getMessage());
-            var failure = new io.mgw.core.store.RejectedWriteException("store: write rejected: " + cause.getMessage(), cause);
+            var failure = new io.mgw.core.store.RejectedWriteException("store: write rejected: " + cause.getMessage(),
+                    cause);
             completer.execute(() -> op.future.completeExceptionally(failure));
             return;
         }

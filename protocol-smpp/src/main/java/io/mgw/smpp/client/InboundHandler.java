@@ -2,6 +2,7 @@ package io.mgw.smpp.client;
 
 import io.micrometer.core.instrument.Counter;
 import io.mgw.core.concurrent.Deadlines;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.Address;
 import io.mgw.core.model.AddressType;
 import io.mgw.core.model.Concat;
@@ -54,6 +55,9 @@ import org.slf4j.LoggerFactory;
 final class InboundHandler {
 
     private static final Logger log = LoggerFactory.getLogger(InboundHandler.class);
+    // once per PDU when the SMSC sends bad receipts or a sink fails: ten lines a minute each (LimitedLog)
+    private final LimitedLog notHandedOverLog = LimitedLog.warn(log);
+    private final LimitedLog receiptRefusedLog = LimitedLog.warn(log);
     private static final short TAG_RECEIPTED_MESSAGE_ID = 0x001E;
     private static final short TAG_MESSAGE_STATE = 0x0427;
     private static final short TAG_NETWORK_ERROR_CODE = 0x0423;
@@ -158,7 +162,7 @@ final class InboundHandler {
             return mobileOriginated(pdu, body);
         } catch (RuntimeException e) {
             // a sink that throws instead of failing its stage: let the SMSC retry
-            log.warn("connector {}: inbound PDU not handed over: {}", connectorId, e.toString());
+            notHandedOverLog.log("connector {}: inbound PDU not handed over: {}", connectorId, e.toString());
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -175,7 +179,7 @@ final class InboundHandler {
                             .orElse(OptionalInt.empty()));
         } catch (IllegalArgumentException e) {
             receiptsRefused.increment();
-            log.warn("connector {}: receipt refused: {}", connectorId, e.getMessage());
+            receiptRefusedLog.log("connector {}: receipt refused: {}", connectorId, e.getMessage());
             throw new ProcessRequestException(e.getMessage(), SmppStatus.ESME_RX_P_APPN);
         }
         receipts.increment();

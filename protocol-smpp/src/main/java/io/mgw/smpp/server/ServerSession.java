@@ -4,6 +4,7 @@ import static io.mgw.smpp.common.SmppStatus.*;
 
 import io.mgw.core.concurrent.Deadlines;
 import io.mgw.core.config.AccountConfig;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.EventType;
 import io.mgw.core.model.Message;
 import io.mgw.core.model.MessageEvent;
@@ -68,6 +69,11 @@ import org.slf4j.LoggerFactory;
 final class ServerSession implements FrontPduReader.Dispatcher, SessionStateListener {
 
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
+    // lines a peer or an outage can cause once per PDU: shared by all sessions, ten a minute each (LimitedLog)
+    private static final LimitedLog pduFailedLog = LimitedLog.warn(log);
+    private static final LimitedLog ingressRefusedLog = LimitedLog.warn(log);
+    private static final LimitedLog storeReadFailedLog = LimitedLog.warn(log);
+    private static final LimitedLog deliverBuildFailedLog = LimitedLog.warn(log);
     /** Our deliver_sm sequence numbers live above jSMPP's own (enquire_link, unbind), which start at 1. */
     private static final int FIRST_OWN_SEQUENCE = 0x10000000;
 
@@ -393,7 +399,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             log.debug("{}: 0x{} seq {} refused: {}", remote, Integer.toHexString(commandId), sequence, e.getMessage());
             answer(commandId, sequence, e.status());
         } catch (RuntimeException e) {
-            log.warn("{}: 0x{} seq {} failed", remote, Integer.toHexString(commandId), sequence, e);
+            server.metrics().requestFailed(commandId);
+            pduFailedLog.log("{}: 0x{} seq {} failed", remote, Integer.toHexString(commandId), sequence, e);
             answer(commandId, sequence, ESME_RSYSERR);
         }
     }
@@ -414,7 +421,7 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
                 respond(new PduWriter(SmppCommand.responseOf(p.commandId()), ESME_ROK, p.sequence())
                         .cString(MessageIds.render(id, acc)).toBytes());
             } else {
-                log.warn("{}: ingress refused message {}: {}", remote, id, rootMessage(err));
+                ingressRefusedLog.log("{}: ingress refused message {}: {}", remote, id, rootMessage(err));
                 answer(p.commandId(), p.sequence(), ESME_RSYSERR);
             }
         });
@@ -517,7 +524,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             try {
                 rec = ctx.store().find(id.get()).filter(m -> m.account().equals(acc.id()));
             } catch (RuntimeException e) {
-                log.warn("{}: query_sm store read failed", remote, e);
+                server.metrics().requestFailed(SmppCommand.QUERY_SM);
+                storeReadFailedLog.log("{}: query_sm store read failed", remote, e);
                 answer(SmppCommand.QUERY_SM, sequence, ESME_RSYSERR);
                 return;
             }
@@ -552,7 +560,8 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
             try {
                 rec = ctx.store().find(id.get()).filter(m -> m.account().equals(acc.id()));
             } catch (RuntimeException e) {
-                log.warn("{}: cancel_sm store read failed", remote, e);
+                server.metrics().requestFailed(SmppCommand.CANCEL_SM);
+                storeReadFailedLog.log("{}: cancel_sm store read failed", remote, e);
                 answer(SmppCommand.CANCEL_SM, sequence, ESME_RSYSERR);
                 return;
             }
@@ -656,7 +665,7 @@ final class ServerSession implements FrontPduReader.Dispatcher, SessionStateList
                 }, concatRefs::incrementAndGet);
             } catch (RuntimeException e) {
                 deliveriesInFlight.decrementAndGet();
-                log.warn("{}: cannot build deliver_sm: {}", remote, e.getMessage());
+                deliverBuildFailedLog.log("{}: cannot build deliver_sm: {}", remote, e.getMessage());
                 server.metrics().deliverFailed("REFUSED");
                 return CompletableFuture.completedFuture(DeliveryResult.REFUSED);
             }

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The server's meters, named {@code gateway.smpp.<noun>.<verb>}: bind.accepted / bind.rejected (tag reason),
  * submit.accepted / submit.rejected (tag status), submit.latency (receipt of submit_sm to its response), deliver.sent
- * / deliver.acked / deliver.failed (tag result), tls.handshake (tag result), connection.refused (tag reason); the
- * session.active, connection.open and window.used gauges are registered by {@link SmppServer}.
+ * / deliver.acked / deliver.failed (tag result), tls.handshake (tag result), connection.refused (tag reason),
+ * request.failed (tag command: answered ESME_RSYSERR for a failure of ours); the session.active, connection.open
+ * and window.used gauges are registered by {@link SmppServer}.
  */
 final class SmppServerMetrics {
 
@@ -60,6 +61,11 @@ final class SmppServerMetrics {
 
     void submitRejected(int status) {
         counter("gateway.smpp.submit.rejected", "status", SmppStatus.hex(status)).increment();
+    }
+
+    /** A request answered ESME_RSYSERR because of a failure of ours (an unexpected error, a store read that failed). */
+    void requestFailed(int commandId) {
+        counter("gateway.smpp.request.failed", "command", "0x" + Integer.toHexString(commandId)).increment();
     }
 
     void deliverSent() {

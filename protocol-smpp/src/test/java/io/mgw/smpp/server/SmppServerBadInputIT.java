@@ -4,6 +4,10 @@ import static io.mgw.smpp.common.SmppStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.mgw.core.model.Address;
 import io.mgw.core.model.DeliveryReport;
 import io.mgw.core.model.MessageId;
@@ -24,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Each kind of bad input gets the protocol's answer and hurts nobody else (issue 3, "Bad input and what it gets"). */
 class SmppServerBadInputIT {
@@ -274,6 +279,31 @@ class SmppServerBadInputIT {
             h.ingress.mode = TestIngress.Mode.IMMEDIATE;
             assertThat(c.submit("4915100000001", "back").status()).isEqualTo(ESME_ROK);
         }
+    }
+
+    /**
+     * An ingress that refuses everything (Kafka away) must not cost a log line per submit: at thousands a second that
+     * fills the disk. Each refusal is answered and counted; the log gets ten lines a minute at most.
+     */
+    @Test
+    void anIngressThatRefusesEverySubmitIsLoggedTenTimesAMinuteAtMost() throws Exception {
+        h.ingress.mode = TestIngress.Mode.FAIL;
+        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger sessionLog = logging.getLogger(ServerSession.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.setContext(logging);
+        lines.start();
+        sessionLog.addAppender(lines);
+        try (RawClient c = h.bound("esme", SmppCommand.BIND_TRANSMITTER, 0x34)) {
+            for (int i = 0; i < 40; i++) {
+                assertThat(c.submit("4915100000001", "kafka is down " + i).status()).isEqualTo(ESME_RSYSERR);
+            }
+        } finally {
+            sessionLog.detachAppender(lines);
+        }
+        assertThat(h.ingress.durable).isEmpty();
+        assertThat(lines.list.stream().filter(e -> e.getFormattedMessage().contains("ingress refused")).count())
+                .isBetween(0L, 10L);
     }
 
     @Test

@@ -250,6 +250,24 @@ class SmppServerSubmitIT {
         assertThat(cancel(c, "").status()).isEqualTo(ESME_RCANCELFAIL);
     }
 
+    @Test
+    void queryAndCancelWhileTheStoreCannotBeReadAreSystemErrorsAndCounted() throws Exception {
+        Message m = submitOk(RawClient.submitPdu(c.nextSequence(), "4915100000001", 1, 0, "r".getBytes()));
+        h.store.recordMessage(m, new MessageEvent(Instant.now(), EventType.ACCEPTED, MessageStatus.ACCEPTED, "", ""));
+        h.store.setFailReads(true);
+        try {
+            assertThat(query(c, m.id().toString()).status()).isEqualTo(ESME_RSYSERR);
+            assertThat(cancel(c, m.id().toString()).status()).isEqualTo(ESME_RSYSERR);
+        } finally {
+            h.store.setFailReads(false);
+        }
+        assertThat(h.meters.get("gateway.smpp.request.failed").tag("command", "0x3").counter().count()).isEqualTo(1);
+        assertThat(h.meters.get("gateway.smpp.request.failed").tag("command", "0x8").counter().count()).isEqualTo(1);
+        // the session lives on, and the message was not cancelled
+        assertThat(query(c, m.id().toString()).status()).isEqualTo(ESME_ROK);
+        assertThat(h.store.find(m.id()).orElseThrow().status()).isEqualTo(MessageStatus.ACCEPTED);
+    }
+
     private static RawClient.Pdu query(RawClient client, String id) throws Exception {
         client.send(new PduWriter(SmppCommand.QUERY_SM, 0, client.nextSequence()).cString(id).u8(0).u8(0).cString("")
                 .toBytes());

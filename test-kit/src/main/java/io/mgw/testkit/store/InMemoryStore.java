@@ -156,6 +156,14 @@ public final class InMemoryStore implements Store {
         if (rejectEventsOf.contains(id) && event.type() == rejectEventType) {
             return rejected("event");
         }
+        if (holdEventsOf.contains(id) && event.type() == rejectEventType) {
+            CompletableFuture<Void> held = new CompletableFuture<>();
+            heldEvents.add(() -> {
+                appendEvent(id, event);
+                held.complete(null);
+            });
+            return held;
+        }
         MessageRecord r = messages.get(id);
         if (r == null) {
             orphanEvents.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
@@ -319,7 +327,24 @@ public final class InMemoryStore implements Store {
     /** Messages whose {@link #appendEvent} of type {@link #rejectEventType} the store rejects, every time. */
     public final Set<MessageId> rejectEventsOf = ConcurrentHashMap.newKeySet();
 
-    /** The event type {@link #rejectEventsOf} applies to. */
+    /**
+     * Messages whose {@link #appendEvent} of type {@link #rejectEventType} does not complete (a write stuck) until
+     * {@link #releaseHeldEvents}.
+     */
+    public final Set<MessageId> holdEventsOf = ConcurrentHashMap.newKeySet();
+
+    private final List<Runnable> heldEvents = new CopyOnWriteArrayList<>();
+
+    /** Writes the events held by {@link #holdEventsOf} (holding no more) and completes their writes. */
+    public void releaseHeldEvents() {
+        holdEventsOf.clear();
+        for (Runnable r : heldEvents) {
+            heldEvents.remove(r);
+            r.run();
+        }
+    }
+
+    /** The event type {@link #rejectEventsOf} and {@link #holdEventsOf} apply to. */
     public volatile io.mgw.core.model.EventType rejectEventType = io.mgw.core.model.EventType.REPORT;
 
     /** Whether the store rejects every {@link #saveFragment} for its data. */
