@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mgw.core.http.HttpEndpoint;
 import io.mgw.core.http.HttpRequest;
 import io.mgw.core.http.HttpResponse;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.MessageId;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.Store;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class MessageApiEndpoint implements HttpEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(MessageApiEndpoint.class);
+    private final LimitedLog storeFailedLog = LimitedLog.warn(log);
 
     /** Mount point. */
     public static final String PREFIX = "/api/v1/messages";
@@ -87,7 +89,7 @@ public final class MessageApiEndpoint implements HttpEndpoint {
         try {
             found = store.find(id.get());
         } catch (RuntimeException e) {
-            log.warn("message {}: store read failed", id.get(), e);
+            storeFailedLog.log("message {}: store read failed", id.get(), e);
             return Json.error(503, "store_unavailable", "message store unavailable");
         }
         if (found.isEmpty()) {

@@ -2,6 +2,7 @@ package io.mgw.core.reassembly;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.Concat;
 import io.mgw.core.model.Content;
 import io.mgw.core.model.Message;
@@ -111,6 +112,10 @@ public final class Reassembler {
     static final int MAX_PLAIN_KEY = 200;
 
     private static final Logger log = LoggerFactory.getLogger(Reassembler.class);
+    // once per concatenated MO while the store fails: ten lines a minute each
+    private final LimitedLog markerSaveLog = LimitedLog.warn(log);
+    private final LimitedLog deleteLog = LimitedLog.warn(log);
+    private final LimitedLog unreadableLog = LimitedLog.error(log);
     private static final byte[] NO_BYTES = new byte[0];
     private static final int IEI_CONCAT_8BIT = 0x00;
     private static final int IEI_CONCAT_16BIT = 0x08;
@@ -413,8 +418,8 @@ public final class Reassembler {
             return deleted;
         }
         return deleted.thenCompose(v -> store.saveFragment(marker.get()).exceptionally(error -> {
-            log.warn("MO reassembly: could not save the completion marker of {}; late duplicates will be handed out",
-                    key, error);
+            markerSaveLog.log("MO reassembly: could not save the completion marker of {}; late duplicates will be"
+                    + " handed out", key, error);
             return null;
         }));
     }
@@ -428,7 +433,8 @@ public final class Reassembler {
             }
             return store.deleteFragments(key).handle((done, error) -> {
                 if (error != null) {
-                    log.warn("MO reassembly: could not delete the completion marker of {}; will retry", key, error);
+                    deleteLog.log("MO reassembly: could not delete the completion marker of {}; will retry", key,
+                            error);
                 }
                 return List.of();
             });
@@ -452,7 +458,7 @@ public final class Reassembler {
         int dropped = duplicates;
         return forget(key, keep).handle((done, error) -> {
             if (error != null) {
-                log.warn("MO reassembly: could not delete expired fragments of {}; will retry", key, error);
+                deleteLog.log("MO reassembly: could not delete expired fragments of {}; will retry", key, error);
                 return List.of();
             }
             if (dropped > 0) {
@@ -502,7 +508,7 @@ public final class Reassembler {
     }
 
     /** Decodes fragments into parts keyed by sequence; undecodable or out-of-range ones are logged and skipped. */
-    private static TreeMap<Integer, Message> decodeParts(String key, List<Fragment> fragments) {
+    private TreeMap<Integer, Message> decodeParts(String key, List<Fragment> fragments) {
         TreeMap<Integer, Message> bySequence = new TreeMap<>();
         for (Fragment f : fragments) {
             try {
@@ -510,8 +516,8 @@ public final class Reassembler {
                 int sequence = m.concat().map(Concat::sequence).orElse(f.sequence());
                 bySequence.putIfAbsent(sequence, m);
             } catch (WireFormatException e) {
-                log.error("MO reassembly: fragment {} of {} is unreadable; treating it as missing", f.sequence(), key,
-                        e);
+                unreadableLog.log("MO reassembly: fragment {} of {} is unreadable; treating it as missing",
+                        f.sequence(), key, e);
             }
         }
         return bySequence;

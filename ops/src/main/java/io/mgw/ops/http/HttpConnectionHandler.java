@@ -2,6 +2,7 @@ package io.mgw.ops.http;
 
 import io.mgw.core.http.HttpEndpoint;
 import io.mgw.core.http.HttpResponse;
+import io.mgw.core.log.LimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -75,6 +76,11 @@ import org.slf4j.LoggerFactory;
 final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpConnectionHandler.class);
+    // once per request when an endpoint or what is behind it fails: shared by all connections, ten a minute each
+    private static final LimitedLog timeoutLog = LimitedLog.warn(log);
+    private static final LimitedLog failedLog = LimitedLog.warn(log);
+    private static final LimitedLog noResponseLog = LimitedLog.warn(log);
+    private static final LimitedLog unwritableLog = LimitedLog.warn(log);
 
     /** How long a connection we are closing keeps draining input, so the client can read our answer (no RST). */
     private static final long LINGER_MILLIS = 2_000;
@@ -364,7 +370,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         HttpResponse answer;
         if (cause instanceof RequestTimeout) {
             context.handlerFailed(endpointTag, "timeout").increment();
-            log.warn("HTTP {} {} on {}: no response within {}", head.method(), path, endpointTag,
+            timeoutLog.log("HTTP {} {} on {}: no response within {}", head.method(), path, endpointTag,
                     context.requestTimeout());
             answer = ErrorResponses.of(503, "timeout", "no response in time");
         } else if (cause instanceof RejectedExecutionException) {
@@ -372,11 +378,11 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             answer = ErrorResponses.of(503, "unavailable", "server is shutting down or overloaded");
         } else if (cause != null) {
             context.handlerFailed(endpointTag, "exception").increment();
-            log.warn("HTTP {} {} on {} failed", head.method(), path, endpointTag, cause);
+            failedLog.log("HTTP {} {} on {} failed", head.method(), path, endpointTag, cause);
             answer = ErrorResponses.of(500, "internal_error", "internal error");
         } else if (response == null) {
             context.handlerFailed(endpointTag, "exception").increment();
-            log.warn("HTTP {} {} on {}: handler completed with no response", head.method(), path, endpointTag);
+            noResponseLog.log("HTTP {} {} on {}: handler completed with no response", head.method(), path, endpointTag);
             answer = ErrorResponses.of(500, "internal_error", "internal error");
         } else {
             answer = response;
@@ -407,7 +413,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException | NullPointerException e) {
             // Status out of range, a header with CR/LF in it...: the endpoint's bug, not the client's.
             context.handlerFailed(endpointTag, "exception").increment();
-            log.warn("HTTP {} {} on {}: unwritable response", head.method(), path, endpointTag, e);
+            unwritableLog.log("HTTP {} {} on {}: unwritable response", head.method(), path, endpointTag, e);
             out = toNetty(ErrorResponses.of(500, "internal_error", "internal error"), keep);
         }
         int status = out.status().code();

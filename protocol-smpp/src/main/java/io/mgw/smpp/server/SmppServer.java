@@ -8,6 +8,7 @@ import io.mgw.core.net.ConnectionSlots;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.config.PasswordHash;
 import io.mgw.core.config.TlsContextSource;
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.spi.AdapterContext;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +54,14 @@ import org.slf4j.LoggerFactory;
 public final class SmppServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SmppServer.class);
+    /** First wait after a failed accept; doubled while accepts keep failing, up to {@link #ACCEPT_BACKOFF_MAX}. */
+    static final Duration ACCEPT_BACKOFF_MIN = Duration.ofMillis(10);
+    static final Duration ACCEPT_BACKOFF_MAX = Duration.ofSeconds(1);
+    private final LimitedLog acceptFailedLog = LimitedLog.warn(log);
+    private final LimitedLog noSessionLog = LimitedLog.warn(log);
 
     private final SmppServerConfig config;
+    private final ServerSocketFactory sockets;
     private final AdapterContext ctx;
     private final SmppServerMetrics metrics;
     private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -82,6 +90,12 @@ public final class SmppServer implements AutoCloseable {
      * @param ctx    what the node gives adapters: ids, ingress, deliveries, store, accounts, meters, clock
      */
     public SmppServer(SmppServerConfig config, AdapterContext ctx) {
+        this(config, ctx, ServerSocketFactory.getDefault());
+    }
+
+    /** With the factory of the listening sockets (tests: a socket whose accept fails as with no file descriptors). */
+    SmppServer(SmppServerConfig config, AdapterContext ctx, ServerSocketFactory sockets) {
+        this.sockets = requireNonNull(sockets, "sockets");
         this.config = requireNonNull(config, "config");
         this.ctx = requireNonNull(ctx, "ctx");
         this.metrics = new SmppServerMetrics(ctx.meters());
@@ -123,7 +137,7 @@ public final class SmppServer implements AutoCloseable {
     }
 
     private void listen(int port, TlsContextSource tls) throws IOException {
-        ServerSocket ss = new ServerSocket();
+        ServerSocket ss = sockets.createServerSocket();
         try {
             ss.setReuseAddress(true);
             ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), 128);
@@ -251,15 +265,33 @@ public final class SmppServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Accepts until the listening socket is closed. A failed accept (no file descriptors left, no memory for the
+     * socket) would fail again at once: the loop waits, 10 ms doubling to 1 s while it keeps failing, so that it
+     * does not spin on a core and fill the log while the cause lasts. Counted in {@code gateway.smpp.accept.failed}.
+     */
     private void acceptLoop(Listening l) {
         ServerSocket ss = l.socket();
+        long backoffMillis = 0;
         while (!ss.isClosed()) {
             Socket socket;
             try {
                 socket = ss.accept();
+                backoffMillis = 0;
             } catch (IOException e) {
-                if (!ss.isClosed()) {
-                    log.warn("accept failed", e);
+                if (ss.isClosed()) {
+                    continue;
+                }
+                metrics.acceptFailed();
+                backoffMillis = backoffMillis == 0 ? ACCEPT_BACKOFF_MIN.toMillis()
+                        : Math.min(backoffMillis * 2, ACCEPT_BACKOFF_MAX.toMillis());
+                acceptFailedLog.log("SMPP accept on port {} failed, accepting again in {} ms: {}", ss.getLocalPort(),
+                        backoffMillis, e.toString());
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
                 continue;
             }
@@ -329,7 +361,7 @@ public final class SmppServer implements AutoCloseable {
             if (draining) {
                 log.debug("no session for {}: closing", socket.getRemoteSocketAddress(), e); // its threads are gone
             } else {
-                log.warn("could not open a session for {}", socket.getRemoteSocketAddress(), e);
+                noSessionLog.log("could not open a session for {}", socket.getRemoteSocketAddress(), e);
             }
             if (session == null || sessions.remove(session)) {
                 closeWithoutSession(socket);

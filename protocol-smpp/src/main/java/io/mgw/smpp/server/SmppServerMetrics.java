@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The server's meters, named {@code gateway.smpp.<noun>.<verb>}: bind.accepted / bind.rejected (tag reason),
  * submit.accepted / submit.rejected (tag status), submit.latency (receipt of submit_sm to its response), deliver.sent
  * / deliver.acked / deliver.failed (tag result), tls.handshake (tag result), connection.refused (tag reason),
- * request.failed (tag command: answered ESME_RSYSERR for a failure of ours); the session.active, connection.open
- * and window.used gauges are registered by {@link SmppServer}.
+ * request.failed (tag command: answered ESME_RSYSERR for a failure of ours), accept.failed; the session.active,
+ * connection.open and window.used gauges are registered by {@link SmppServer}.
  */
 final class SmppServerMetrics {
 
@@ -21,6 +21,7 @@ final class SmppServerMetrics {
     private final Timer submitLatency;
     private final Counter deliverSent;
     private final Counter deliverAcked;
+    private final Counter acceptFailed;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
     SmppServerMetrics(MeterRegistry registry) {
@@ -30,6 +31,7 @@ final class SmppServerMetrics {
                 .register(registry);
         this.deliverSent = Counter.builder("gateway.smpp.deliver.sent").register(registry);
         this.deliverAcked = Counter.builder("gateway.smpp.deliver.acked").register(registry);
+        this.acceptFailed = Counter.builder("gateway.smpp.accept.failed").register(registry);
     }
 
     void bindAccepted(String bindType) {
@@ -61,6 +63,11 @@ final class SmppServerMetrics {
 
     void submitRejected(int status) {
         counter("gateway.smpp.submit.rejected", "status", SmppStatus.hex(status)).increment();
+    }
+
+    /** An accept on a listening port that failed (the server waits before the next). */
+    void acceptFailed() {
+        acceptFailed.increment();
     }
 
     /** A request answered ESME_RSYSERR because of a failure of ours (an unexpected error, a store read that failed). */

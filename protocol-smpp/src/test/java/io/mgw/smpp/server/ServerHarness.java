@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ServerSocketFactory;
 
 /** Starts an {@link SmppServer} on 127.0.0.1:0 with test doubles behind it. */
 final class ServerHarness implements AutoCloseable {
@@ -30,11 +31,16 @@ final class ServerHarness implements AutoCloseable {
     }
 
     ServerHarness(SmppServerConfig config, AccountConfig... accounts) throws IOException {
+        this(config, ServerSocketFactory.getDefault(), accounts);
+    }
+
+    ServerHarness(SmppServerConfig config, ServerSocketFactory sockets, AccountConfig... accounts)
+            throws IOException {
         this.accounts = new Accounts(List.of(accounts));
         AdapterContext ctx = new AdapterContext("node-1", new MessageIdGenerator(1, 1, Clock.systemUTC()), ingress,
                 receipt -> { throw new UnsupportedOperationException(); }, deliveries, store, () -> this.accounts,
                 meters, Clock.systemUTC());
-        server = new SmppServer(config, ctx);
+        server = new SmppServer(config, ctx, sockets);
         server.start();
     }
 
