@@ -62,6 +62,13 @@ class SqlTest {
     }
 
     @Test
+    void previewOfUcs2OctetsIsTheirTextAndOfOtherBinaryNothing() {
+        byte[] cut = {0x00, 'h', 0x00, 'i', (byte) 0xD8, 0x3D}; // "hi" + the first half of an emoji
+        assertThat(Sql.preview(text(new Content.Binary(new byte[0], cut, 0x08)))).isEqualTo("hi\uFFFD");
+        assertThat(Sql.preview(text(new Content.Binary(new byte[0], cut, 0x04)))).isEmpty();
+    }
+
+    @Test
     void previewOfMultipartIsItsSubject() {
         assertThat(Sql.preview(text(new Content.Multipart("Hello there", List.of())))).isEqualTo("Hello there");
     }

@@ -8,6 +8,8 @@ import io.mgw.core.model.Content;
 import io.mgw.core.model.Message;
 import io.mgw.core.store.Fragment;
 import io.mgw.core.store.Store;
+import io.mgw.core.text.DataCoding;
+import io.mgw.core.text.SmsEncoding;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.core.wire.WireFormatException;
 import java.io.ByteArrayOutputStream;
@@ -56,7 +58,10 @@ import org.slf4j.LoggerFactory;
  * does not depend on network order, and a redelivered set of parts joins to the same id (duplicate suppression
  * downstream keys on it). Its content is:
  * <ul>
- *   <li>all parts text: {@link Content.Text} with the texts joined in sequence order;</li>
+ *   <li>all parts text: {@link Content.Text} with the texts joined in sequence order; also when some parts are UCS-2
+ *       octets kept as {@link Content.Binary} because the sender cut a surrogate pair at their edge
+ *       ({@link DataCoding#cutsSurrogatePair}): all parts are then joined as UTF-16 and decoded once, so the
+ *       character comes out whole;</li>
  *   <li>all parts binary: {@link Content.Binary} with the data joined in sequence order, part 1's data_coding, and
  *       part 1's UDH without its concatenation element (empty when nothing else was in it, e.g. keeps a port
  *       addressing element);</li>
@@ -533,6 +538,14 @@ public final class Reassembler {
                 text.append(((Content.Text) p.content()).text());
             }
             content = new Content.Text(text.toString());
+        } else if (parts.stream().allMatch(p -> p.content() instanceof Content.Text || isUcs2(p.content()))) {
+            // some parts kept as UCS-2 octets because a surrogate pair was cut at their edge: joined as octets first
+            ByteArrayOutputStream ucs2 = new ByteArrayOutputStream();
+            for (Message p : parts) {
+                ucs2.writeBytes(p.content() instanceof Content.Text t ? t.text().getBytes(StandardCharsets.UTF_16BE)
+                        : ((Content.Binary) p.content()).data());
+            }
+            content = new Content.Text(DataCoding.decode(ucs2.toByteArray(), 0x08));
         } else if (parts.stream().allMatch(p -> p.content() instanceof Content.Binary)) {
             ByteArrayOutputStream data = new ByteArrayOutputStream();
             for (Message p : parts) {
@@ -546,6 +559,12 @@ public final class Reassembler {
         Map<String, String> attributes = new HashMap<>(first.attributes());
         attributes.put(PARTS_ATTRIBUTE, Integer.toString(total));
         return first.withContent(content, Optional.empty()).withAttributes(attributes);
+    }
+
+    /** UCS-2 text kept as octets (Binary with a UCS-2 data_coding): see {@link DataCoding#cutsSurrogatePair}. */
+    private static boolean isUcs2(Content c) {
+        return c instanceof Content.Binary b && (b.data().length & 1) == 0 && DataCoding.isValid(b.dataCoding())
+                && DataCoding.encodingOf(b.dataCoding()) == SmsEncoding.UCS2;
     }
 
     private static Content.Multipart asMultipart(List<Message> parts) {

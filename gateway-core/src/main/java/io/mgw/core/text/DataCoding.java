@@ -236,6 +236,25 @@ public final class DataCoding {
         return new String(chars);
     }
 
+    /**
+     * Whether UCS-2 octets start with the second half of a surrogate pair or end with the first half: the mark of a
+     * sender that split a supplementary character (an emoji, say) between two parts of a concatenated message, as
+     * senders that cut every 67 UTF-16 code units do. Decoded part by part, each half would become U+FFFD; kept as
+     * octets until the parts are sent on (or joined), the handset gets the character whole.
+     *
+     * @param ucs2 UTF-16BE octets without a user data header
+     */
+    public static boolean cutsSurrogatePair(byte[] ucs2) {
+        requireNonNull(ucs2, "ucs2");
+        int n = ucs2.length;
+        if (n < 2 || (n & 1) != 0) {
+            return false;
+        }
+        char first = (char) (((ucs2[0] & 0xFF) << 8) | (ucs2[1] & 0xFF));
+        char last = (char) (((ucs2[n - 2] & 0xFF) << 8) | (ucs2[n - 1] & 0xFF));
+        return Character.isLowSurrogate(first) || Character.isHighSurrogate(last);
+    }
+
     /** Index of the first unpaired surrogate in {@code s}, or -1. */
     static int firstLoneSurrogate(CharSequence s) {
         for (int i = 0, n = s.length(); i < n; i++) {

@@ -98,6 +98,26 @@ class ReassemblerTest {
         assertThat(store.size()).isZero();
     }
 
+    /**
+     * The SMSC's sender split "😀" between parts 1 and 2 (a part ending with the high surrogate, the next starting with
+     * the low one); the connector keeps such parts as UCS-2 octets, and the joined text has the character whole.
+     */
+    @Test
+    void partsCutInsideASurrogatePairJoinToTheWholeCharacter() {
+        byte[] ucs2 = "hi \uD83D\uDE00 you".getBytes(java.nio.charset.StandardCharsets.UTF_16BE);
+        Message p1 = part(12, 3, 1, false, "x").withContent(
+                new Content.Binary(new byte[] {5, 0, 3, 12, 3, 1}, java.util.Arrays.copyOf(ucs2, 8), 0x08),
+                Optional.of(new Concat(12, 3, 1, false)));
+        Message p2 = part(12, 3, 2, false, "x").withContent(
+                new Content.Binary(new byte[] {5, 0, 3, 12, 3, 2}, java.util.Arrays.copyOfRange(ucs2, 8, 12), 0x08),
+                Optional.of(new Concat(12, 3, 2, false)));
+        Message p3 = part(12, 3, 3, false, "you"); // a part without a cut stays text
+
+        List<Optional<Message>> results = offerAll(List.of(p3, p1, p2));
+
+        assertThat(text(results.get(2).orElseThrow())).isEqualTo("hi \uD83D\uDE00 you");
+    }
+
     @Test
     void joinedMessageKeepsPartOnesIdOriginAndAttributesAndAddsThePartCount() {
         List<Message> parts = parts(7, "a", "b", "c");

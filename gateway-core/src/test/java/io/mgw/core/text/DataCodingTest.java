@@ -200,4 +200,21 @@ class DataCodingTest {
         assertThat(DataCoding.decode(b, 0x03)).isEqualTo("façade");
         assertThat(Optional.of(DataCoding.decode(b, 0x03))).contains("façade");
     }
+
+    @Test
+    void aSurrogatePairCutAtEitherEdgeOfAPartIsRecognised() {
+        byte[] whole = "ok \uD83D\uDE00".getBytes(StandardCharsets.UTF_16BE); // "ok 😀": 5 code units
+        byte[] firstHalf = java.util.Arrays.copyOf(whole, 8); // ends with the high surrogate
+        byte[] secondHalf = java.util.Arrays.copyOfRange(whole, 8, 10); // starts with the low surrogate
+        assertThat(DataCoding.cutsSurrogatePair(firstHalf)).isTrue();
+        assertThat(DataCoding.cutsSurrogatePair(secondHalf)).isTrue();
+        assertThat(DataCoding.cutsSurrogatePair(whole)).isFalse();
+        assertThat(DataCoding.cutsSurrogatePair("plain".getBytes(StandardCharsets.UTF_16BE))).isFalse();
+        assertThat(DataCoding.cutsSurrogatePair(new byte[0])).isFalse();
+        assertThat(DataCoding.cutsSurrogatePair(new byte[] {(byte) 0xD8, 0x3D, 0x00})).isFalse(); // odd: not UCS-2
+        // a lone surrogate inside the part is a sender's error, not a cut: it decodes to U+FFFD as before
+        byte[] inside = {0x00, 'a', (byte) 0xD8, 0x3D, 0x00, 'b'};
+        assertThat(DataCoding.cutsSurrogatePair(inside)).isFalse();
+        assertThat(DataCoding.decode(inside, 0x08)).isEqualTo("a\uFFFDb");
+    }
 }

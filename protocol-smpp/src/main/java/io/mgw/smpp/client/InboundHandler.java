@@ -212,7 +212,11 @@ final class InboundHandler {
         }
         Content content = null;
         Kind kind = Kind.SMS_TEXT;
-        if (DataCoding.isValid(dc) && DataCoding.textEncoding(dc).isPresent()) {
+        if (concat.isPresent() && DataCoding.isValid(dc) && DataCoding.encodingOf(dc) == SmsEncoding.UCS2
+                && DataCoding.cutsSurrogatePair(data)) {
+            // a character split between parts: the MO reassembly joins the octets before it decodes them
+            content = new Content.Binary(udh, data, dc);
+        } else if (DataCoding.isValid(dc) && DataCoding.textEncoding(dc).isPresent()) {
             try {
                 content = new Content.Text(moText(data, udh.length, dc, settings.segmentation().packGsm7()));
             } catch (IllegalArgumentException e) {

@@ -13,6 +13,7 @@ import io.mgw.core.segment.Segmenter;
 import io.mgw.core.text.DataCoding;
 import io.mgw.core.text.Gsm7;
 import io.mgw.core.text.SmsEncoding;
+import io.mgw.smpp.common.UserData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,10 @@ record SubmitPdu(int esmClass, int dataCoding, byte[] shortMessage, Optional<byt
         if (content instanceof Content.Multipart) {
             throw new IllegalArgumentException("multipart content cannot be sent as SMS");
         }
+        if (message.concat().isPresent() && content instanceof Content.Binary b && UserData.isText(b)) {
+            // UCS-2 octets of a part that begins or ends inside a surrogate pair: sent on unchanged (UserData)
+            return List.of(framed(b.data(), b.dataCoding(), message.concat().get(), policy));
+        }
         if (content instanceof Content.Binary b && b.udh().length > 0) {
             byte[] sm = concat(b.udh(), b.data());
             return List.of(new SubmitPdu(0x40, b.dataCoding(), sm, Optional.empty(), Optional.empty()));
@@ -76,20 +81,19 @@ record SubmitPdu(int esmClass, int dataCoding, byte[] shortMessage, Optional<byt
     /** One part of a message the sender split: its own text, re-encoded, with the same reference/total/seq. */
     private static SubmitPdu prePart(String text, Concat c, SegmentationPolicy policy) {
         SmsEncoding enc = DataCoding.choose(text, policy.encoding());
-        byte[] body = DataCoding.encode(text, enc);
-        int dc = DataCoding.dataCodingFor(enc);
+        return framed(DataCoding.encode(text, enc), DataCoding.dataCodingFor(enc), c, policy);
+    }
+
+    /** An encoded part (GSM 7-bit unpacked) with the concatenation in this connector's form: SAR TLVs or a UDH. */
+    private static SubmitPdu framed(byte[] body, int dc, Concat c, SegmentationPolicy policy) {
+        boolean pack = DataCoding.encodingOf(dc) == SmsEncoding.GSM7 && policy.packGsm7();
         if (policy.mode() == SegmentationMode.SAR) {
-            if (enc == SmsEncoding.GSM7 && policy.packGsm7()) {
-                body = Gsm7.pack(body, 0);
-            }
-            return new SubmitPdu(0, dc, body, Optional.empty(),
+            return new SubmitPdu(0, dc, pack ? Gsm7.pack(body, 0) : body, Optional.empty(),
                     Optional.of(new SarInfo(c.reference(), c.total(), c.sequence())));
         }
         byte[] udh = udh(c);
-        if (enc == SmsEncoding.GSM7 && policy.packGsm7()) {
-            body = Gsm7.pack(body, Gsm7.fillBits(udh.length));
-        }
-        return new SubmitPdu(0x40, dc, concat(udh, body), Optional.empty(), Optional.empty());
+        return new SubmitPdu(0x40, dc, concat(udh, pack ? Gsm7.pack(body, Gsm7.fillBits(udh.length)) : body),
+                Optional.empty(), Optional.empty());
     }
 
     /** TS 23.040 §9.2.3.24.1 / .8: IEI 0x00 (8-bit reference) or 0x08 (16-bit reference). */

@@ -6,6 +6,7 @@ import io.mgw.core.model.Concat;
 import io.mgw.core.model.Content;
 import io.mgw.core.segment.UserDataHeader;
 import io.mgw.core.text.DataCoding;
+import io.mgw.core.text.SmsEncoding;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,6 +27,10 @@ import java.util.Optional;
  *       some of them is ESME_RMISSINGTLV, values out of range ESME_RINVTLVVAL.</li>
  *   <li>Text data codings are decoded to Unicode ({@link DataCoding#decode}); binary ones become
  *       {@link Content.Binary} with the UDH kept apart. Octets that do not decode are {@code invalidDcsStatus}.</li>
+ *   <li>One exception: a UCS-2 part of a concatenated message that starts or ends inside a surrogate pair (the
+ *       sender split an emoji between parts, {@link DataCoding#cutsSurrogatePair}) stays {@link Content.Binary}
+ *       with its UCS-2 data_coding, so that the octets go on unchanged and the handset (or the MO reassembly)
+ *       joins the pair; decoded alone, each half would become U+FFFD. {@link #isText} still says text.</li>
  * </ul>
  */
 public final class UserData {
@@ -87,7 +92,10 @@ public final class UserData {
         }
         var text = DataCoding.textEncoding(dataCoding);
         Content content;
-        if (text.isPresent()) {
+        if (concat.isPresent() && text.equals(Optional.of(SmsEncoding.UCS2)) && DataCoding.cutsSurrogatePair(octets)) {
+            // the sender split a character between two parts: decoded alone, each half would be U+FFFD
+            content = new Content.Binary(udh, octets, dataCoding);
+        } else if (text.isPresent()) {
             try {
                 content = new Content.Text(DataCoding.decode(octets, dataCoding));
             } catch (IllegalArgumentException e) {
@@ -130,6 +138,19 @@ public final class UserData {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the content is text to the user: {@link Content.Text}, or UCS-2 octets kept as {@link Content.Binary}
+     * because a surrogate pair was cut at the part's edge.
+     */
+    public static boolean isText(Content content) {
+        return switch (content) {
+            case Content.Text t -> true;
+            case Content.Binary b -> DataCoding.isValid(b.dataCoding())
+                    && DataCoding.textEncoding(b.dataCoding()).equals(Optional.of(SmsEncoding.UCS2));
+            case Content.Multipart m -> false;
+        };
     }
 
     /** Hex of octets, for attributes. */

@@ -109,7 +109,7 @@ final class SubmitMapper {
             MessageId id, Instant now) throws SmppDecodeException {
         checkDestination(dest, account);
         return new Message(id,
-                prep.data().content() instanceof Content.Text ? Kind.SMS_TEXT : Kind.SMS_BINARY,
+                UserData.isText(prep.data().content()) ? Kind.SMS_TEXT : Kind.SMS_BINARY,
                 Direction.MT,
                 new Origin("smpp", account.id(), node, Integer.toString(p.sequence())),
                 p.source().toCanonical(),

@@ -212,6 +212,42 @@ class CloudhopperSmscIT {
         assertThat(ingress.messages.getFirst().source().value()).isEqualTo("4917600000009");
     }
 
+    /**
+     * An SMSC whose handset split "😀" between two UCS-2 parts: each part reaches the ingress as UCS-2 octets (text
+     * to routing), and the MO reassembly joins them into the whole character.
+     */
+    @Test
+    void moPartsCutInsideASurrogatePairJoinToTheWholeCharacter() throws Exception {
+        SmppClientConnector c = connector("pw");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.isAvailable() && session.get() != null);
+        byte[] ucs2 = "see \uD83D\uDE00!".getBytes(StandardCharsets.UTF_16BE); // the pair is code units 4 and 5
+        byte[][] bodies = {java.util.Arrays.copyOf(ucs2, 10), java.util.Arrays.copyOfRange(ucs2, 10, ucs2.length)};
+        for (int seq = 1; seq <= 2; seq++) {
+            DeliverSm mo = new DeliverSm();
+            mo.setSourceAddress(new Address((byte) 1, (byte) 1, "4917600000009"));
+            mo.setDestAddress(new Address((byte) 0, (byte) 0, "5555"));
+            mo.setEsmClass((byte) 0x40);
+            mo.setDataCoding((byte) 0x08);
+            byte[] udh = {5, 0, 3, 0x21, 2, (byte) seq};
+            byte[] sm = new byte[udh.length + bodies[seq - 1].length];
+            System.arraycopy(udh, 0, sm, 0, udh.length);
+            System.arraycopy(bodies[seq - 1], 0, sm, udh.length, bodies[seq - 1].length);
+            mo.setShortMessage(sm);
+            assertThat(deliver(session.get(), mo)).isZero();
+        }
+
+        assertThat(ingress.messages).hasSize(2);
+        assertThat(ingress.messages).allSatisfy(m -> {
+            assertThat(m.kind()).isEqualTo(io.mgw.core.model.Kind.SMS_TEXT);
+            assertThat(m.content()).isInstanceOf(Content.Binary.class);
+        });
+        var reassembler = new io.mgw.core.reassembly.Reassembler(new io.mgw.testkit.store.InMemoryStore(
+                java.time.Clock.systemUTC()), java.time.Duration.ofMinutes(1), java.time.Clock.systemUTC());
+        assertThat(reassembler.offer(ingress.messages.get(0)).toCompletableFuture().get()).isEmpty();
+        assertThat(reassembler.offer(ingress.messages.get(1)).toCompletableFuture().get().orElseThrow().content())
+                .isEqualTo(new Content.Text("see \uD83D\uDE00!"));
+    }
+
     @Test
     void dataSmReceiptWithOnlyTlvsIsTaken() throws Exception {
         SmppClientConnector c = connector("pw");

@@ -92,4 +92,41 @@ class SubmitPduTest {
         assertThatThrownBy(() -> SubmitPdu.of(TestMessages.text("x".repeat(400)), two, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * An ESME that splits UCS-2 every few code units cuts "😀" (U+1F600, two code units) between its parts. Each part
+     * goes through the node on its own; what reaches the SMSC must still join to the character on the handset, under
+     * UDH and under SAR, not to two U+FFFD.
+     */
+    @Test
+    void anEmojiTheSenderSplitBetweenTwoPartsReachesTheSmscWhole() throws Exception {
+        String text = "hi \uD83D\uDE00 there"; // 10 code units: "hi " + pair + " there"
+        byte[] ucs2 = text.getBytes(StandardCharsets.UTF_16BE);
+        byte[][] bodies = {Arrays.copyOfRange(ucs2, 0, 8), Arrays.copyOfRange(ucs2, 8, ucs2.length)}; // cut in pair
+        var sar = new SegmentationPolicy(EncodingPreference.GSM7_OR_UCS2, SegmentationMode.SAR, 10, false);
+        for (SegmentationPolicy policy : List.of(UDH8, sar)) {
+            java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+            for (int seq = 1; seq <= 2; seq++) {
+                byte[] udh = {5, 0, 3, 0x44, 2, (byte) seq};
+                byte[] sm = new byte[udh.length + bodies[seq - 1].length];
+                System.arraycopy(udh, 0, sm, 0, udh.length);
+                System.arraycopy(bodies[seq - 1], 0, sm, udh.length, bodies[seq - 1].length);
+                io.mgw.smpp.common.UserData.Decoded d = io.mgw.smpp.common.UserData.decode(0x08, 0x40, sm, List.of(),
+                        0x45);
+                assertThat(io.mgw.smpp.common.UserData.isText(d.content())).isTrue();
+                Message m = io.mgw.core.wire.WireFormat.decodeMessage(io.mgw.core.wire.WireFormat.encodeMessage(
+                        TestMessages.text("x").withContent(d.content(), d.concat())));
+                SubmitPdu p = SubmitPdu.of(m, policy, 0).getFirst();
+                assertThat(p.dataCoding()).isEqualTo(0x08);
+                if (policy.mode() == SegmentationMode.SAR) {
+                    assertThat(p.sar().orElseThrow().sequence()).isEqualTo(seq);
+                    sent.writeBytes(p.shortMessage());
+                } else {
+                    assertThat(Arrays.copyOf(p.shortMessage(), 6)).containsExactly(udh);
+                    sent.writeBytes(Arrays.copyOfRange(p.shortMessage(), 6, p.shortMessage().length));
+                }
+            }
+            assertThat(new String(sent.toByteArray(), StandardCharsets.UTF_16BE)).isEqualTo(text);
+        }
+    }
 }

@@ -52,6 +52,20 @@ class UserDataTest {
     }
 
     @Test
+    void aUcs2PartCutInsideASurrogatePairStaysOctetsButCountsAsText() throws Exception {
+        byte[] sm = {5, 0, 3, 9, 2, 1, 0x00, 'a', (byte) 0xD8, 0x3D}; // "a" + the first half of U+1F600
+        UserData.Decoded d = UserData.decode(8, 0x40, sm, List.of(), 0x45);
+        assertThat(d.content()).isEqualTo(new Content.Binary(new byte[] {5, 0, 3, 9, 2, 1},
+                new byte[] {0x00, 'a', (byte) 0xD8, 0x3D}, 8));
+        assertThat(UserData.isText(d.content())).isTrue();
+        assertThat(d.concat()).contains(new Concat(9, 2, 1, false));
+        // not split by the sender (no concatenation): a lone surrogate is the sender's error, U+FFFD as before
+        UserData.Decoded alone = UserData.decode(8, 0, new byte[] {0x00, 'a', (byte) 0xD8, 0x3D}, List.of(), 0x45);
+        assertThat(alone.content()).isEqualTo(new Content.Text("a\uFFFD"));
+        assertThat(UserData.isText(new Content.Binary(new byte[0], new byte[] {1}, 4))).isFalse();
+    }
+
+    @Test
     void binaryKeepsUdhApart() throws Exception {
         byte[] sm = {5, 0, 3, 1, 2, 2, (byte) 0xFF, 0};
         UserData.Decoded d = UserData.decode(4, 0x40, sm, List.of(), 0x45);
