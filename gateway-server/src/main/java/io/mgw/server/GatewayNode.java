@@ -166,9 +166,7 @@ public final class GatewayNode implements AutoCloseable {
             closeables.add(smpp);
         }
         if (config.http().enabled()) {
-            List<HealthCheck> checks = List.of(HealthCheck.of("routing", () -> routing.isReady()
-                    ? HealthCheck.Result.up("Kafka consumers running")
-                    : HealthCheck.Result.down("Kafka consumers not running")));
+            List<HealthCheck> checks = List.of(HealthCheck.of("routing", this::routingHealth));
             HttpListenerConfig hc = HttpListenerConfig.defaults(config.http().host(), config.http().port())
                     .withMaxConnections(config.http().maxConnections())
                     .withMaxConnectionsPerAddress(config.http().maxConnectionsPerAddress());
@@ -187,6 +185,17 @@ public final class GatewayNode implements AutoCloseable {
         });
         log.info("node ready: {} (site {}, node {}) in {} ms", config.node().name(), config.node().site(),
                 config.node().nodeId(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Down while not started or draining, and for good once a consumer thread ended on an unexpected error. */
+    private HealthCheck.Result routingHealth() {
+        List<String> stopped = routing.stoppedConsumers();
+        if (!stopped.isEmpty()) {
+            return HealthCheck.Result.down("stopped on an unexpected error, restart the node: "
+                    + String.join("; ", stopped));
+        }
+        return routing.isReady() ? HealthCheck.Result.up("Kafka consumers running")
+                : HealthCheck.Result.down("Kafka consumers not running");
     }
 
     private void startSimulator(SimulatorConfig sim) {

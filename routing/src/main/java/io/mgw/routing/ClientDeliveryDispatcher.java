@@ -18,6 +18,7 @@ import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Commits;
+import io.mgw.routing.internal.ConsumerStop;
 import io.mgw.routing.internal.Pauses;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.internal.StallGuard;
@@ -32,6 +33,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -128,7 +130,13 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
     private final Counter movedAside;
     /** DELIVERED_TO_CLIENT / REPORT / REJECTED events the store did not take (the delivery itself is done). */
     private final Counter eventFailed;
+    private final ConsumerStop stop;
     private volatile boolean closed;
+
+    /** What stopped an account's delivery consumer thread (the first such), if an unexpected error did. */
+    public Optional<String> stoppedBy() {
+        return stop.cause();
+    }
 
     public ClientDeliveryDispatcher(KafkaClients clients, Producer<String, byte[]> producer, Store store,
             MeterRegistry meters, InstantSource clock, Options options) {
@@ -143,6 +151,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         malformed = meters.counter("gateway.delivery.client.malformed");
         movedAside = meters.counter("gateway.delivery.client.moved");
         eventFailed = meters.counter("gateway.delivery.client.event.failed");
+        stop = new ConsumerStop(meters, "client delivery");
         Gauge.builder("gateway.delivery.client.inflight", inFlightTotal, AtomicInteger::get).register(meters);
     }
 
@@ -325,6 +334,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
+                stop.record("account " + account, e);
                 log.error("Delivery consumer for {} stopped on an unexpected error", account, e);
             } finally {
                 inFlightTotal.addAndGet(-inFlight);

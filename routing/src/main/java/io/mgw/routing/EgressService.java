@@ -24,6 +24,7 @@ import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Pauses;
 import io.mgw.routing.internal.Commits;
+import io.mgw.routing.internal.ConsumerStop;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
@@ -196,6 +197,7 @@ public final class EgressService implements AutoCloseable {
     private final Counter storeReadFailed;
     /** Submits of unknown outcome not remembered for receipt matching (their receipt, if any, stays unmatched). */
     private final Counter unknownUnremembered;
+    private final ConsumerStop stop;
     private final StoreWriteGate storeGate;
     /** Records fetched and not yet started (this thread writes it; the gauge reads it). */
     private volatile int buffered;
@@ -247,6 +249,7 @@ public final class EgressService implements AutoCloseable {
         malformed = meters.counter("gateway.egress.malformed", tags);
         storeReadFailed = meters.counter("gateway.egress.store.read.failed", tags);
         unknownUnremembered = meters.counter("gateway.egress.unknown.unremembered", tags);
+        stop = new ConsumerStop(meters, "egress " + config.id());
         storeGate = new StoreWriteGate(store, "Egress " + config.id(),
                 meters.counter("gateway.egress.store.held", tags), Duration.ofSeconds(1));
         Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
@@ -303,6 +306,11 @@ public final class EgressService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What stopped this egress's consumer thread, if an unexpected error did. */
+    Optional<String> stoppedBy() {
+        return stop.cause();
     }
 
     private volatile int outstanding;
@@ -364,6 +372,7 @@ public final class EgressService implements AutoCloseable {
             runTasks();
             maybeCommit(c, System.nanoTime(), true);
         } catch (RuntimeException e) {
+            stop.record(e);
             log.error("Egress {} stopped on an unexpected error", config.id(), e);
         } finally {
             try {

@@ -225,6 +225,15 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         consumer.start();
     }
 
+    /** What stopped the {@value Topics#REPORT} consumer thread, if an unexpected error did. */
+    Optional<String> stoppedBy() {
+        ReportConsumer c;
+        synchronized (this) {
+            c = consumer;
+        }
+        return c == null ? Optional.empty() : c.stoppedBy();
+    }
+
     /** Stops reading {@value Topics#REPORT}, waits up to {@code timeout} for the receipts in hand, commits. */
     public void drain(Duration timeout) {
         ReportConsumer c;

@@ -9,6 +9,7 @@ import io.mgw.core.log.LimitedLog;
 import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Commits;
+import io.mgw.routing.internal.ConsumerStop;
 import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,6 +72,7 @@ final class ReportConsumer implements Runnable {
     private final int maxInFlight;
     private final Counter malformed;
     private final Counter retried;
+    private final ConsumerStop stop;
     private final StoreWriteGate storeGate;
     private final Map<TopicPartition, ArrayDeque<Item>> inFlight = new HashMap<>();
     private final AtomicInteger inFlightCount = new AtomicInteger();
@@ -127,6 +130,7 @@ final class ReportConsumer implements Runnable {
         this.storeGate = requireNonNull(storeGate, "storeGate");
         this.malformed = meters.counter("gateway.receipt.malformed");
         this.retried = meters.counter("gateway.receipt.retried");
+        this.stop = new ConsumerStop(meters, "receipts");
         Gauge.builder("gateway.receipt.inflight", inFlightCount, AtomicInteger::get)
                 .description("receipts read from gw.report and not yet handled").register(meters);
         Gauge.builder("gateway.receipt.oldest.age", this, ReportConsumer::oldestInHandSeconds)
@@ -162,6 +166,11 @@ final class ReportConsumer implements Runnable {
             }
         }
         owned = Set.copyOf(now);
+    }
+
+    /** What stopped the consumer thread, if an unexpected error did. */
+    Optional<String> stoppedBy() {
+        return stop.cause();
     }
 
     void start() {
@@ -266,6 +275,7 @@ final class ReportConsumer implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            stop.record(e);
             log.error("Receipt consumer stopped on an unexpected error", e);
         } finally {
             oldestReadAt = NONE_IN_HAND;

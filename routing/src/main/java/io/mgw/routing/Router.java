@@ -20,6 +20,7 @@ import io.mgw.core.store.RejectedWriteException;
 import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Commits;
+import io.mgw.routing.internal.ConsumerStop;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
@@ -112,6 +113,13 @@ public final class Router implements AutoCloseable {
     private volatile Consumer<String, byte[]> consumer;
     private Thread thread;
 
+    private final ConsumerStop stop;
+
+    /** What stopped the router's consumer thread, if an unexpected error did. */
+    Optional<String> stoppedBy() {
+        return stop.cause();
+    }
+
     public Router(KafkaClients clients, Producer<String, byte[]> producer, Store store, RouteRules rules,
             Supplier<Accounts> accounts, ConnectorDirectory connectors, Reassembler reassembler, MeterRegistry meters,
             InstantSource clock) {
@@ -131,6 +139,7 @@ public final class Router implements AutoCloseable {
         this.moUnroutable = meters.counter("gateway.routing.mo.unroutable");
         this.batchRetries = meters.counter("gateway.routing.batch.retried");
         this.recordRejected = meters.counter("gateway.routing.record.rejected");
+        this.stop = new ConsumerStop(meters, "router");
         FunctionCounter.builder("gateway.routing.mo.duplicate", reassembler, Reassembler::lateDuplicates)
                 .description("MO parts that came again after their message was completed, dropped").register(meters);
         FunctionCounter.builder("gateway.routing.mo.reference.reused", reassembler, Reassembler::referenceReused)
@@ -265,6 +274,7 @@ public final class Router implements AutoCloseable {
                 settle(c, true);
             }
         } catch (RuntimeException e) {
+            stop.record(e);
             log.error("Router stopped on an unexpected error", e);
         } finally {
             Thread.interrupted();

@@ -339,6 +339,28 @@ public final class RoutingEngine implements AutoCloseable {
     }
 
     /**
+     * The consumers whose thread ended on an unexpected error (which one, and the error), empty when none did. Such a
+     * consumer does not come back by itself: its partitions stand still until the node restarts (their next owner
+     * reads them from the last commit), so the node's readiness reports them.
+     */
+    public List<String> stoppedConsumers() {
+        List<String> stopped = new ArrayList<>();
+        Router r;
+        synchronized (this) {
+            r = router;
+        }
+        if (r != null) {
+            r.stoppedBy().ifPresent(stopped::add);
+        }
+        for (Running c : connectors.values()) {
+            c.egress().stoppedBy().ifPresent(stopped::add);
+        }
+        receipts.stoppedBy().ifPresent(stopped::add);
+        dispatcher.stoppedBy().ifPresent(stopped::add);
+        return stopped;
+    }
+
+    /**
      * Stops consuming (router first, then egress, then receipts, then client delivery), waits for what is in flight up
      * to {@code timeout} in all, commits and leaves the groups. The ingress sink keeps working for adapters still
      * finishing. Idempotent.

@@ -600,6 +600,27 @@ class PipelineIT {
         assertThat(meters.counter("gateway.receipt.write.invalid").count()).isEqualTo(1);
     }
 
+    /**
+     * A consumer thread that ends on an unexpected error (here a connector bug thrown inside the egress's rebalance
+     * callback) does not come back by itself; the engine names it, so the node's readiness goes down instead of the
+     * connector's traffic standing still behind a healthy-looking node.
+     */
+    @Test
+    void aConsumerThreadThatEndsOnAnUnexpectedErrorIsReported() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        TestConnector broken = new TestConnector(conn);
+        broken.rateShareFailure = new IllegalStateException("connector bug (test)");
+        connectors.put(conn, broken);
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+
+        awaitTrue(() -> !e.stoppedConsumers().isEmpty());
+        assertThat(e.stoppedConsumers()).singleElement().asString().startsWith("egress " + conn + ": ")
+                .contains("connector bug (test)");
+        assertThat(meters.counter("gateway.routing.consumer.stopped", "consumer", "egress " + conn).count())
+                .isEqualTo(1);
+    }
+
     @Test
     void anEgressThatCannotReadTheStoreSendsNothingUntilItCanThenSendsOnce() throws Exception {
         String acct = unique("acme");

@@ -27,6 +27,8 @@ final class TestConnector implements OutboundConnector {
     final String id;
     volatile boolean available = true;
     volatile double rateShare;
+    /** Thrown by {@link #setRateShare} when set: a connector bug that escapes into the egress's consumer thread. */
+    volatile RuntimeException rateShareFailure;
     volatile Function<Message, CompletionStage<SubmitOutcome>> behaviour;
     final List<Message> submits = java.util.Collections.synchronizedList(new ArrayList<>());
     final List<Message> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -96,6 +98,10 @@ final class TestConnector implements OutboundConnector {
 
     @Override
     public void setRateShare(double share) {
+        RuntimeException failure = rateShareFailure;
+        if (failure != null) {
+            throw failure;
+        }
         rateShare = share;
     }
 

@@ -2,6 +2,7 @@ package io.mgw.testkit.smsc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.Content;
 import io.mgw.core.segment.Segment;
 import io.mgw.core.segment.SegmentationMode;
@@ -111,6 +112,7 @@ import org.slf4j.LoggerFactory;
 public final class SmscSimulator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SmscSimulator.class);
+    private final LimitedLog acceptFailedLog = LimitedLog.warn(log);
     private static final DateTimeFormatter RECEIPT_DATE = DateTimeFormatter.ofPattern("yyMMddHHmm", Locale.ROOT);
     private static final SegmentationPolicy MO_POLICY =
             new SegmentationPolicy(EncodingPreference.GSM7_OR_UCS2, SegmentationMode.UDH8, 255, false);
@@ -482,7 +484,14 @@ public final class SmscSimulator implements AutoCloseable {
                 socket = serverSocket.accept();
             } catch (IOException e) {
                 if (running.get()) {
-                    log.warn("accept failed", e);
+                    // e.g. no file descriptors left: it would fail again at once, so wait instead of spinning
+                    acceptFailedLog.log("accept failed, accepting again in 100 ms: {}", e.toString());
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
                 continue;
             }
