@@ -166,7 +166,11 @@ public final class GatewayNode implements AutoCloseable {
             closeables.add(smpp);
         }
         if (config.http().enabled()) {
-            List<HealthCheck> checks = List.of(HealthCheck.of("routing", this::routingHealth));
+            List<HealthCheck> checks = List.of(
+                    HealthCheck.of("routing", () -> routing.isReady()
+                            ? HealthCheck.Result.up("Kafka consumers running")
+                            : HealthCheck.Result.down("Kafka consumers not running")),
+                    HealthCheck.liveness("consumers", this::consumersHealth));
             HttpListenerConfig hc = HttpListenerConfig.defaults(config.http().host(), config.http().port())
                     .withMaxConnections(config.http().maxConnections())
                     .withMaxConnectionsPerAddress(config.http().maxConnectionsPerAddress());
@@ -187,15 +191,15 @@ public final class GatewayNode implements AutoCloseable {
                 config.node().nodeId(), (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Down while not started or draining, and for good once a consumer thread ended on an unexpected error. */
-    private HealthCheck.Result routingHealth() {
+    /**
+     * Down for good once a Kafka consumer thread ended on an unexpected error: nothing restarts it in the process,
+     * its partitions stand still until the node restarts, so the node is not live (an orchestrator restarts it).
+     */
+    private HealthCheck.Result consumersHealth() {
         List<String> stopped = routing.stoppedConsumers();
-        if (!stopped.isEmpty()) {
-            return HealthCheck.Result.down("stopped on an unexpected error, restart the node: "
-                    + String.join("; ", stopped));
-        }
-        return routing.isReady() ? HealthCheck.Result.up("Kafka consumers running")
-                : HealthCheck.Result.down("Kafka consumers not running");
+        return stopped.isEmpty() ? HealthCheck.Result.up("no consumer thread ended on an error")
+                : HealthCheck.Result.down("stopped on an unexpected error, restart the node: "
+                        + String.join("; ", stopped));
     }
 
     private void startSimulator(SimulatorConfig sim) {

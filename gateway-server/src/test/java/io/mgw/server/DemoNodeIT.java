@@ -137,6 +137,8 @@ class DemoNodeIT {
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(uri("/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"consumers\":{\"status\":\"UP\"")
+                .contains("\"routing\":{\"status\":\"UP\"");
         HttpResponse<String> live = http.send(HttpRequest.newBuilder(uri("/health/live")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(live.statusCode()).isEqualTo(200);

@@ -6,7 +6,8 @@ import java.util.function.Supplier;
 
 /**
  * One readiness condition of the node (store reachable, Kafka producer connected, connectors bound...), reported by
- * {@link HealthEndpoint}. {@link #check()} runs on every readiness probe, on a handler thread: it must be quick and
+ * {@link HealthEndpoint}. A {@linkplain #liveness() liveness} check is also a liveness condition: one the node does
+ * not recover from while it runs (a restart does), so that an orchestrator restarts it. {@link #check()} runs on every readiness probe, on a handler thread: it must be quick and
  * must not block on the network for long; a slow check should cache its last result. A check that throws counts as
  * down.
  */
@@ -17,6 +18,11 @@ public interface HealthCheck {
 
     /** The current state. */
     Result check();
+
+    /** Whether a failure of this check also makes the node not live ({@code /health/live} 503); false by default. */
+    default boolean liveness() {
+        return false;
+    }
 
     /**
      * @param up     whether the condition holds
@@ -37,6 +43,27 @@ public interface HealthCheck {
         public static Result down(String detail) {
             return new Result(false, detail);
         }
+    }
+
+    /** A liveness (and readiness) check from a name and a function: see {@link #liveness()}. */
+    static HealthCheck liveness(String name, Supplier<Result> check) {
+        HealthCheck c = of(name, check);
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return c.name();
+            }
+
+            @Override
+            public Result check() {
+                return c.check();
+            }
+
+            @Override
+            public boolean liveness() {
+                return true;
+            }
+        };
     }
 
     /** A check from a name and a function. */

@@ -16,10 +16,12 @@ import java.util.concurrent.CompletionStage;
  * Liveness and readiness probes (ARCHITECTURE.md §9), under "/health":
  *
  * <ul>
- *   <li>{@code GET /health/live}: 200 {"status":"UP"} whenever the process can answer HTTP at all.</li>
+ *   <li>{@code GET /health/live}: 200 {"status":"UP"} when the process answers HTTP and every
+ *       {@linkplain HealthCheck#liveness() liveness check} passes, else 503 {"status":"DOWN","checks":{...}} with the
+ *       failing ones.</li>
  *   <li>{@code GET /health/ready}: 200 when every check passes and the node is not draining, else 503; same JSON
  *       as below.</li>
- *   <li>{@code GET /health}: {"status":"UP"|"DOWN", "live":true, "ready":bool, "draining":bool,
+ *   <li>{@code GET /health}: {"status":"UP"|"DOWN", "live":bool, "ready":bool, "draining":bool,
  *       "checks":{name:{"status":"UP"|"DOWN","detail":"..."}}}; status is UP (200) exactly when ready, else DOWN
  *       (503).</li>
  * </ul>
@@ -64,20 +66,39 @@ public final class HealthEndpoint implements HttpEndpoint {
         }
         HttpResponse response = switch (request.path()) {
             case PREFIX -> overall();
-            case PREFIX + "/live" -> Json.response(200, Json.object().put("status", "UP"));
+            case PREFIX + "/live" -> live();
             case PREFIX + "/ready" -> overall();
             default -> Json.error(404, "not_found", "no such health resource: " + request.path());
         };
         return CompletableFuture.completedFuture(response);
     }
 
+    private HttpResponse live() {
+        ObjectNode root = Json.object();
+        ObjectNode failing = Json.object();
+        for (HealthCheck c : checks) {
+            if (c.liveness()) {
+                HealthCheck.Result r = run(c);
+                if (!r.up()) {
+                    failing.putObject(c.name()).put("status", "DOWN").put("detail", r.detail());
+                }
+            }
+        }
+        if (failing.isEmpty()) {
+            return Json.response(200, root.put("status", "UP"));
+        }
+        root.put("status", "DOWN").set("checks", failing);
+        return Json.response(503, root);
+    }
+
     private HttpResponse overall() {
         Map<String, HealthCheck.Result> results = runChecks();
         boolean draining = readiness.isDraining();
         boolean ready = !draining && results.values().stream().allMatch(HealthCheck.Result::up);
+        boolean live = checks.stream().filter(HealthCheck::liveness).allMatch(c -> results.get(c.name()).up());
         ObjectNode root = Json.object()
                 .put("status", ready ? "UP" : "DOWN")
-                .put("live", true)
+                .put("live", live)
                 .put("ready", ready)
                 .put("draining", draining);
         ObjectNode checksNode = root.putObject("checks");
@@ -90,17 +111,17 @@ public final class HealthEndpoint implements HttpEndpoint {
     private Map<String, HealthCheck.Result> runChecks() {
         Map<String, HealthCheck.Result> results = new LinkedHashMap<>();
         for (HealthCheck c : checks) {
-            HealthCheck.Result r;
-            try {
-                r = c.check();
-                if (r == null) {
-                    r = HealthCheck.Result.down("check returned no result");
-                }
-            } catch (RuntimeException e) {
-                r = HealthCheck.Result.down("check failed: " + e.getClass().getSimpleName());
-            }
-            results.put(c.name(), r);
+            results.put(c.name(), run(c));
         }
         return results;
+    }
+
+    private static HealthCheck.Result run(HealthCheck c) {
+        try {
+            HealthCheck.Result r = c.check();
+            return r == null ? HealthCheck.Result.down("check returned no result") : r;
+        } catch (RuntimeException e) {
+            return HealthCheck.Result.down("check failed: " + e.getClass().getSimpleName());
+        }
     }
 }

@@ -47,6 +47,38 @@ class HealthEndpointTest {
     }
 
     @Test
+    void aFailingLivenessCheckMakesTheNodeNotLiveAndNotReady() {
+        var dead = new java.util.concurrent.atomic.AtomicBoolean();
+        HealthEndpoint endpoint = new HealthEndpoint(new Readiness(), List.of(
+                HealthCheck.of("kafka", () -> HealthCheck.Result.up("")),
+                HealthCheck.liveness("consumers", () -> dead.get()
+                        ? HealthCheck.Result.down("egress a: stopped") : HealthCheck.Result.up("all running"))));
+        assertThat(call(endpoint, "GET", "/health/live").status()).isEqualTo(200);
+        assertThat(new String(call(endpoint, "GET", "/health").body(), StandardCharsets.UTF_8))
+                .contains("\"live\":true");
+
+        dead.set(true);
+
+        HttpResponse live = call(endpoint, "GET", "/health/live");
+        assertThat(live.status()).isEqualTo(503);
+        assertThat(new String(live.body(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"status\":\"DOWN\",\"checks\":{\"consumers\":{\"status\":\"DOWN\","
+                        + "\"detail\":\"egress a: stopped\"}}}");
+        HttpResponse overall = call(endpoint, "GET", "/health");
+        assertThat(overall.status()).isEqualTo(503);
+        assertThat(new String(overall.body(), StandardCharsets.UTF_8)).contains("\"live\":false")
+                .contains("\"ready\":false");
+    }
+
+    @Test
+    void aFailingReadinessCheckLeavesTheNodeLive() {
+        HealthEndpoint endpoint = new HealthEndpoint(new Readiness(), List.of(
+                HealthCheck.of("store", () -> HealthCheck.Result.down("disk full"))));
+        assertThat(call(endpoint, "GET", "/health/live").status()).isEqualTo(200);
+        assertThat(call(endpoint, "GET", "/health/ready").status()).isEqualTo(503);
+    }
+
+    @Test
     void noChecksAndNotDrainingIsReady() {
         assertThat(call(new HealthEndpoint(new Readiness(), List.of()), "GET", "/health/ready").status())
                 .isEqualTo(200);
