@@ -7,9 +7,9 @@ import java.util.function.Supplier;
 /**
  * One readiness condition of the node (store reachable, Kafka producer connected, connectors bound...), reported by
  * {@link HealthEndpoint}. A {@linkplain #liveness() liveness} check is also a liveness condition: one the node does
- * not recover from while it runs (a restart does), so that an orchestrator restarts it. {@link #check()} runs on every readiness probe, on a handler thread: it must be quick and
- * must not block on the network for long; a slow check should cache its last result. A check that throws counts as
- * down.
+ * not recover from while it runs (a restart does), so that an orchestrator restarts it. {@link #check()} runs on
+ * every probe that needs it, on a handler thread: it must be quick and must not block on the network for long; a
+ * slow check should cache its last result. A check that throws counts as down.
  */
 public interface HealthCheck {
 
