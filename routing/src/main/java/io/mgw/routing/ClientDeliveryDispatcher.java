@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.mgw.core.concurrent.Deadlines;
 import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.EventType;
@@ -19,6 +20,7 @@ import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Commits;
 import io.mgw.routing.internal.ConsumerStop;
+import io.mgw.routing.internal.LagGauge;
 import io.mgw.routing.internal.Pauses;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.internal.StallGuard;
@@ -131,6 +133,9 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
     /** DELIVERED_TO_CLIENT / REPORT / REJECTED events the store did not take (the delivery itself is done). */
     private final Counter eventFailed;
     private final ConsumerStop stop;
+    /** Per account, kept across the account's workers (a gauge is registered once per name and tags). */
+    private final Map<String, LagGauge> lags = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
     private volatile boolean closed;
 
     /** What stopped an account's delivery consumer thread (the first such), if an unexpected error did. */
@@ -152,6 +157,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         movedAside = meters.counter("gateway.delivery.client.moved");
         eventFailed = meters.counter("gateway.delivery.client.event.failed");
         stop = new ConsumerStop(meters, "client delivery");
+        this.meters = meters;
         Gauge.builder("gateway.delivery.client.inflight", inFlightTotal, AtomicInteger::get).register(meters);
     }
 
@@ -264,11 +270,24 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
         int buffered;
         int next;
         final LimitedLog movedLog = LimitedLog.of(log, Level.WARN, 1, Duration.ofMinutes(1), System::nanoTime);
+        final LagGauge lag;
         long nextCommit = System.nanoTime(); // monotonic, like the retries
 
         Worker(String account) {
             this.account = account;
             this.topic = Topics.deliver(account);
+            this.lag = lags.computeIfAbsent(account, a -> new LagGauge(meters, "gateway.delivery.client.lag",
+                    Tags.of("account", a), "reports and MO for the account on this node's partitions of its"
+                            + " gw.deliver topic not delivered yet (not fetched, or in hand)"));
+        }
+
+        /** Records fetched and not finished, over the partitions held. */
+        private long unfinished() {
+            long n = 0;
+            for (PartitionState s : parts.values()) {
+                n += s.unfinished.size();
+            }
+            return n;
         }
 
         void start() {
@@ -314,6 +333,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                     moveAside();
                     applyPause(c);
                     commit(c, tick, false);
+                    lag.update(c, unfinished());
                     boolean busy = inFlight > 0 || !tasks.isEmpty() || hasRetries();
                     try {
                         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(busy ? 2 : 100))) {
@@ -337,6 +357,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                 stop.record("account " + account, e);
                 log.error("Delivery consumer for {} stopped on an unexpected error", account, e);
             } finally {
+                lag.reset();
                 inFlightTotal.addAndGet(-inFlight);
                 try {
                     c.close(Duration.ofSeconds(5));

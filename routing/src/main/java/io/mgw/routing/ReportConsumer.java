@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.mgw.core.log.LimitedLog;
 import io.mgw.core.spi.SouthReceipt;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Commits;
 import io.mgw.routing.internal.ConsumerStop;
+import io.mgw.routing.internal.LagGauge;
 import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
@@ -73,6 +75,7 @@ final class ReportConsumer implements Runnable {
     private final Counter malformed;
     private final Counter retried;
     private final ConsumerStop stop;
+    private final LagGauge lag;
     private final StoreWriteGate storeGate;
     private final Map<TopicPartition, ArrayDeque<Item>> inFlight = new HashMap<>();
     private final AtomicInteger inFlightCount = new AtomicInteger();
@@ -131,6 +134,8 @@ final class ReportConsumer implements Runnable {
         this.malformed = meters.counter("gateway.receipt.malformed");
         this.retried = meters.counter("gateway.receipt.retried");
         this.stop = new ConsumerStop(meters, "receipts");
+        this.lag = new LagGauge(meters, "gateway.receipt.lag", Tags.empty(),
+                "receipts in gw.report on this node's partitions not handled yet (not fetched, or in hand)");
         Gauge.builder("gateway.receipt.inflight", inFlightCount, AtomicInteger::get)
                 .description("receipts read from gw.report and not yet handled").register(meters);
         Gauge.builder("gateway.receipt.oldest.age", this, ReportConsumer::oldestInHandSeconds)
@@ -259,6 +264,7 @@ final class ReportConsumer implements Runnable {
                     retryFailed();
                 }
                 settle();
+                lag.update(c, inFlightCount.get());
                 if (System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
                     commitDone(c, false);
                 }

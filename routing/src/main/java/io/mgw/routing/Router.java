@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.mgw.core.config.AccountConfig;
 import io.mgw.core.config.Accounts;
 import io.mgw.core.config.RouteConfig;
@@ -21,6 +22,7 @@ import io.mgw.core.store.Store;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.routing.internal.Commits;
 import io.mgw.routing.internal.ConsumerStop;
+import io.mgw.routing.internal.LagGauge;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.kafka.KafkaClients;
 import io.mgw.routing.kafka.Topics;
@@ -114,6 +116,7 @@ public final class Router implements AutoCloseable {
     private Thread thread;
 
     private final ConsumerStop stop;
+    private final LagGauge lag;
 
     /** What stopped the router's consumer thread, if an unexpected error did. */
     Optional<String> stoppedBy() {
@@ -140,6 +143,8 @@ public final class Router implements AutoCloseable {
         this.batchRetries = meters.counter("gateway.routing.batch.retried");
         this.recordRejected = meters.counter("gateway.routing.record.rejected");
         this.stop = new ConsumerStop(meters, "router");
+        this.lag = new LagGauge(meters, "gateway.routing.lag", Tags.empty(),
+                "records of gw.ingress this node's router has not routed yet (not fetched, or in hand)");
         FunctionCounter.builder("gateway.routing.mo.duplicate", reassembler, Reassembler::lateDuplicates)
                 .description("MO parts that came again after their message was completed, dropped").register(meters);
         FunctionCounter.builder("gateway.routing.mo.reference.reused", reassembler, Reassembler::referenceReused)
@@ -269,6 +274,7 @@ public final class Router implements AutoCloseable {
                     inHandRecords += b.size();
                 }
                 settle(c, false);
+                lag.update(c, inHandRecords);
             }
             if (!crashed) {
                 settle(c, true);

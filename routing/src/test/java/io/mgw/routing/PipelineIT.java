@@ -600,6 +600,32 @@ class PipelineIT {
         assertThat(meters.counter("gateway.receipt.write.invalid").count()).isEqualTo(1);
     }
 
+    /** Messages the router has read but cannot finish (their records' writes hang) show in its lag gauge. */
+    @Test
+    void messagesTheRouterHasNotRoutedShowInItsLag() throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        Message first = mt(acct, "4998", "routed", ReportRequest.NONE);
+        accept(e, first);
+        awaitTrue(() -> hasEvent(first, EventType.SUBMITTED));
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("gateway.routing.lag").gauge().value() == 0.0);
+        store.hold = m -> m.content() instanceof io.mgw.core.model.Content.Text t && t.text().startsWith("held");
+
+        List<Message> held = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            held.add(mt(acct, "4998" + i, "held " + i, ReportRequest.NONE));
+        }
+        acceptAll(e, held);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> meters.get("gateway.routing.lag").gauge().value() == 5.0);
+        // leave nothing uncommitted for the next test: a new router reads the held batch again with the store back
+        e.crashRouter();
+        store.hold = m -> false;
+        engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        awaitTrue(() -> held.stream().allMatch(m -> store.find(m.id()).isPresent()));
+    }
+
     /**
      * A consumer thread that ends on an unexpected error (here a connector bug thrown inside the egress's rebalance
      * callback) does not come back by itself; the engine names it, so the node's readiness goes down instead of the
@@ -663,10 +689,12 @@ class PipelineIT {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> meters.get("gateway.receipt.oldest.age").gauge().value() >= 2.0);
         assertThat(meters.get("gateway.receipt.inflight").gauge().value()).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("gateway.receipt.lag").gauge().value() == 1.0);
 
         store.releaseHeldEvents();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> meters.get("gateway.receipt.oldest.age").gauge().value() == 0.0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("gateway.receipt.lag").gauge().value() == 0.0);
         assertThat(meters.get("gateway.receipt.inflight").gauge().value()).isZero();
         assertThat(target.reports()).hasSize(1);
     }
