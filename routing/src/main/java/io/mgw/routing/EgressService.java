@@ -198,6 +198,8 @@ public final class EgressService implements AutoCloseable {
     /** Submits of unknown outcome not remembered for receipt matching (their receipt, if any, stays unmatched). */
     private final Counter unknownUnremembered;
     private final ConsumerStop stop;
+    private final MeterRegistry meters;
+    private final List<Gauge> gauges;
     private final StoreWriteGate storeGate;
     /** Records fetched and not yet started (this thread writes it; the gauge reads it). */
     private volatile int buffered;
@@ -252,9 +254,13 @@ public final class EgressService implements AutoCloseable {
         stop = new ConsumerStop(meters, "egress " + config.id());
         storeGate = new StoreWriteGate(store, "Egress " + config.id(),
                 meters.counter("gateway.egress.store.held", tags), Duration.ofSeconds(1));
-        Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters);
-        Gauge.builder("gateway.egress.lag", lag, AtomicLong::get).tags(tags).register(meters);
-        Gauge.builder("gateway.egress.waiting", this, e -> e.buffered).tags(tags).register(meters);
+        // removed when the egress has drained: a connector replaced by a config reload gets a new egress with the
+        // same tags, whose gauges must be its own (a registry keeps the first gauge of a name and tags)
+        this.meters = meters;
+        gauges = List.of(
+                Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters),
+                Gauge.builder("gateway.egress.lag", lag, AtomicLong::get).tags(tags).register(meters),
+                Gauge.builder("gateway.egress.waiting", this, e -> e.buffered).tags(tags).register(meters));
     }
 
     /** The connector id. */
@@ -289,6 +295,7 @@ public final class EgressService implements AutoCloseable {
             t = thread;
         }
         if (t == null) {
+            gauges.forEach(meters::remove);
             return;
         }
         stopFetching = true;
@@ -306,6 +313,7 @@ public final class EgressService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        gauges.forEach(meters::remove);
     }
 
     /** What stopped this egress's consumer thread, if an unexpected error did. */

@@ -1101,6 +1101,13 @@ class PipelineIT {
         hold.complete(c.accept());
         reload.join(60_000);
         awaitTrue(() -> c.acceptedSnapshot().stream().anyMatch(m -> m.id().equals(during.id())));
+
+        // the connector's gauges are the new egress's (a registry keeps the first gauge of a name and tags)
+        CompletableFuture<SubmitOutcome> held = new CompletableFuture<>();
+        c.behaviour = m -> held;
+        accept(e, mt(acct, "4933", "after the restart", ReportRequest.NONE));
+        awaitTrue(() -> meters.get("gateway.egress.inflight").tag("connector", conn).gauge().value() == 1.0);
+        held.complete(c.accept());
     }
 
     @Test

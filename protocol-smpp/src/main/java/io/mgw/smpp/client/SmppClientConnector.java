@@ -141,6 +141,7 @@ public final class SmppClientConnector implements OutboundConnector {
     private volatile boolean started;
     private volatile boolean closed;
 
+    private final List<Gauge> gauges;
     private final Counter sent;
     private final Counter ok;
     private final Counter rebinds;
@@ -195,14 +196,18 @@ public final class SmppClientConnector implements OutboundConnector {
                 .description("rebind attempts after a lost bind or a failed bind").register(m);
         this.latency = Timer.builder("gateway.smpp.client.submit.latency").tag("connector", id)
                 .description("submit_sm to submit_sm_resp").register(m);
-        Gauge.builder("gateway.smpp.client.binds.up", this, SmppClientConnector::bindsUp).tag("connector", id)
-                .description("binds currently bound").register(m);
-        Gauge.builder("gateway.smpp.client.window.used", this, SmppClientConnector::windowInUse)
-                .tag("connector", id).description("submit_sm outstanding, all binds").register(m);
-        Gauge.builder("gateway.smpp.client.window.waiting", this, SmppClientConnector::windowWaiters)
-                .tag("connector", id).description("segments waiting in line for a window slot").register(m);
-        Gauge.builder("gateway.smpp.client.rate.factor", limiter, SegmentRateLimiter::factor).tag("connector", id)
-                .description("adaptive rate factor after throttling (1 = full rate)").register(m);
+        // gauges read this object: removed again on close, so that a connector replaced by a config reload (same
+        // id) shows its own values, not those of the closed one (a registry keeps the first gauge of a name and tags)
+        gauges = List.of(
+                Gauge.builder("gateway.smpp.client.binds.up", this, SmppClientConnector::bindsUp).tag("connector", id)
+                        .description("binds currently bound").register(m),
+                Gauge.builder("gateway.smpp.client.window.used", this, SmppClientConnector::windowInUse)
+                        .tag("connector", id).description("submit_sm outstanding, all binds").register(m),
+                Gauge.builder("gateway.smpp.client.window.waiting", this, SmppClientConnector::windowWaiters)
+                        .tag("connector", id).description("segments waiting in line for a window slot").register(m),
+                Gauge.builder("gateway.smpp.client.rate.factor", limiter, SegmentRateLimiter::factor)
+                        .tag("connector", id).description("adaptive rate factor after throttling (1 = full rate)")
+                        .register(m));
     }
 
     @Override
@@ -705,6 +710,7 @@ public final class SmppClientConnector implements OutboundConnector {
             }
         }
         executor.shutdown();
+        gauges.forEach(ctx.meters()::remove);
         log.info("connector {}: closed", config.id());
     }
 

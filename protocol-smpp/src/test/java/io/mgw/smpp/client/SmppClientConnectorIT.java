@@ -98,6 +98,28 @@ class SmppClientConnectorIT {
         return ((SubmitOutcome.Accepted) o).remoteIds();
     }
 
+    /**
+     * A config reload replaces a changed connector by a new one with the same id, on the same registry: the gauges
+     * must then read the new connector, not the closed one (a registry keeps the first gauge of a name and tags).
+     */
+    @Test
+    void aConnectorReplacedUnderTheSameIdShowsItsOwnGauges() throws Exception {
+        SmppClientConnector first = bound(Map.of());
+        await().atMost(WAIT).until(() -> gauge("gateway.smpp.client.binds.up") > 0);
+        first.close();
+        assertThat(meters.find("gateway.smpp.client.binds.up").tag("connector", "sim").gauge()).isNull();
+
+        bound(Map.of());
+
+        await().atMost(WAIT).until(() -> gauge("gateway.smpp.client.binds.up") > 0);
+        assertThat(meters.find("gateway.smpp.client.rate.factor").tag("connector", "sim").gauges()).hasSize(1);
+    }
+
+    private double gauge(String name) {
+        var g = meters.find(name).tag("connector", "sim").gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
     // --- submit -----------------------------------------------------------------------------------------------------
 
     @Test
