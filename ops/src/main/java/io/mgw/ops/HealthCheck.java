@@ -47,39 +47,24 @@ public interface HealthCheck {
 
     /** A liveness (and readiness) check from a name and a function: see {@link #liveness()}. */
     static HealthCheck liveness(String name, Supplier<Result> check) {
-        HealthCheck c = of(name, check);
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return c.name();
-            }
-
-            @Override
-            public Result check() {
-                return c.check();
-            }
-
-            @Override
-            public boolean liveness() {
-                return true;
-            }
-        };
+        return new OfFunction(name, check, true);
     }
 
     /** A check from a name and a function. */
     static HealthCheck of(String name, Supplier<Result> check) {
-        requireNonNull(name, "name");
-        requireNonNull(check, "check");
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new OfFunction(name, check, false);
+    }
 
-            @Override
-            public Result check() {
-                return check.get();
-            }
-        };
+    /** What {@link #of} and {@link #liveness(String, Supplier)} return. */
+    record OfFunction(String name, Supplier<Result> function, boolean liveness) implements HealthCheck {
+        public OfFunction {
+            requireNonNull(name, "name");
+            requireNonNull(function, "check");
+        }
+
+        @Override
+        public Result check() {
+            return function.get();
+        }
     }
 }

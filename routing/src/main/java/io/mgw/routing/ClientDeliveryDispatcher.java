@@ -333,7 +333,9 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                     moveAside();
                     applyPause(c);
                     commit(c, tick, false);
-                    lag.update(c, unfinished());
+                    if (lag.due()) {
+                        lag.update(c, unfinished());
+                    }
                     boolean busy = inFlight > 0 || !tasks.isEmpty() || hasRetries();
                     try {
                         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(busy ? 2 : 100))) {

@@ -25,6 +25,7 @@ import io.mgw.routing.internal.Backoff;
 import io.mgw.routing.internal.Pauses;
 import io.mgw.routing.internal.Commits;
 import io.mgw.routing.internal.ConsumerStop;
+import io.mgw.routing.internal.LagGauge;
 import io.mgw.routing.internal.Sends;
 import io.mgw.routing.internal.StallGuard;
 import io.mgw.routing.kafka.KafkaClients;
@@ -48,7 +49,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -178,7 +178,6 @@ public final class EgressService implements AutoCloseable {
     private final Map<TopicPartition, PartitionState> parts = new HashMap<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong lag = new AtomicLong();
     private final Counter submitted;
     private final Counter retried;
     private final Counter throttled;
@@ -200,12 +199,12 @@ public final class EgressService implements AutoCloseable {
     private final ConsumerStop stop;
     private final MeterRegistry meters;
     private final List<Gauge> gauges;
+    private final LagGauge lag;
     private final StoreWriteGate storeGate;
     /** Records fetched and not yet started (this thread writes it; the gauge reads it). */
     private volatile int buffered;
     // monotonic (System.nanoTime), like the partitions' blocks: a wall clock stepped back must not stop the commits
     private long nextCommit = System.nanoTime();
-    private long nextLag = System.nanoTime();
     private volatile boolean running;
     private volatile boolean stopFetching;
     private volatile Consumer<String, byte[]> consumer;
@@ -259,8 +258,9 @@ public final class EgressService implements AutoCloseable {
         this.meters = meters;
         gauges = List.of(
                 Gauge.builder("gateway.egress.inflight", inFlight, AtomicInteger::get).tags(tags).register(meters),
-                Gauge.builder("gateway.egress.lag", lag, AtomicLong::get).tags(tags).register(meters),
                 Gauge.builder("gateway.egress.waiting", this, e -> e.buffered).tags(tags).register(meters));
+        lag = new LagGauge(meters, "gateway.egress.lag", tags,
+                "records of gw.out.<connector> on this node's partitions not sent yet (not fetched, or in hand)");
     }
 
     /** The connector id. */
@@ -295,7 +295,7 @@ public final class EgressService implements AutoCloseable {
             t = thread;
         }
         if (t == null) {
-            gauges.forEach(meters::remove);
+            removeGauges();
             return;
         }
         stopFetching = true;
@@ -313,7 +313,12 @@ public final class EgressService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        removeGauges();
+    }
+
+    private void removeGauges() {
         gauges.forEach(meters::remove);
+        lag.remove();
     }
 
     /** What stopped this egress's consumer thread, if an unexpected error did. */
@@ -366,7 +371,9 @@ public final class EgressService implements AutoCloseable {
                 }
                 applyPause(c);
                 maybeCommit(c, tick, false);
-                maybeLag(c, tick);
+                if (lag.due()) {
+                    lag.update(c, unfinished());
+                }
                 outstanding = inFlightCountWithFinishing();
                 boolean busy = inFlight.get() > 0 || !tasks.isEmpty() || anyBlocked() || outstanding > 0;
                 try {
@@ -860,19 +867,13 @@ public final class EgressService implements AutoCloseable {
         return offsets;
     }
 
-    private void maybeLag(Consumer<String, byte[]> c, long tick) {
-        if (before(tick, nextLag)) {
-            return;
-        }
-        nextLag = tick + TimeUnit.SECONDS.toNanos(1);
-        long total = 0;
-        for (TopicPartition tp : c.assignment()) {
-            total += c.currentLag(tp).orElse(0);
-        }
+    /** Records fetched and not finished, over the partitions held. */
+    private long unfinished() {
+        long n = 0;
         for (PartitionState s : parts.values()) {
-            total += s.unfinished.size();
+            n += s.unfinished.size();
         }
-        lag.set(total);
+        return n;
     }
 
     private void updateRateShare(Consumer<String, byte[]> c) {

@@ -264,7 +264,9 @@ final class ReportConsumer implements Runnable {
                     retryFailed();
                 }
                 settle();
-                lag.update(c, inFlightCount.get());
+                if (lag.due()) {
+                    lag.update(c, inFlightCount.get());
+                }
                 if (System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
                     commitDone(c, false);
                 }

@@ -147,6 +147,9 @@ public final class Router implements AutoCloseable {
                 "records of gw.ingress this node's router has not routed yet (not fetched, or in hand)");
         FunctionCounter.builder("gateway.routing.mo.duplicate", reassembler, Reassembler::lateDuplicates)
                 .description("MO parts that came again after their message was completed, dropped").register(meters);
+        FunctionCounter.builder("gateway.routing.mo.fragment.unreadable", reassembler,
+                        Reassembler::unreadableFragments)
+                .description("stored MO fragments that could not be decoded, treated as missing").register(meters);
         FunctionCounter.builder("gateway.routing.mo.reference.reused", reassembler, Reassembler::referenceReused)
                 .description("MO parts given up unjoined because a new message reused their reference")
                 .register(meters);
@@ -274,7 +277,9 @@ public final class Router implements AutoCloseable {
                     inHandRecords += b.size();
                 }
                 settle(c, false);
-                lag.update(c, inHandRecords);
+                if (lag.due()) {
+                    lag.update(c, inHandRecords);
+                }
             }
             if (!crashed) {
                 settle(c, true);

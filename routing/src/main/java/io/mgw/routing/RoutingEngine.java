@@ -341,7 +341,7 @@ public final class RoutingEngine implements AutoCloseable {
     /**
      * The consumers whose thread ended on an unexpected error (which one, and the error), empty when none did. Such a
      * consumer does not come back by itself: its partitions stand still until the node restarts (their next owner
-     * reads them from the last commit), so the node's readiness reports them.
+     * reads them from the last commit), so the node's liveness and readiness report them.
      */
     public List<String> stoppedConsumers() {
         List<String> stopped = new ArrayList<>();

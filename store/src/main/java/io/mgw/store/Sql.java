@@ -3,7 +3,6 @@ package io.mgw.store;
 import io.mgw.core.model.Content;
 import io.mgw.core.model.Message;
 import io.mgw.core.text.DataCoding;
-import io.mgw.core.text.SmsEncoding;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,18 +44,16 @@ final class Sql {
         return rs.getObject(index, OffsetDateTime.class).toInstant();
     }
 
-    /** The first characters of a text message (or the subject of a multipart one); "" for binary. */
-    /** UCS-2 text kept as octets because a surrogate pair was cut at its edge (see UserData in protocol-smpp). */
-    private static boolean ucs2Octets(Content.Binary b) {
-        return (b.data().length & 1) == 0 && DataCoding.isValid(b.dataCoding())
-                && DataCoding.encodingOf(b.dataCoding()) == SmsEncoding.UCS2;
-    }
-
+    /**
+     * The first characters of a text message (or the subject of a multipart one); for binary content "", unless it is
+     * UCS-2 text kept as octets because a surrogate pair was cut at its edge ({@link DataCoding#cutsSurrogatePair}).
+     */
     static String preview(Message message) {
         String text = switch (message.content()) {
             case Content.Text t -> t.text();
             case Content.Multipart m -> m.subject();
-            case Content.Binary b -> ucs2Octets(b) ? DataCoding.decode(b.data(), b.dataCoding()) : "";
+            case Content.Binary b -> DataCoding.isUcs2Octets(b.data(), b.dataCoding())
+                    ? DataCoding.decode(b.data(), b.dataCoding()) : "";
         };
         if (text.length() <= PREVIEW_CHARS) {
             return text;

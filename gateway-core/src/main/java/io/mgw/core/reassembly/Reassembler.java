@@ -9,7 +9,6 @@ import io.mgw.core.model.Message;
 import io.mgw.core.store.Fragment;
 import io.mgw.core.store.Store;
 import io.mgw.core.text.DataCoding;
-import io.mgw.core.text.SmsEncoding;
 import io.mgw.core.wire.WireFormat;
 import io.mgw.core.wire.WireFormatException;
 import java.io.ByteArrayOutputStream;
@@ -136,6 +135,7 @@ public final class Reassembler {
     private final ConcurrentHashMap<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
     private final LongAdder lateDuplicates = new LongAdder();
     private final LongAdder referenceReused = new LongAdder();
+    private final LongAdder unreadableFragments = new LongAdder();
     private final AtomicLong supersededSeq = new AtomicLong();
     /** Whether the last {@link #expire(int)} took as many keys as it was allowed. */
     private volatile boolean moreToExpire;
@@ -311,6 +311,14 @@ public final class Reassembler {
      */
     public long lateDuplicates() {
         return lateDuplicates.sum();
+    }
+
+    /**
+     * Stored fragments that could not be decoded and were treated as missing; the caller exports it as a metric (e.g.
+     * {@code gateway.routing.mo.fragment.unreadable}).
+     */
+    public long unreadableFragments() {
+        return unreadableFragments.sum();
     }
 
     /**
@@ -521,6 +529,7 @@ public final class Reassembler {
                 int sequence = m.concat().map(Concat::sequence).orElse(f.sequence());
                 bySequence.putIfAbsent(sequence, m);
             } catch (WireFormatException e) {
+                unreadableFragments.increment();
                 unreadableLog.log("MO reassembly: fragment {} of {} is unreadable; treating it as missing",
                         f.sequence(), key, e);
             }
@@ -561,10 +570,9 @@ public final class Reassembler {
         return first.withContent(content, Optional.empty()).withAttributes(attributes);
     }
 
-    /** UCS-2 text kept as octets (Binary with a UCS-2 data_coding): see {@link DataCoding#cutsSurrogatePair}. */
+    /** UCS-2 text kept as octets (see {@link DataCoding#cutsSurrogatePair}). */
     private static boolean isUcs2(Content c) {
-        return c instanceof Content.Binary b && (b.data().length & 1) == 0 && DataCoding.isValid(b.dataCoding())
-                && DataCoding.encodingOf(b.dataCoding()) == SmsEncoding.UCS2;
+        return c instanceof Content.Binary b && DataCoding.isUcs2Octets(b.data(), b.dataCoding());
     }
 
     private static Content.Multipart asMultipart(List<Message> parts) {

@@ -237,21 +237,32 @@ public final class DataCoding {
     }
 
     /**
+     * Whether {@code octets} under {@code dataCoding} are UCS-2 text: a valid data_coding whose text encoding is
+     * UCS-2, and an even number of octets. Such octets kept as {@code Content.Binary} are text cut at a surrogate
+     * pair ({@link #cutsSurrogatePair}), not binary data.
+     */
+    public static boolean isUcs2Octets(byte[] octets, int dataCoding) {
+        return (octets.length & 1) == 0 && isValid(dataCoding) && encodingOf(dataCoding) == SmsEncoding.UCS2;
+    }
+
+    /**
      * Whether UCS-2 octets start with the second half of a surrogate pair or end with the first half: the mark of a
      * sender that split a supplementary character (an emoji, say) between two parts of a concatenated message, as
      * senders that cut every 67 UTF-16 code units do. Decoded part by part, each half would become U+FFFD; kept as
-     * octets until the parts are sent on (or joined), the handset gets the character whole.
+     * octets until the parts are sent on (or joined), the handset gets the character whole. False for octets that
+     * are not {@linkplain #isUcs2Octets UCS-2}.
      *
-     * @param ucs2 UTF-16BE octets without a user data header
+     * @param octets     the part's user data without its header
+     * @param dataCoding the data_coding it came with
      */
-    public static boolean cutsSurrogatePair(byte[] ucs2) {
-        requireNonNull(ucs2, "ucs2");
-        int n = ucs2.length;
-        if (n < 2 || (n & 1) != 0) {
+    public static boolean cutsSurrogatePair(byte[] octets, int dataCoding) {
+        requireNonNull(octets, "octets");
+        int n = octets.length;
+        if (n < 2 || !isUcs2Octets(octets, dataCoding)) {
             return false;
         }
-        char first = (char) (((ucs2[0] & 0xFF) << 8) | (ucs2[1] & 0xFF));
-        char last = (char) (((ucs2[n - 2] & 0xFF) << 8) | (ucs2[n - 1] & 0xFF));
+        char first = (char) (((octets[0] & 0xFF) << 8) | (octets[1] & 0xFF));
+        char last = (char) (((octets[n - 2] & 0xFF) << 8) | (octets[n - 1] & 0xFF));
         return Character.isLowSurrogate(first) || Character.isHighSurrogate(last);
     }
 

@@ -206,15 +206,20 @@ class DataCodingTest {
         byte[] whole = "ok \uD83D\uDE00".getBytes(StandardCharsets.UTF_16BE); // "ok 😀": 5 code units
         byte[] firstHalf = java.util.Arrays.copyOf(whole, 8); // ends with the high surrogate
         byte[] secondHalf = java.util.Arrays.copyOfRange(whole, 8, 10); // starts with the low surrogate
-        assertThat(DataCoding.cutsSurrogatePair(firstHalf)).isTrue();
-        assertThat(DataCoding.cutsSurrogatePair(secondHalf)).isTrue();
-        assertThat(DataCoding.cutsSurrogatePair(whole)).isFalse();
-        assertThat(DataCoding.cutsSurrogatePair("plain".getBytes(StandardCharsets.UTF_16BE))).isFalse();
-        assertThat(DataCoding.cutsSurrogatePair(new byte[0])).isFalse();
-        assertThat(DataCoding.cutsSurrogatePair(new byte[] {(byte) 0xD8, 0x3D, 0x00})).isFalse(); // odd: not UCS-2
+        assertThat(DataCoding.cutsSurrogatePair(firstHalf, 0x08)).isTrue();
+        assertThat(DataCoding.cutsSurrogatePair(secondHalf, 0x08)).isTrue();
+        assertThat(DataCoding.cutsSurrogatePair(whole, 0x08)).isFalse();
+        // not UCS-2: the same octets under GSM 7-bit or 8-bit data are no cut pair
+        assertThat(DataCoding.cutsSurrogatePair(firstHalf, 0x00)).isFalse();
+        assertThat(DataCoding.cutsSurrogatePair(firstHalf, 0x04)).isFalse();
+        assertThat(DataCoding.isUcs2Octets(firstHalf, 0x18)).isTrue(); // GSM DCS group, UCS-2 class 0
+        assertThat(DataCoding.isUcs2Octets(new byte[3], 0x08)).isFalse();
+        assertThat(DataCoding.cutsSurrogatePair("plain".getBytes(StandardCharsets.UTF_16BE), 0x08)).isFalse();
+        assertThat(DataCoding.cutsSurrogatePair(new byte[0], 0x08)).isFalse();
+        assertThat(DataCoding.cutsSurrogatePair(new byte[] {(byte) 0xD8, 0x3D, 0x00}, 0x08)).isFalse(); // odd length
         // a lone surrogate inside the part is a sender's error, not a cut: it decodes to U+FFFD as before
         byte[] inside = {0x00, 'a', (byte) 0xD8, 0x3D, 0x00, 'b'};
-        assertThat(DataCoding.cutsSurrogatePair(inside)).isFalse();
+        assertThat(DataCoding.cutsSurrogatePair(inside, 0x08)).isFalse();
         assertThat(DataCoding.decode(inside, 0x08)).isEqualTo("a\uFFFDb");
     }
 }

@@ -212,8 +212,7 @@ final class InboundHandler {
         }
         Content content = null;
         Kind kind = Kind.SMS_TEXT;
-        if (concat.isPresent() && DataCoding.isValid(dc) && DataCoding.encodingOf(dc) == SmsEncoding.UCS2
-                && DataCoding.cutsSurrogatePair(data)) {
+        if (concat.isPresent() && DataCoding.cutsSurrogatePair(data, dc)) {
             // a character split between parts: the MO reassembly joins the octets before it decodes them
             content = new Content.Binary(udh, data, dc);
         } else if (DataCoding.isValid(dc) && DataCoding.textEncoding(dc).isPresent()) {

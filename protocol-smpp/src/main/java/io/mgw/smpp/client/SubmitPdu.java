@@ -13,7 +13,6 @@ import io.mgw.core.segment.Segmenter;
 import io.mgw.core.text.DataCoding;
 import io.mgw.core.text.Gsm7;
 import io.mgw.core.text.SmsEncoding;
-import io.mgw.smpp.common.UserData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,7 +47,8 @@ record SubmitPdu(int esmClass, int dataCoding, byte[] shortMessage, Optional<byt
         if (content instanceof Content.Multipart) {
             throw new IllegalArgumentException("multipart content cannot be sent as SMS");
         }
-        if (message.concat().isPresent() && content instanceof Content.Binary b && UserData.isText(b)) {
+        if (message.concat().isPresent() && content instanceof Content.Binary b
+                && DataCoding.isUcs2Octets(b.data(), b.dataCoding())) {
             // UCS-2 octets of a part that begins or ends inside a surrogate pair: sent on unchanged (UserData)
             return List.of(framed(b.data(), b.dataCoding(), message.concat().get(), policy));
         }

@@ -6,7 +6,6 @@ import io.mgw.core.model.Concat;
 import io.mgw.core.model.Content;
 import io.mgw.core.segment.UserDataHeader;
 import io.mgw.core.text.DataCoding;
-import io.mgw.core.text.SmsEncoding;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -92,7 +91,7 @@ public final class UserData {
         }
         var text = DataCoding.textEncoding(dataCoding);
         Content content;
-        if (concat.isPresent() && text.equals(Optional.of(SmsEncoding.UCS2)) && DataCoding.cutsSurrogatePair(octets)) {
+        if (concat.isPresent() && DataCoding.cutsSurrogatePair(octets, dataCoding)) {
             // the sender split a character between two parts: decoded alone, each half would be U+FFFD
             content = new Content.Binary(udh, octets, dataCoding);
         } else if (text.isPresent()) {
@@ -147,8 +146,7 @@ public final class UserData {
     public static boolean isText(Content content) {
         return switch (content) {
             case Content.Text t -> true;
-            case Content.Binary b -> DataCoding.isValid(b.dataCoding())
-                    && DataCoding.textEncoding(b.dataCoding()).equals(Optional.of(SmsEncoding.UCS2));
+            case Content.Binary b -> DataCoding.isUcs2Octets(b.data(), b.dataCoding());
             case Content.Multipart m -> false;
         };
     }

@@ -361,6 +361,7 @@ public final class SmppServer implements AutoCloseable {
             if (draining) {
                 log.debug("no session for {}: closing", socket.getRemoteSocketAddress(), e); // its threads are gone
             } else {
+                metrics.connectionRefused("no_session");
                 noSessionLog.log("could not open a session for {}", socket.getRemoteSocketAddress(), e);
             }
             if (session == null || sessions.remove(session)) {

@@ -45,7 +45,8 @@ final class SmppServerMetrics {
     /**
      * A connection closed as soon as accepted, because {@link SmppServerConfig#maxConnections()} were open
      * ({@code max_connections}) or {@link SmppServerConfig#maxConnectionsPerAddress()} from its address
-     * ({@code max_per_address}).
+     * ({@code max_per_address}), or because no session could be opened for it ({@code no_session}: its threads or
+     * socket options failed).
      */
     void connectionRefused(String reason) {
         counter("gateway.smpp.connection.refused", "reason", reason).increment();

@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * What ended a consumer thread that should have run until the node drained: an unexpected error, which nothing in
  * the node recovers from (its partitions stand still until the node restarts and their next owner reads them from
- * the last commit). The node's readiness reports it ({@code RoutingEngine.stoppedConsumers}), so that the operator
- * or an orchestrator restarts the node instead of it standing still looking healthy; counted in
+ * the last commit). The node's liveness and readiness report it ({@code RoutingEngine.stoppedConsumers}), so that
+ * the operator or an orchestrator restarts the node instead of it standing still looking healthy; counted in
  * {@code gateway.routing.consumer.stopped} (tag {@code consumer}).
  */
 public final class ConsumerStop {
