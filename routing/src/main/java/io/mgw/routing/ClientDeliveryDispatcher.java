@@ -355,7 +355,7 @@ public final class ClientDeliveryDispatcher implements DeliveryRegistry, AutoClo
                 commit(c, System.nanoTime(), true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 stop.record("account " + account, e);
                 log.error("Delivery consumer for {} stopped on an unexpected error", account, e);
             } finally {

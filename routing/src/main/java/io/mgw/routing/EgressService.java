@@ -386,7 +386,7 @@ public final class EgressService implements AutoCloseable {
             }
             runTasks();
             maybeCommit(c, System.nanoTime(), true);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             stop.record(e);
             log.error("Egress {} stopped on an unexpected error", config.id(), e);
         } finally {

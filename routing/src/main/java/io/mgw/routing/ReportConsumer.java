@@ -282,7 +282,7 @@ final class ReportConsumer implements Runnable {
             commitDone(c, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             stop.record(e);
             log.error("Receipt consumer stopped on an unexpected error", e);
         } finally {

@@ -284,7 +284,7 @@ public final class Router implements AutoCloseable {
             if (!crashed) {
                 settle(c, true);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             stop.record(e);
             log.error("Router stopped on an unexpected error", e);
         } finally {

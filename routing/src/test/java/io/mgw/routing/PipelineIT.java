@@ -633,10 +633,23 @@ class PipelineIT {
      */
     @Test
     void aConsumerThreadThatEndsOnAnUnexpectedErrorIsReported() throws Exception {
+        consumerThreadEndsOn(new IllegalStateException("connector bug (test)"));
+    }
+
+    /**
+     * An Error ends the thread as well (here the kind a connector built against another SPI throws), and must show the
+     * same way: it is not a RuntimeException, and once went past the consumer's last catch unrecorded.
+     */
+    @Test
+    void aConsumerThreadThatEndsOnAJavaErrorIsReported() throws Exception {
+        consumerThreadEndsOn(new NoSuchMethodError("connector bug (test)"));
+    }
+
+    private void consumerThreadEndsOn(Throwable failure) throws Exception {
         String acct = unique("acme");
         String conn = unique("smsc");
         TestConnector broken = new TestConnector(conn);
-        broken.rateShareFailure = new IllegalStateException("connector bug (test)");
+        broken.rateShareFailure = failure;
         connectors.put(conn, broken);
         RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
 

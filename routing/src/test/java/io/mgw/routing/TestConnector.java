@@ -28,7 +28,8 @@ final class TestConnector implements OutboundConnector {
     volatile boolean available = true;
     volatile double rateShare;
     /** Thrown by {@link #setRateShare} when set: a connector bug that escapes into the egress's consumer thread. */
-    volatile RuntimeException rateShareFailure;
+    /** Thrown by {@link #setRateShare} when set: a RuntimeException or an Error. */
+    volatile Throwable rateShareFailure;
     volatile Function<Message, CompletionStage<SubmitOutcome>> behaviour;
     final List<Message> submits = java.util.Collections.synchronizedList(new ArrayList<>());
     final List<Message> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -98,9 +99,12 @@ final class TestConnector implements OutboundConnector {
 
     @Override
     public void setRateShare(double share) {
-        RuntimeException failure = rateShareFailure;
-        if (failure != null) {
-            throw failure;
+        Throwable failure = rateShareFailure;
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error r) {
+            throw r;
         }
         rateShare = share;
     }
