@@ -288,7 +288,8 @@ public final class ExpirySweeper implements AutoCloseable {
             Instant ownBefore = now.minus(o.grace());
             own.moveTo(scan(o, own.at, ownBefore, true), o);
             any.moveTo(scan(o, any.at, ownBefore.minus(o.takeover()), false), o);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: the next sweep is scheduled only after this one returns
             errors.increment();
             log.warn("Expiry sweep failed: {}", e.toString());
         }
@@ -499,7 +500,8 @@ public final class ExpirySweeper implements AutoCloseable {
             if (removed > 0) {
                 log.info("Purged {} rows of message state older than {}", removed, before);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: a periodic task that throws is never run again
             errors.increment();
             log.warn("Purging message state failed, retrying next time: {}", e.toString());
         }

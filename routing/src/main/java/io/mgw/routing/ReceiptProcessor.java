@@ -122,6 +122,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
     private final Counter messageMissing;
     /** Parked receipts that could not be decoded, dropped. */
     private final Counter parkedMalformed;
+    private final Counter parkedRetryFailed;
     private final MeterRegistry meters;
     /** Set once close() has drained: event writes still failing are then given up (see appendAfterForward). */
     private volatile boolean closing;
@@ -175,6 +176,7 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
         this.writeInvalid = meters.counter("gateway.receipt.write.invalid");
         this.messageMissing = meters.counter("gateway.receipt.message.missing");
         this.parkedMalformed = meters.counter("gateway.receipt.parked.malformed");
+        this.parkedRetryFailed = meters.counter("gateway.receipt.parked.retry.failed");
         this.meters = meters;
         this.workers = Executors.newFixedThreadPool(4, daemon("mgw-receipts"));
         this.retrier = Executors.newSingleThreadScheduledExecutor(daemon("mgw-receipts-parked"));
@@ -647,10 +649,12 @@ public final class ReceiptProcessor implements ReceiptSink, AutoCloseable {
                 }
                 giveUp(p, null);
             }
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // an Error too: a periodic task that throws is never run again, and parked receipts would wait for good
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            parkedRetryFailed.increment();
             log.warn("Retrying parked receipts: {}", e.toString());
         }
     }

@@ -228,6 +228,37 @@ class ExpirySweeperTest {
         assertThat(published()).hasSize(1);
     }
 
+    /** Each sweep schedules the next one when it returns: one that threw was the last. */
+    @Test
+    void aJavaErrorInASweepIsCountedAndTheNextSweepStillRuns() {
+        MessageId id = submitted(ReportRequest.FINAL);
+        store.nextReadError.set(new StackOverflowError("(test)"));
+
+        advance(VALIDITY.plus(GRACE).plusSeconds(1));
+        assertThat(sweeper.sweep()).isFalse();
+        assertThat(record(id).status()).isEqualTo(MessageStatus.ENROUTE);
+        assertThat(count("gateway.sweeper.errors")).isEqualTo(1);
+
+        advance(Duration.ofMinutes(1));
+        sweeper.sweep();
+        assertThat(record(id).status()).isEqualTo(MessageStatus.EXPIRED);
+    }
+
+    /** The purge runs as a periodic task, which is never run again once it throws. */
+    @Test
+    void aJavaErrorInAPurgeIsCountedAndTheNextPurgeStillRuns() {
+        MessageId old = submitted(ReportRequest.NONE);
+        advance(Duration.ofDays(7).plusSeconds(1));
+        store.nextReadError.set(new NoClassDefFoundError("some/Library (test)"));
+
+        sweeper.purge();
+        assertThat(store.find(old)).isPresent();
+        assertThat(count("gateway.sweeper.errors")).isEqualTo(1);
+
+        sweeper.purge();
+        assertThat(store.find(old)).isEmpty();
+    }
+
     @Test
     void aFailedReportLeavesTheMessageUnsettledForTheNextSweep() {
         MockProducer<String, byte[]> failing =

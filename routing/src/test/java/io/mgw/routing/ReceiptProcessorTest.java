@@ -186,6 +186,23 @@ class ReceiptProcessorTest {
         assertThat(meters.counter("gateway.receipt.unparked").count()).isEqualTo(1);
     }
 
+    /** The retry runs as a periodic task, which is never run again once it throws: parked receipts waited for good. */
+    @Test
+    void aJavaErrorInTheParkedRetryIsCountedAndTheNextRetryStillRuns() throws Exception {
+        Message m = recorded(ReportRequest.FINAL);
+        receipt("E1", MessageStatus.DELIVERED);
+        store.putCorrelation("smsc", "E1", m.id(), 1, 1);
+        store.nextReadError.set(new NoClassDefFoundError("some/Library (test)"));
+
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isEqualTo(1);
+        assertThat(meters.counter("gateway.receipt.parked.retry.failed").count()).isEqualTo(1);
+
+        receipts.retryParked();
+        assertThat(store.parkedCount()).isZero();
+        assertThat(published()).hasSize(1);
+    }
+
     @Test
     void aReceiptWhoseCorrelationAppearsWithinTheEarlyWaitIsAppliedWithoutParking() throws Exception {
         receipts.earlyWait(Duration.ofSeconds(10));

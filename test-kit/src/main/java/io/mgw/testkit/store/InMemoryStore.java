@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A map-based {@link Store} for tests of the modules that use a store (routing, protocol adapters, ops): the same
@@ -237,6 +238,7 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized List<ParkedReceipt> parkedReceipts(String connector, int limit) {
+        throwNextReadError();
         // oldest first, as the JDBC store: by park time, then park id
         return parked.values().stream().filter(p -> p.connector().equals(connector))
                 .sorted(Comparator.comparing(ParkedReceipt::parkedAt).thenComparing(ParkedReceipt::parkId))
@@ -314,6 +316,20 @@ public final class InMemoryStore implements Store {
     }
 
     /** Whether a call should fail, taking one off {@code failures} (the calls still to fail) if so. */
+    /**
+     * When set, thrown once by the next of {@link #unsettledExpired}, {@link #mark} and {@link #parkedReceipts} (the
+     * first reads of the expiry sweep, the purge and the parked-receipt retry), then cleared: a Java Error, as a
+     * library or plugin may throw, which the node's periodic tasks must survive.
+     */
+    public final AtomicReference<Error> nextReadError = new AtomicReference<>();
+
+    private void throwNextReadError() {
+        Error e = nextReadError.getAndSet(null);
+        if (e != null) {
+            throw e;
+        }
+    }
+
     private static boolean failsNext(AtomicInteger failures) {
         return failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
     }
@@ -382,6 +398,7 @@ public final class InMemoryStore implements Store {
     @Override
     public synchronized List<UnsettledMessage> unsettledExpired(Instant validFrom, Instant validBefore, int limit) {
         unsettledFrom.add(validFrom);
+        throwNextReadError();
         if (failsNext(failUnsettledReads)) {
             throw new TemporaryFailureException("store: read failed (test)");
         }
@@ -422,6 +439,7 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized Optional<Instant> mark(String name) {
+        throwNextReadError();
         if (failsNext(failMarks)) {
             throw new TemporaryFailureException("store: read failed (test)");
         }
