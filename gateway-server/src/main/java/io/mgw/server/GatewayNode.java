@@ -184,7 +184,7 @@ public final class GatewayNode implements AutoCloseable {
             log.info("HTTP listener on {}:{}", config.http().host(), http.port());
         }
         configFile.ifPresent(f -> {
-            watcher = new ConfigWatcher(f, 2_000, this::reload);
+            watcher = new ConfigWatcher(f, 2_000, this::reload, meters, InstantSource.system());
             closeables.add(watcher);
         });
         log.info("node ready: {} (site {}, node {}) in {} ms", config.node().name(), config.node().site(),
