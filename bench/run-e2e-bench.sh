@@ -71,7 +71,7 @@ pids+=($sim_pid)
 coh=(); [ "$(mgw_java_major java)" -ge 25 ] 2>/dev/null && coh=(-XX:+UseCompactObjectHeaders)
 jfr_flags=(-XX:StartFlightRecording=filename=$out/e2e-node.jfr,settings=profile,dumponexit=true)
 [ "${JFR:-1}" = 0 ] && jfr_flags=()
-java -Xms1g -Xmx1g ${NODE_GC:--XX:+UseParallelGC} ${coh[@]+"${coh[@]}"} ${NODE_JAVA_OPTS:-} ${jfr_flags[@]+"${jfr_flags[@]}"} \
+java -Xms1g -Xmx1g ${NODE_GC:--XX:+UseParallelGC} -XX:+ExitOnOutOfMemoryError ${coh[@]+"${coh[@]}"} ${NODE_JAVA_OPTS:-} ${jfr_flags[@]+"${jfr_flags[@]}"} \
     -jar "$jar" run --config "$config" > "$out/e2e-node.log" 2>&1 &
 node=$!
 pids+=($node)
