@@ -53,7 +53,7 @@ if [ "${TLS:-0}" = 1 ]; then
       "$config" > "$out/e2e-tls.yaml"
   grep -q 'port: 3550' "$out/e2e-tls.yaml" || { echo "TLS=1: no 'smpp: {host: 127.0.0.1, port: 2775}' line in $config" >&2; exit 1; }
   config=$out/e2e-tls.yaml
-  tls_flags=(--port 3550 --tls-trust-store "$out/e2e-tls/trust.p12" --tls-trust-store-password changeit)
+  tls_flags=(--transport jsmpp --port 3550 --tls-trust-store "$out/e2e-tls/trust.p12" --tls-trust-store-password changeit)
 fi
 # CPU seconds of all PostgreSQL server processes (0 without STORE=postgresql)
 pg_cpu() {

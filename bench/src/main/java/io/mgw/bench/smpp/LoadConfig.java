@@ -40,6 +40,7 @@ import java.util.Optional;
  * @param tlsTrustStore with it, SMPP over TLS: the trust store holding the server's certificate (the host name is
  *     checked as well)
  * @param tlsTrustStorePassword its password
+ * @param transport how the binds are made: {@link Transport#NETTY} or {@link Transport#JSMPP} (TLS needs the latter)
  */
 public record LoadConfig(
     String host,
@@ -64,7 +65,16 @@ public record LoadConfig(
     Duration responseTimeout,
     Optional<String> json,
     Optional<String> tlsTrustStore,
-    String tlsTrustStorePassword) {
+    String tlsTrustStorePassword,
+    Transport transport) {
+
+  /** How the tool's binds are made. */
+  public enum Transport {
+    /** {@link NettyBind}: one event loop for all binds, one write per batch of PDUs. */
+    NETTY,
+    /** jSMPP's SMPPSession: a virtual thread per outstanding submit; also speaks TLS. */
+    JSMPP
+  }
 
   /** Where delivery receipts are received. */
   public enum ReceiverMode {
@@ -91,6 +101,9 @@ public record LoadConfig(
     requireNonNull(json, "json");
     requireNonNull(tlsTrustStore, "tlsTrustStore");
     requireNonNull(tlsTrustStorePassword, "tlsTrustStorePassword");
+    requireNonNull(transport, "transport");
+    check(tlsTrustStore.isEmpty() || transport == Transport.JSMPP,
+        "tls-trust-store: TLS only with --transport jsmpp");
     check(port > 0 && port < 65536, "port: " + port + " (expected: 1..65535)");
     check(binds > 0, "binds: " + binds + " (expected: > 0)");
     check(window > 0, "window: " + window + " (expected: > 0)");
@@ -145,6 +158,7 @@ public record LoadConfig(
     d.put("json", "");
     d.put("tls-trust-store", "");
     d.put("tls-trust-store-password", "");
+    d.put("transport", "netty");
     return d;
   }
 
@@ -155,7 +169,7 @@ public record LoadConfig(
         .append(k.endsWith("password") ? "<secret>" : v.isEmpty() ? "<none>" : v).append('\n'));
     sb.append("  durations: 500ms, 20s, 2m; --rate 0 = as fast as the windows allow;")
         .append(" --rx-binds defaults to --binds; --warmup-rate defaults to --rate;")
-        .append(" --receiver transceiver|receiver\n");
+        .append(" --receiver transceiver|receiver; --transport netty|jsmpp (TLS: jsmpp)\n");
     return sb.toString();
   }
 
@@ -213,7 +227,16 @@ public record LoadConfig(
         parseDuration("response-timeout", v.get("response-timeout")),
         v.get("json").isEmpty() ? Optional.empty() : Optional.of(v.get("json")),
         v.get("tls-trust-store").isEmpty() ? Optional.empty() : Optional.of(v.get("tls-trust-store")),
-        v.get("tls-trust-store-password"));
+        v.get("tls-trust-store-password"),
+        transport(v.get("transport")));
+  }
+
+  private static Transport transport(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "netty" -> Transport.NETTY;
+      case "jsmpp" -> Transport.JSMPP;
+      default -> throw new IllegalArgumentException("transport: " + s + " (expected: netty or jsmpp)");
+    };
   }
 
   private static ReceiverMode receiverMode(String s) {
@@ -273,6 +296,6 @@ public record LoadConfig(
         + ", mix=" + mix + ", destPrefix=" + destPrefix + ", dests=" + dests
         + ", registeredDelivery=" + registeredDelivery + ", waitReceipts=" + waitReceipts
         + ", receiver=" + receiver + ", rxBinds=" + rxBinds + ", responseTimeout=" + responseTimeout
-        + (tlsTrustStore.isPresent() ? ", TLS" : "") + "]";
+        + ", transport=" + transport + (tlsTrustStore.isPresent() ? ", TLS" : "") + "]";
   }
 }

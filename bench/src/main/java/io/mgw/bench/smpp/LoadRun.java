@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mgw.bench.smpp.LoadConfig.ReceiverMode;
 import io.mgw.core.config.TlsConfig;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -62,12 +63,14 @@ import org.jsmpp.session.connection.socket.SocketConnection;
  *   i++                                     register the id for its receipt, release the permit
  * </pre>
  *
- * <p>jSMPP's {@code submitShortMessage} blocks until the response, so each outstanding submit needs its own
- * thread: virtual threads make that cheap, and the per-bind {@link Semaphore} caps them at the window.
- * Receipts are handled on jSMPP's reader thread of the receiving session, which only parses and updates a
- * concurrent map.
+ * <p>With {@code --transport jsmpp}: jSMPP's {@code submitShortMessage} blocks until the response, so each
+ * outstanding submit needs its own thread: virtual threads make that cheap, and the per-bind {@link Semaphore} caps
+ * them at the window. Receipts are handled on jSMPP's reader thread of the receiving session, which only parses and
+ * updates a concurrent map. With {@code --transport netty} (the default) the dispatcher queues each submit on its
+ * bind and hands each bind's queue to the one event loop once per schedule tick, before it waits
+ * ({@link NettyBind}); the windows and everything counted are the same.
  */
-final class LoadRun {
+final class LoadRun implements NettyBind.Events {
 
   private static final int BIND_TIMEOUT_MILLIS = 10_000;
   private static final int ENQUIRE_LINK_MILLIS = 30_000;
@@ -110,10 +113,11 @@ final class LoadRun {
   /** Submit latency (from the intended start) per ten seconds of the measured window, to see when the tail came. */
   private volatile LatencyStats[] byTenSeconds = new LatencyStats[0];
   private volatile long measureStartNanos;
+  private volatile PerSecondCounter perSecond;
   private volatile boolean closing;
 
-  /** A transmitting bind and its window. */
-  private record Bind(int index, SMPPSession session, Semaphore window) {}
+  /** A transmitting bind and its window: a jSMPP session or a {@link NettyBind}, as the transport says. */
+  private record Bind(int index, SMPPSession session, NettyBind netty, Semaphore window) {}
 
   /**
    * @param cfg the run's settings
@@ -146,6 +150,9 @@ final class LoadRun {
    * @throws IOException when a bind fails (every bind opened so far is closed again)
    */
   LoadReport run() throws IOException, InterruptedException {
+    if (cfg.transport() == LoadConfig.Transport.NETTY) {
+      return runNetty();
+    }
     List<SMPPSession> all = new ArrayList<>();
     List<Bind> tx = new ArrayList<>();
     try {
@@ -153,7 +160,7 @@ final class LoadRun {
       for (int i = 0; i < cfg.binds(); i++) {
         SMPPSession s = bind(txType);
         all.add(s);
-        tx.add(new Bind(i, s, new Semaphore(cfg.window())));
+        tx.add(new Bind(i, s, null, new Semaphore(cfg.window())));
       }
       if (cfg.receiver() == ReceiverMode.RECEIVER) {
         for (int i = 0; i < cfg.rxBinds(); i++) {
@@ -164,6 +171,39 @@ final class LoadRun {
     } finally {
       closing = true;
       closeAll(all);
+    }
+  }
+
+  private LoadReport runNetty() throws IOException, InterruptedException {
+    EventLoopGroup group = NettyBind.group();
+    List<NettyBind> all = new ArrayList<>();
+    List<Bind> tx = new ArrayList<>();
+    try {
+      int txType = cfg.receiver() == ReceiverMode.TRANSCEIVER
+          ? NettyBind.BIND_TRANSCEIVER : NettyBind.BIND_TRANSMITTER;
+      for (int i = 0; i < cfg.binds(); i++) {
+        Semaphore window = new Semaphore(cfg.window());
+        NettyBind b = NettyBind.open(group, cfg, txType, window, this, "bind " + i, BIND_TIMEOUT_MILLIS);
+        all.add(b);
+        tx.add(new Bind(i, null, b, window));
+      }
+      if (cfg.receiver() == ReceiverMode.RECEIVER) {
+        for (int i = 0; i < cfg.rxBinds(); i++) {
+          all.add(NettyBind.open(group, cfg, NettyBind.BIND_RECEIVER, null, this, "receiver " + i,
+              BIND_TIMEOUT_MILLIS));
+        }
+      }
+      return drive(tx);
+    } finally {
+      closing = true;
+      List<Thread> closers = new ArrayList<>();
+      for (NettyBind b : all) {
+        closers.add(Thread.ofVirtual().start(b::unbindAndClose));
+      }
+      for (Thread t : closers) {
+        t.join(10_000);
+      }
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
   }
 
@@ -199,6 +239,7 @@ final class LoadRun {
     long measureStart = start + warmupNanos;
     long sendEnd = measureStart + durationNanos;
     PerSecondCounter perSecond = new PerSecondCounter(measureStart, seconds);
+    this.perSecond = perSecond;
     LatencyStats[] tens = new LatencyStats[(seconds + 9) / 10];
     Arrays.setAll(tens, i -> new LatencyStats());
     measureStartNanos = measureStart;
@@ -223,6 +264,9 @@ final class LoadRun {
           if (intended >= sendEnd) {
             break;
           }
+          if (intended - System.nanoTime() > 0) {
+            flush(tx); // this tick's submits go out before the wait for the next
+          }
           waitUntil(intended);
         } else if (System.nanoTime() >= sendEnd) {
           break;
@@ -246,8 +290,11 @@ final class LoadRun {
           messageNo++;
           partIndex = 0;
         }
-        if (!admitted && !acquire(bind.window(), sendEnd)) {
-          break; // the end came while the window was full
+        if (!admitted) {
+          flush(tx); // what is queued must go out before waiting for a permit its responses release
+          if (!acquire(bind.window(), sendEnd)) {
+            break; // the end came while the window was full
+          }
         }
         long now = System.nanoTime();
         if (schedule == null) {
@@ -262,9 +309,14 @@ final class LoadRun {
         MessageFactory.Part part = parts.get(partIndex++);
         Bind b = bind;
         long intendedAt = intended;
-        senders.execute(() -> submit(b, part, intendedAt, measured, perSecond));
+        if (b.netty() != null) {
+          b.netty().enqueue(part, intendedAt, measured);
+        } else {
+          senders.execute(() -> submit(b, part, intendedAt, measured, perSecond));
+        }
         slot++;
       }
+      flush(tx);
       if (schedule != null) {
         notSent = Math.max(0, schedule.slotsDueBefore(sendEnd) - slot);
       }
@@ -293,6 +345,55 @@ final class LoadRun {
           otherDeliverSm.sum(), sessionsLost.get(), cpuCores);
     } finally {
       reporter.interrupt();
+    }
+  }
+
+  private static void flush(List<Bind> tx) {
+    for (Bind b : tx) {
+      if (b.netty() != null) {
+        b.netty().flush();
+      }
+    }
+  }
+
+  @Override
+  public void response(int status, String messageId, long intended, long sent, long done, boolean measured) {
+    if (status == 0) {
+      accepted.increment();
+      perSecond.increment(done);
+      if (cfg.requestsReceipts()) {
+        tracker.accepted(messageId, intended, measured);
+      }
+    }
+    record(measured, intended, sent, done);
+    statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
+  }
+
+  @Override
+  public void timeout() {
+    timeouts.increment();
+  }
+
+  @Override
+  public void deliverSm(boolean receipt, byte[] text, byte[] receiptedId, long now) {
+    Optional<ReceiptParser.Receipt> r = ReceiptParser.parse(receipt, text, receiptedId);
+    if (r.isPresent()) {
+      tracker.receipt(r.get().messageId(), now, r.get().stat());
+    } else {
+      otherDeliverSm.increment();
+    }
+  }
+
+  @Override
+  public void other() {
+    otherDeliverSm.increment();
+  }
+
+  @Override
+  public void lost(String which) {
+    if (!closing) {
+      sessionsLost.incrementAndGet();
+      progress.println(which + " closed during the run");
     }
   }
 
@@ -392,7 +493,8 @@ final class LoadRun {
     }
   }
 
-  private void error(String kind) {
+  @Override
+  public void error(String kind) {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
   }
 

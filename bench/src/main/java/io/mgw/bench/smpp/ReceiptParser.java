@@ -37,15 +37,26 @@ public final class ReceiptParser {
    */
   public static Optional<Receipt> parse(DeliverSm deliverSm) {
     requireNonNull(deliverSm, "deliverSm");
-    if (!deliverSm.isSmscDeliveryReceipt()) {
+    OptionalParameter tlv = deliverSm.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
+    return parse(deliverSm.isSmscDeliveryReceipt(), deliverSm.getShortMessage(),
+        tlv instanceof OptionalParameter.OctetString octets ? octets.getValue() : null);
+  }
+
+  /**
+   * As {@link #parse(DeliverSm)}, from a deliver_sm's parts.
+   *
+   * @param receipt whether its esm_class says SMSC delivery receipt
+   * @param shortMessage its text (null as empty)
+   * @param receiptedId the receipted_message_id TLV's value, or null
+   */
+  public static Optional<Receipt> parse(boolean receipt, byte[] shortMessage, byte[] receiptedId) {
+    if (!receipt) {
       return Optional.empty();
     }
-    String text = deliverSm.getShortMessage() == null
-        ? "" : new String(deliverSm.getShortMessage(), StandardCharsets.ISO_8859_1);
+    String text = shortMessage == null ? "" : new String(shortMessage, StandardCharsets.ISO_8859_1);
     String stat = field(text, "stat:");
-    OptionalParameter tlv = deliverSm.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
-    if (tlv instanceof OptionalParameter.OctetString octets) {
-      String id = cString(octets.getValue());
+    if (receiptedId != null) {
+      String id = cString(receiptedId);
       if (!id.isBlank()) {
         return Optional.of(new Receipt(id.trim(), stat));
       }

@@ -55,6 +55,18 @@ class LoadConfigTest {
   }
 
   @Test
+  void theTransportIsNettyUnlessTlsNeedsJsmpp() {
+    assertThat(LoadConfig.parse().transport()).isEqualTo(LoadConfig.Transport.NETTY);
+    assertThat(LoadConfig.parse("--transport", "jsmpp").transport()).isEqualTo(LoadConfig.Transport.JSMPP);
+    assertThatThrownBy(() -> LoadConfig.parse("--transport", "mina"))
+        .hasMessage("transport: mina (expected: netty or jsmpp)");
+    assertThatThrownBy(() -> LoadConfig.parse("--tls-trust-store", "t.p12"))
+        .hasMessage("tls-trust-store: TLS only with --transport jsmpp");
+    assertThat(LoadConfig.parse("--tls-trust-store", "t.p12", "--transport", "jsmpp").tlsTrustStore())
+        .contains("t.p12");
+  }
+
+  @Test
   void rxBindsDefaultToBinds() {
     assertThat(LoadConfig.parse("--binds", "6").rxBinds()).isEqualTo(6);
   }

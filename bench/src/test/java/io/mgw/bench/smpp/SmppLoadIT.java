@@ -2,14 +2,18 @@ package io.mgw.bench.smpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mgw.bench.smpp.LoadConfig.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Runs the load tool for a few seconds against an in-test jSMPP server ({@link TestSmsc}) and checks that its
@@ -24,14 +28,19 @@ class SmppLoadIT {
     QuietLogging.apply();
   }
 
-  private static LoadConfig config(TestSmsc smsc, String... extra) {
-    String[] base = {"--port", String.valueOf(smsc.port()), "--system-id", "it", "--password", "pw",
+  private static LoadConfig config(TestSmsc smsc, Transport transport, String... extra) {
+    String[] base = {"--transport", flag(transport), "--port", String.valueOf(smsc.port()), "--system-id", "it",
+        "--password", "pw",
         "--binds", "2", "--window", "10", "--rate", "400", "--duration", "2s", "--warmup", "500ms",
         "--wait-receipts", "10s"};
     String[] all = new String[base.length + extra.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(extra, 0, all, base.length, extra.length);
     return LoadConfig.parse(all);
+  }
+
+  private static String flag(Transport transport) {
+    return transport.name().toLowerCase(Locale.ROOT);
   }
 
   private static void assertCountsAddUp(LoadReport r) {
@@ -42,10 +51,11 @@ class SmppLoadIT {
     assertThat(r.responses().getOrDefault("ROK", 0L)).isEqualTo(r.accepted());
   }
 
-  @Test
-  void transceiverRunSendsAtTheRateAndMatchesEveryReceipt() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void transceiverRunSendsAtTheRateAndMatchesEveryReceipt(Transport transport) throws Exception {
     try (TestSmsc smsc = TestSmsc.start("pw")) {
-      LoadConfig cfg = config(smsc, "--duration", "3s");
+      LoadConfig cfg = config(smsc, transport, "--duration", "3s");
       LoadReport r = new LoadRun(cfg, QUIET).run();
 
       assertCountsAddUp(r);
@@ -76,10 +86,11 @@ class SmppLoadIT {
     }
   }
 
-  @Test
-  void receiverModeTakesReceiptsOnSeparateReceiverBinds() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void receiverModeTakesReceiptsOnSeparateReceiverBinds(Transport transport) throws Exception {
     try (TestSmsc smsc = TestSmsc.start("pw")) {
-      LoadReport r = new LoadRun(config(smsc, "--receiver", "receiver", "--rx-binds", "1"), QUIET).run();
+      LoadReport r = new LoadRun(config(smsc, transport, "--receiver", "receiver", "--rx-binds", "1"), QUIET).run();
 
       assertCountsAddUp(r);
       assertThat(smsc.receiptsFailed()).isZero();
@@ -88,10 +99,11 @@ class SmppLoadIT {
     }
   }
 
-  @Test
-  void throttledSubmitsAreCountedByStatusAndNotAwaited() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void throttledSubmitsAreCountedByStatusAndNotAwaited(Transport transport) throws Exception {
     try (TestSmsc smsc = new TestSmsc("pw", 0, 5, 0, 0, 16, 0)) {
-      LoadReport r = new LoadRun(config(smsc), QUIET).run();
+      LoadReport r = new LoadRun(config(smsc, transport), QUIET).run();
 
       assertCountsAddUp(r);
       assertThat(r.responses().get("THROTTLED")).isEqualTo(smsc.throttled()).isPositive();
@@ -102,12 +114,14 @@ class SmppLoadIT {
     }
   }
 
-  @Test
-  void missingReceiptsFailTheRunWithExitCodeOne(@TempDir Path dir) throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void missingReceiptsFailTheRunWithExitCodeOne(Transport transport, @TempDir Path dir) throws Exception {
     try (TestSmsc smsc = new TestSmsc("pw", 0, 0, 7, 0, 16, 0)) {
       Path json = dir.resolve("out.json");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      int code = SmppLoad.run(new String[] {"--port", String.valueOf(smsc.port()), "--password", "pw",
+      int code = SmppLoad.run(new String[] {"--transport", flag(transport), "--port", String.valueOf(smsc.port()),
+          "--password", "pw",
           "--binds", "1", "--window", "5", "--rate", "300", "--duration", "1s", "--warmup", "0s",
           "--wait-receipts", "1s", "--json", json.toString()},
           new PrintStream(out, true, StandardCharsets.UTF_8), QUIET);
@@ -122,10 +136,11 @@ class SmppLoadIT {
     }
   }
 
-  @Test
-  void duplicateReceiptsAreCounted() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void duplicateReceiptsAreCounted(Transport transport) throws Exception {
     try (TestSmsc smsc = new TestSmsc("pw", 0, 0, 0, 4, 16, 0)) {
-      LoadReport r = new LoadRun(config(smsc, "--duration", "1s"), QUIET).run();
+      LoadReport r = new LoadRun(config(smsc, transport, "--duration", "1s"), QUIET).run();
       ReceiptTracker.Snapshot rc = r.receipts().orElseThrow();
       // the server sends every 4th receipt twice; the last few copies may come after the tool has left
       assertThat(rc.missing()).isZero();
@@ -135,11 +150,13 @@ class SmppLoadIT {
     }
   }
 
-  @Test
-  void wrongPasswordEndsWithExitCodeTwo() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void wrongPasswordEndsWithExitCodeTwo(Transport transport) throws Exception {
     try (TestSmsc smsc = TestSmsc.start("pw")) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code = SmppLoad.run(new String[] {"--port", String.valueOf(smsc.port()), "--password", "nope",
+      int code = SmppLoad.run(new String[] {"--transport", flag(transport), "--port", String.valueOf(smsc.port()),
+          "--password", "nope",
           "--duration", "1s"}, QUIET, new PrintStream(err, true, StandardCharsets.UTF_8));
 
       assertThat(code).isEqualTo(2);
@@ -155,10 +172,12 @@ class SmppLoadIT {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("window: 0 (expected: > 0)").contains("usage:");
   }
 
-  @Test
-  void unlimitedRateFillsTheWindows() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void unlimitedRateFillsTheWindows(Transport transport) throws Exception {
     try (TestSmsc smsc = TestSmsc.start("pw")) {
-      LoadReport r = new LoadRun(config(smsc, "--rate", "0", "--duration", "1s", "--warmup", "0s"), QUIET).run();
+      LoadReport r =
+          new LoadRun(config(smsc, transport, "--rate", "0", "--duration", "1s", "--warmup", "0s"), QUIET).run();
       assertCountsAddUp(r);
       assertThat(r.accepted()).isEqualTo(smsc.accepted()).isGreaterThan(400);
       assertThat(r.windowWaits()).isPositive();
