@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The whole pipeline on one real embedded broker: ingress, rules, egress, receipts, client delivery. */
 class PipelineIT {
@@ -287,6 +290,102 @@ class PipelineIT {
         assertThat(c.maxInFlightPerDest.get()).isEqualTo(1);
         assertThat(meters.counter("gateway.egress.throttled", "connector", conn).count())
                 .isEqualTo(throttledOnce.size()).isPositive();
+    }
+
+    /** What the seeded connector below answers to one attempt of a message. */
+    private enum Answer { ACCEPT, THROTTLED, TEMPORARY, PERMANENT, UNKNOWN }
+
+    /** The answer to attempt {@code attempt} (0-based) of the message with {@code text}, fixed by the seed. */
+    private static Answer answer(long seed, String text, int attempt) {
+        int r = new java.util.Random(seed * 1_000_003L + text.hashCode() * 31L + attempt).nextInt(100);
+        return r < 60 ? Answer.ACCEPT : r < 72 ? Answer.THROTTLED : r < 82 ? Answer.TEMPORARY
+                : r < 90 ? Answer.PERMANENT : r < 95 ? Answer.UNKNOWN : Answer.ACCEPT;
+    }
+
+    /**
+     * A seeded mix of every answer a connector gives (RELIABILITY.md B.7 item 4, for the egress): each attempt of each
+     * message is answered as the seed says, accepted, throttled, failed for now, refused for good or left unknown, a
+     * few milliseconds later or at once, so the order of events differs from seed to seed while what each message must
+     * go through is known in advance. The oracle: every message is tried exactly as often as its answers say (retried
+     * after a throttle or a temporary failure, never after acceptance, refusal or an unknown outcome), ends with the
+     * event its last answer calls for, and per destination the submits go out in the order the messages came (a retry
+     * before any later message of its destination), one at a time. A failure names its seed.
+     */
+    static java.util.stream.LongStream seeds() {
+        return java.util.stream.LongStream.rangeClosed(1, 30);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aSeededMixOfConnectorAnswersKeepsOrderPerDestinationAndTriesEachMessageAsOftenAsItMust(long seed)
+            throws Exception {
+        String acct = unique("acme");
+        String conn = unique("smsc");
+        RoutingEngine e = engine(List.of(mt("all", "4", conn)), List.of(connector(conn)), List.of(account(acct)));
+        TestConnector c = connectors.get(conn);
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        c.behaviour = m -> {
+            String text = ((io.mgw.core.model.Content.Text) m.content()).text();
+            int attempt = attempts.computeIfAbsent(text, k -> new AtomicInteger()).getAndIncrement();
+            SubmitOutcome o = switch (answer(seed, text, attempt)) {
+                case ACCEPT -> c.accept();
+                case THROTTLED -> new SubmitOutcome.Throttled(Duration.ofMillis(5 + attempt * 5L), "slow down");
+                case TEMPORARY -> new SubmitOutcome.TemporaryFailure(0x08, "system error");
+                case PERMANENT -> new SubmitOutcome.PermanentFailure(0x0B, "invalid destination");
+                case UNKNOWN -> new SubmitOutcome.Unknown("response timeout", List.of());
+            };
+            int delay = Math.floorMod(text.hashCode() + attempt, 4);
+            return delay == 0 ? CompletableFuture.completedFuture(o)
+                    : CompletableFuture.supplyAsync(() -> o,
+                            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
+        };
+        List<String> dests = List.of("4911001", "4911002", "4911003", "4911004", "4911005", "4911006");
+        int perDest = 20;
+        List<Message> all = IntStream.range(0, perDest).boxed()
+                .flatMap(i -> dests.stream().map(d -> mt(acct, d, d + "-" + i, ReportRequest.NONE))).toList();
+        acceptAll(e, all);
+
+        // what each message must go through: attempts until an answer that ends it
+        Map<String, Integer> expectedAttempts = new HashMap<>();
+        Map<String, Answer> expectedEnd = new HashMap<>();
+        for (Message m : all) {
+            String text = ((io.mgw.core.model.Content.Text) m.content()).text();
+            int n = 0;
+            Answer a;
+            while ((a = answer(seed, text, n)) == Answer.THROTTLED || a == Answer.TEMPORARY) {
+                n++;
+            }
+            expectedAttempts.put(text, n + 1);
+            expectedEnd.put(text, a);
+        }
+        Map<Answer, EventType> endEvent = Map.of(Answer.ACCEPT, EventType.SUBMITTED, Answer.PERMANENT,
+                EventType.REJECTED, Answer.UNKNOWN, EventType.SUBMIT_UNKNOWN);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> all.stream()
+                .allMatch(m -> hasEvent(m, endEvent.get(expectedEnd.get(((io.mgw.core.model.Content.Text) m
+                        .content()).text())))));
+
+        Map<String, Integer> tried = new HashMap<>();
+        Map<String, List<Integer>> orderByDest = new HashMap<>();
+        for (Message m : c.submitsSnapshot()) {
+            String text = ((io.mgw.core.model.Content.Text) m.content()).text();
+            tried.merge(text, 1, Integer::sum);
+            orderByDest.computeIfAbsent(m.destination().value(), k -> new ArrayList<>())
+                    .add(Integer.parseInt(text.substring(text.indexOf('-') + 1)));
+        }
+        assertThat(tried).as("seed %d: submits per message", seed).isEqualTo(expectedAttempts);
+        for (String d : dests) {
+            assertThat(orderByDest.get(d)).as("seed %d: messages submitted to %s, in order", seed, d).isSorted();
+        }
+        assertThat(c.maxInFlightPerDest.get()).as("seed %d", seed).isEqualTo(1);
+        for (Message m : all) {
+            String text = ((io.mgw.core.model.Content.Text) m.content()).text();
+            Answer end = expectedEnd.get(text);
+            assertThat(status(m)).as("seed %d: %s after %s", seed, text, end).isEqualTo(switch (end) {
+                case ACCEPT -> MessageStatus.ENROUTE;
+                case PERMANENT -> MessageStatus.UNDELIVERABLE;
+                default -> MessageStatus.UNKNOWN;
+            });
+        }
     }
 
     @Test

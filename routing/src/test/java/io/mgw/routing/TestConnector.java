@@ -27,8 +27,10 @@ final class TestConnector implements OutboundConnector {
     final String id;
     volatile boolean available = true;
     volatile double rateShare;
-    /** Thrown by {@link #setRateShare} when set: a connector bug that escapes into the egress's consumer thread. */
-    /** Thrown by {@link #setRateShare} when set: a RuntimeException or an Error. */
+    /**
+     * Thrown by {@link #setRateShare} when set (a RuntimeException or an Error): a connector bug that escapes into the
+     * egress's consumer thread.
+     */
     volatile Throwable rateShareFailure;
     volatile Function<Message, CompletionStage<SubmitOutcome>> behaviour;
     final List<Message> submits = java.util.Collections.synchronizedList(new ArrayList<>());
