@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mgw.core.config.AdminConfig;
 import io.mgw.core.config.ConnectorConfig;
 import io.mgw.core.config.GatewayConfig;
 import io.mgw.core.config.ListenerConfig;
@@ -16,7 +17,8 @@ import io.mgw.routing.ExpirySweeper;
 import io.mgw.routing.RoutingEngine;
 import io.mgw.routing.kafka.EmbeddedKafka;
 import io.mgw.core.config.SimulatorConfig;
-import io.mgw.ops.Authenticator;
+import io.mgw.ops.AdminRole;
+import io.mgw.ops.BasicAuthenticator;
 import io.mgw.ops.HealthCheck;
 import io.mgw.ops.OpsEndpoints;
 import io.mgw.ops.Readiness;
@@ -61,6 +63,8 @@ public final class GatewayNode implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicReference<GatewayConfig> current;
     private final Readiness readiness = new Readiness();
+    /** Who may use the admin API: the config's users; replaced on a config reload. */
+    private final BasicAuthenticator admins = new BasicAuthenticator(meters);
 
     private JdbcStore store;
     private EmbeddedKafka embeddedKafka;
@@ -166,6 +170,7 @@ public final class GatewayNode implements AutoCloseable {
             closeables.add(smpp);
         }
         if (config.http().enabled()) {
+            applyAdmins(config.admin());
             List<HealthCheck> checks = List.of(
                     HealthCheck.of("routing", () -> routing.isReady()
                             ? HealthCheck.Result.up("Kafka consumers running")
@@ -178,7 +183,7 @@ public final class GatewayNode implements AutoCloseable {
                 hc = hc.withSslContext(new ReloadingSslContext(config.http().tls().get()));
             }
             http = new HttpListener(hc,
-                    OpsEndpoints.create(meters, readiness, checks, store, Authenticator.anonymousAdmin()), meters);
+                    OpsEndpoints.create(meters, readiness, checks, store, admins), meters);
             http.start();
             closeables.add(http);
             log.info("HTTP listener on {}:{}", config.http().host(), http.port());
@@ -236,14 +241,24 @@ public final class GatewayNode implements AutoCloseable {
     }
 
     /**
-     * Applies routes, accounts, connector limits and the expiry sweep's timing from a changed config file (listeners,
-     * Kafka and the other store keys need a restart).
+     * Applies routes, accounts, connector limits, admin users and the expiry sweep's timing from a changed config
+     * file (listeners, Kafka and the other store keys need a restart).
      */
     void reload(GatewayConfig next) {
         current.set(next);
+        applyAdmins(next.admin());
         routing.reload(next.routes(), next.connectors(), next.accounts());
         routing.retimeSweeper(next.store().sweepInterval(), next.store().expiryGrace(),
                 next.store().expiryTakeover());
+    }
+
+    private void applyAdmins(AdminConfig admin) {
+        admins.update(admin.users().stream().map(u -> new BasicAuthenticator.User(u.name(), u.passwordHash(),
+                role(u.role()))).toList(), admin.anonymousRole().map(GatewayNode::role));
+    }
+
+    private static AdminRole role(String name) {
+        return AdminRole.valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }
 
     public int smppPort() {

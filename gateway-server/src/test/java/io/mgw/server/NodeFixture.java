@@ -18,6 +18,11 @@ final class NodeFixture {
 
     /** The same, with {@code smppExtra} added to the SMPP listener's settings (", tls: {...}"). */
     static GatewayConfig demo(Path dataDir, String extraAccountYaml, String smppExtra) {
+        return demo(dataDir, extraAccountYaml, smppExtra, "");
+    }
+
+    /** The same, with {@code topYaml} added at the end (top-level sections such as {@code admin}). */
+    static GatewayConfig demo(Path dataDir, String extraAccountYaml, String smppExtra, String topYaml) {
         String yaml = """
                 node: {site: test, siteId: 7, nodeId: 1, name: it-node, dataDir: "%s"}
                 listeners:
@@ -47,7 +52,8 @@ final class NodeFixture {
                     direction: MO
                     deliverTo: demo
                 simulator: {host: 127.0.0.1, port: 0, receiptDelayMs: 50}
-                """.formatted(dataDir.toString().replace("\\", "/"), smppExtra, extraAccountYaml);
+                %s
+                """.formatted(dataDir.toString().replace("\\", "/"), smppExtra, extraAccountYaml, topYaml);
         return ConfigLoader.parse(new StringReader(yaml), Map.of());
     }
 

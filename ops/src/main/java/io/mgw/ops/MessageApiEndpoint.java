@@ -9,6 +9,7 @@ import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.MessageId;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.Store;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *      "receivedAt":"2026-11-23T09:00:00.123Z","validUntil":"...","updatedAt":"...","errorCode":0,
  *      "history":[{"at":"...","type":"ACCEPTED","status":"ACCEPTED","connector":"","detail":""}, ...]}
  * 400 malformed id    404 unknown id    405 method other than GET/HEAD
- * 401 no credentials (see {@link Authenticator})    503 store failed
+ * 401 no or wrong credentials, with WWW-Authenticate: Basic (see {@link BasicAuthenticator})    503 store failed
  * </pre>
  *
  * Instants are ISO-8601 in UTC; absent ones are null. The text preview is not shown. The store read is synchronous
@@ -44,7 +45,7 @@ public final class MessageApiEndpoint implements HttpEndpoint {
 
     /**
      * @param store         where messages and their history are read
-     * @param authenticator who may read; {@link Authenticator#anonymousAdmin()} until the admin API gets users
+     * @param authenticator who may read (every role may)
      */
     public MessageApiEndpoint(Store store, Authenticator authenticator) {
         this.store = requireNonNull(store, "store");
@@ -69,7 +70,9 @@ public final class MessageApiEndpoint implements HttpEndpoint {
     private HttpResponse answer(HttpRequest request) {
         Optional<AdminPrincipal> principal = authenticator.authenticate(request);
         if (principal.isEmpty()) {
-            return Json.error(401, "unauthorized", "credentials required");
+            HttpResponse r = Json.error(401, "unauthorized", "credentials required (HTTP Basic)");
+            return new HttpResponse(r.status(), r.contentType(),
+                    Map.of("www-authenticate", "Basic realm=\"mgw admin\", charset=\"UTF-8\""), r.body());
         }
         // Reading needs only the viewer role, which every principal has; actions added later check theirs (403).
         if (!Json.isRead(request.method())) {

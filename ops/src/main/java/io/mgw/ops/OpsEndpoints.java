@@ -22,7 +22,7 @@ public final class OpsEndpoints {
      * @param readiness     the node's draining switch
      * @param checks        further readiness checks (Kafka, connectors...); may be empty
      * @param store         the message store; also checked for readiness via {@link Store#isHealthy()}
-     * @param authenticator who may use the admin API ({@link Authenticator#anonymousAdmin()} for now)
+     * @param authenticator who may use the admin API (the node's {@link BasicAuthenticator})
      */
     public static List<HttpEndpoint> create(
             PrometheusMeterRegistry metrics,

@@ -1,6 +1,7 @@
 package io.mgw.ops;
 
 import io.mgw.testkit.store.InMemoryStore;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -372,6 +373,32 @@ class OpsEndpointsIT {
         assertThat(get(l, "/api/v1/messages/" + ID).statusCode()).isEqualTo(401);
         assertThat(get(l, "/api/v1/messages/" + ID, "Authorization", "Bearer bad").statusCode()).isEqualTo(401);
         assertThat(get(l, "/api/v1/messages/" + ID, "Authorization", "Bearer good").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The node's authenticator over HTTP: the message trace asks for credentials (401 with a Basic challenge, so that a
+     * browser prompts), takes a user's, refuses a wrong password; metrics and health stay open to scrapers and probes.
+     */
+    @Test
+    void theMessageTraceNeedsAUserWhenTheConfigGrantsNoAnonymousRoleButMetricsAndHealthDoNot() throws Exception {
+        store.put(record());
+        BasicAuthenticator users = new BasicAuthenticator(registry);
+        users.update(List.of(new BasicAuthenticator.User("noc", io.mgw.core.config.PasswordHash.hash("s3cret"),
+                AdminRole.VIEWER)), Optional.empty());
+        HttpListener l = start(OpsEndpoints.create(registry, readiness, List.of(), store, users));
+        String good = "Basic " + java.util.Base64.getEncoder().encodeToString("noc:s3cret".getBytes(UTF_8));
+        String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("noc:guess".getBytes(UTF_8));
+
+        var none = get(l, "/api/v1/messages/" + ID);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("Basic realm="));
+        assertThat(get(l, "/api/v1/messages/" + ID, "Authorization", wrong).statusCode()).isEqualTo(401);
+        assertThat(get(l, "/api/v1/messages/" + ID, "Authorization", good).statusCode()).isEqualTo(200);
+        assertThat(get(l, "/metrics").statusCode()).isEqualTo(200);
+        assertThat(get(l, "/health/live").statusCode()).isEqualTo(200);
+        assertThat(registry.counter("gateway.http.auth.failed", "reason", "missing").count()).isEqualTo(1);
+        assertThat(registry.counter("gateway.http.auth.failed", "reason", "bad_password").count()).isEqualTo(1);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param connectors outbound connectors
  * @param routes     routing rules, in order
  * @param simulator  the built-in SMSC simulator to start inside the node (demo), if any
+ * @param admin      who may use the admin API
  */
 public record GatewayConfig(
         NodeConfig node,
@@ -25,9 +26,11 @@ public record GatewayConfig(
         List<AccountConfig> accounts,
         List<ConnectorConfig> connectors,
         List<RouteConfig> routes,
-        Optional<SimulatorConfig> simulator) {
+        Optional<SimulatorConfig> simulator,
+        AdminConfig admin) {
 
     public GatewayConfig {
+        java.util.Objects.requireNonNull(admin, "admin");
         accounts = List.copyOf(accounts);
         connectors = List.copyOf(connectors);
         routes = List.copyOf(routes);

@@ -1,6 +1,7 @@
 package io.mgw.server.config;
 
 import io.mgw.core.config.AccountConfig;
+import io.mgw.core.config.AdminConfig;
 import io.mgw.core.config.ConnectorConfig;
 import io.mgw.core.config.GatewayConfig;
 import io.mgw.core.config.KafkaConfig;
@@ -76,7 +77,7 @@ public final class ConfigLoader {
         }
         ConfigNode top = new ConfigNode(root, "", env);
         top.rejectUnknown(Set.of("node", "listeners", "kafka", "store", "accounts", "connectors", "routes",
-                "simulator"));
+                "simulator", "admin"));
 
         NodeConfig node = node(top.child("node"));
         ConfigNode listeners = top.child("listeners");
@@ -111,7 +112,56 @@ public final class ConfigLoader {
         Optional<SimulatorConfig> simulator = top.has("simulator")
                 ? Optional.of(simulator(top.child("simulator"))) : Optional.empty();
         kafka.validateDurability();
-        return new GatewayConfig(node, smpp, http, kafka, store, accounts, connectors, routes, simulator);
+        AdminConfig admin = admin(top.child("admin"), http.host());
+        return new GatewayConfig(node, smpp, http, kafka, store, accounts, connectors, routes, simulator, admin);
+    }
+
+    /**
+     * Admin API users (HTTP Basic) and the role of requests without credentials: by default {@code viewer} when the
+     * HTTP listener is on a loopback address (only this machine reaches it: the walkthrough's
+     * {@code curl http://127.0.0.1:8080/api/v1/messages/...}), else none (401 without credentials).
+     */
+    private static AdminConfig admin(ConfigNode n, String httpHost) {
+        n.rejectUnknown(Set.of("anonymous", "users"));
+        boolean loopback = httpHost.equals("localhost") || httpHost.startsWith("127.") || httpHost.equals("::1")
+                || httpHost.equals("[::1]");
+        String anonymous = n.string("anonymous", loopback ? "viewer" : "none");
+        if (!anonymous.equals("none") && !AdminConfig.ROLES.contains(anonymous)) {
+            throw n.child("anonymous").error("'" + anonymous + "' (expected: none, viewer, operator or admin)");
+        }
+        List<AdminConfig.User> users = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode u : n.list("users")) {
+            u.rejectUnknown(Set.of("name", "passwordHash", "password", "role"));
+            String name = u.requiredString("name");
+            if (name.isEmpty() || name.contains(":")) {
+                throw u.child("name").error("'" + name + "' (expected: not empty, without ':')");
+            }
+            if (!names.add(name)) {
+                throw u.child("name").error("duplicate admin user '" + name + "'");
+            }
+            String role = u.requiredString("role");
+            if (!AdminConfig.ROLES.contains(role)) {
+                throw u.child("role").error("'" + role + "' (expected: viewer, operator or admin)");
+            }
+            users.add(new AdminConfig.User(name, passwordHash(u), role));
+        }
+        return new AdminConfig(anonymous.equals("none") ? Optional.empty() : Optional.of(anonymous), users);
+    }
+
+    /** {@code passwordHash}, or a clear {@code password} (labs and tests) hashed here and never kept. */
+    private static String passwordHash(ConfigNode a) {
+        if (a.has("passwordHash")) {
+            String hash = a.requiredString("passwordHash");
+            if (!PasswordHash.isHash(hash)) {
+                throw a.child("passwordHash").error("not a pbkdf2-sha256 hash (make one with ./gateway hash-password)");
+            }
+            return hash;
+        }
+        if (a.has("password")) {
+            return PasswordHash.hash(a.requiredString("password"));
+        }
+        throw a.child("passwordHash").error("missing (required: passwordHash, or password for labs)");
     }
 
     private static NodeConfig node(ConfigNode n) {
@@ -253,18 +303,8 @@ public final class ConfigLoader {
             throw a.child("id").error("'" + id + "' is " + id.length()
                     + " characters (expected: at most 15, the SMPP system_id limit)");
         }
-        String hash;
-        if (a.has("passwordHash")) {
-            hash = a.requiredString("passwordHash");
-            if (!PasswordHash.isHash(hash)) {
-                throw a.child("passwordHash").error("not a pbkdf2-sha256 hash (make one with ./gateway hash-password)");
-            }
-        } else if (a.has("password")) {
-            // A clear password is accepted for labs and tests; it is hashed at load and never kept or logged.
-            hash = PasswordHash.hash(a.requiredString("password"));
-        } else {
-            throw a.child("passwordHash").error("missing (required: passwordHash, or password for labs)");
-        }
+        // a clear password is accepted for labs and tests; it is hashed at load and never kept or logged
+        String hash = passwordHash(a);
         for (ConfigNode ip : a.list("allowedIps")) {
             String v = ip.scalar().orElse("");
             if (!v.matches("[0-9a-fA-F:.]+(/\\d{1,3})?")) {

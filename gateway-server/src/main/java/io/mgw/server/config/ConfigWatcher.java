@@ -90,7 +90,8 @@ public final class ConfigWatcher implements AutoCloseable {
             }
             lastContent = content;
             GatewayConfig config = ConfigLoader.load(file);
-            log.info("config {} changed: applying routes, accounts, connector limits and sweep timing", file);
+            log.info("config {} changed: applying routes, accounts, connector limits, admin users and sweep timing",
+                    file);
             listener.accept(config);
             applied.increment();
             lastSuccessful = true;

@@ -76,6 +76,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void requestsWithoutCredentialsReadTheAdminApiOnlyWhenTheHttpListenerIsOnLoopback() {
+        assertThat(parse("{}").admin().anonymousRole()).contains("viewer");
+        assertThat(parse("listeners:\n  http: {host: \"::1\"}\n").admin().anonymousRole()).contains("viewer");
+        assertThat(parse("listeners:\n  http: {host: 0.0.0.0}\n").admin().anonymousRole()).isEmpty();
+        assertThat(parse("listeners:\n  http: {host: 10.1.2.3}\nadmin: {anonymous: operator}\n").admin()
+                .anonymousRole()).contains("operator");
+        assertThat(parse("admin: {anonymous: none}\n").admin().anonymousRole()).isEmpty();
+        assertThatThrownBy(() -> parse("admin: {anonymous: root}\n"))
+                .hasMessageContaining("admin.anonymous (line 1): 'root' (expected: none, viewer, operator or admin)");
+    }
+
+    @Test
+    void adminUsersHaveAHashedPasswordAndARole() {
+        GatewayConfig c = parse("""
+                admin:
+                  users:
+                    - {name: noc, password: s3cret, role: viewer}
+                    - {name: lead, passwordHash: "%s", role: admin}
+                """.formatted(PasswordHash.hash("x")));
+        assertThat(c.admin().users()).hasSize(2);
+        assertThat(PasswordHash.verify("s3cret", c.admin().users().get(0).passwordHash())).isTrue();
+        assertThat(c.admin().users().get(1).role()).isEqualTo("admin");
+        assertThat(c.admin().users().toString()).doesNotContain("pbkdf2");
+        assertThatThrownBy(() -> parse("admin:\n  users:\n    - {name: noc, password: x, role: boss}\n"))
+                .hasMessageContaining("admin.users[0].role (line 3): 'boss'");
+        assertThatThrownBy(() -> parse("admin:\n  users:\n    - {name: noc, role: viewer}\n"))
+                .hasMessageContaining("admin.users[0].passwordHash").hasMessageContaining("missing");
+        assertThatThrownBy(() -> parse("admin:\n  users:\n    - {name: \"a:b\", password: x, role: viewer}\n"))
+                .hasMessageContaining("admin.users[0].name");
+        assertThatThrownBy(() -> parse("""
+                admin:
+                  users:
+                    - {name: noc, password: x, role: viewer}
+                    - {name: noc, password: y, role: admin}
+                """)).hasMessageContaining("duplicate admin user 'noc'");
+    }
+
+    @Test
     void unknownKeyIsAnErrorWithItsLine() {
         assertThatThrownBy(() -> parse("node:\n  siteId: 1\n  sitId: 2\n"))
                 .isInstanceOf(ConfigException.class)
