@@ -171,6 +171,10 @@ public final class GatewayNode implements AutoCloseable {
         }
         if (config.http().enabled()) {
             applyAdmins(config.admin());
+            if (!config.http().loopback() && config.http().tls().isEmpty() && !config.admin().users().isEmpty()) {
+                log.warn("listeners.http on {} without tls: admin API passwords cross the network readable "
+                        + "(set listeners.http.tls)", config.http().host());
+            }
             List<HealthCheck> checks = List.of(
                     HealthCheck.of("routing", () -> routing.isReady()
                             ? HealthCheck.Result.up("Kafka consumers running")

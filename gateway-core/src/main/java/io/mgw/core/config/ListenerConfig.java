@@ -56,4 +56,9 @@ public record ListenerConfig(String host, int port, boolean enabled, boolean pla
         this(host, port, enabled, true, Optional.empty(), 0, DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
+
+    /** Whether {@link #host()} is a loopback address (only this machine can connect). */
+    public boolean loopback() {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
 }

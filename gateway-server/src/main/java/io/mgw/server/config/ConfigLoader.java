@@ -112,7 +112,7 @@ public final class ConfigLoader {
         Optional<SimulatorConfig> simulator = top.has("simulator")
                 ? Optional.of(simulator(top.child("simulator"))) : Optional.empty();
         kafka.validateDurability();
-        AdminConfig admin = admin(top.child("admin"), http.host());
+        AdminConfig admin = admin(top.child("admin"), http.loopback());
         return new GatewayConfig(node, smpp, http, kafka, store, accounts, connectors, routes, simulator, admin);
     }
 
@@ -121,10 +121,8 @@ public final class ConfigLoader {
      * HTTP listener is on a loopback address (only this machine reaches it: the walkthrough's
      * {@code curl http://127.0.0.1:8080/api/v1/messages/...}), else none (401 without credentials).
      */
-    private static AdminConfig admin(ConfigNode n, String httpHost) {
+    private static AdminConfig admin(ConfigNode n, boolean loopback) {
         n.rejectUnknown(Set.of("anonymous", "users"));
-        boolean loopback = httpHost.equals("localhost") || httpHost.startsWith("127.") || httpHost.equals("::1")
-                || httpHost.equals("[::1]");
         String anonymous = n.string("anonymous", loopback ? "viewer" : "none");
         if (!anonymous.equals("none") && !AdminConfig.ROLES.contains(anonymous)) {
             throw n.child("anonymous").error("'" + anonymous + "' (expected: none, viewer, operator or admin)");
