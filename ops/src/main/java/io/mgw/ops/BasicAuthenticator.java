@@ -102,8 +102,11 @@ public final class BasicAuthenticator implements Authenticator {
                 throw new IllegalArgumentException("duplicate admin user " + u.name());
             }
         }
-        users = new Users(Map.copyOf(byName), anonymous.map(r -> new AdminPrincipal("anonymous", r)));
-        remembered.clear();
+        Users next = new Users(Map.copyOf(byName), anonymous.map(r -> new AdminPrincipal("anonymous", r)));
+        synchronized (remembered) { // no sign-in checked against the old users is remembered after this
+            users = next;
+            remembered.clear();
+        }
     }
 
     @Override
@@ -156,11 +159,13 @@ public final class BasicAuthenticator implements Authenticator {
             return Optional.empty();
         }
         AdminPrincipal p = new AdminPrincipal(user.name(), user.role());
-        if (users == u) { // not replaced meanwhile
-            if (remembered.size() >= MAX_REMEMBERED) {
-                remembered.clear();
+        synchronized (remembered) {
+            if (users == u) { // not replaced meanwhile
+                if (remembered.size() >= MAX_REMEMBERED) {
+                    remembered.clear();
+                }
+                remembered.put(key, new Remembered(p, now + REMEMBER_NANOS));
             }
-            remembered.put(key, new Remembered(p, now + REMEMBER_NANOS));
         }
         return Optional.of(p);
     }
