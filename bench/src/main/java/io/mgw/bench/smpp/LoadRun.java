@@ -290,7 +290,7 @@ final class LoadRun implements NettyBind.Events {
           messageNo++;
           partIndex = 0;
         }
-        if (!admitted) {
+        if (!admitted && !bind.window().tryAcquire()) {
           flush(tx); // what is queued must go out before waiting for a permit its responses release
           if (!acquire(bind.window(), sendEnd)) {
             break; // the end came while the window was full
