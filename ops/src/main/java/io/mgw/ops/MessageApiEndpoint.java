@@ -35,7 +35,14 @@ import org.slf4j.LoggerFactory;
 public final class MessageApiEndpoint implements HttpEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(MessageApiEndpoint.class);
+    /**
+     * The admin API's audit trail (ARCHITECTURE.md §9), a logger of its own so that it can be sent elsewhere: who read
+     * which message, from where, and the answer. Refused requests are logged too, at most ten lines a minute (their
+     * counts are in {@code gateway.http.auth.failed}).
+     */
+    private static final Logger audit = LoggerFactory.getLogger("mgw.audit");
     private final LimitedLog storeFailedLog = LimitedLog.warn(log);
+    private final LimitedLog refusedLog = LimitedLog.warn(audit);
 
     /** Mount point. */
     public static final String PREFIX = "/api/v1/messages";
@@ -64,17 +71,38 @@ public final class MessageApiEndpoint implements HttpEndpoint {
 
     @Override
     public CompletionStage<HttpResponse> handle(HttpRequest request) {
-        return CompletableFuture.completedFuture(answer(request));
-    }
-
-    private HttpResponse answer(HttpRequest request) {
         Optional<AdminPrincipal> principal = authenticator.authenticate(request);
         if (principal.isEmpty()) {
+            refusedLog.log("admin API: refused (no valid credentials) from {}: {} {}", address(request),
+                    request.method(), printable(request.path()));
             HttpResponse r = Json.error(401, "unauthorized", "credentials required (HTTP Basic)");
-            return new HttpResponse(r.status(), r.contentType(),
-                    Map.of("www-authenticate", "Basic realm=\"mgw admin\", charset=\"UTF-8\""), r.body());
+            return CompletableFuture.completedFuture(new HttpResponse(r.status(), r.contentType(),
+                    Map.of("www-authenticate", "Basic realm=\"mgw admin\", charset=\"UTF-8\""), r.body()));
         }
-        // Reading needs only the viewer role, which every principal has; actions added later check theirs (403).
+        HttpResponse response = answer(request);
+        AdminPrincipal p = principal.get();
+        audit.info("admin API: {} ({}) from {}: {} {} -> {}", p.name(),
+                p.role().name().toLowerCase(java.util.Locale.ROOT), address(request), request.method(),
+                printable(request.path()), response.status());
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** The path as it may go into a log line: control characters (a decoded %0A) as '?', so no line is forged. */
+    static String printable(String path) {
+        StringBuilder b = new StringBuilder(Math.min(path.length(), 200));
+        for (int i = 0; i < path.length() && i < 200; i++) {
+            char c = path.charAt(i);
+            b.append(c < 0x20 || c == 0x7F ? '?' : c);
+        }
+        return path.length() > 200 ? b.append("...").toString() : b.toString();
+    }
+
+    private static String address(HttpRequest request) {
+        return request.remote() == null ? "?" : request.remote().getAddress().getHostAddress();
+    }
+
+    /** The answer to a caller signed in: reading needs only the viewer role, which every principal has. */
+    private HttpResponse answer(HttpRequest request) {
         if (!Json.isRead(request.method())) {
             return Json.methodNotAllowed(request.method());
         }

@@ -401,6 +401,39 @@ class OpsEndpointsIT {
         assertThat(registry.counter("gateway.http.auth.failed", "reason", "bad_password").count()).isEqualTo(1);
     }
 
+    /** Who read what, from where, with the answer; refusals too; a path cannot forge a line. */
+    @Test
+    void theAdminApiKeepsAnAuditTrail() throws Exception {
+        store.put(record());
+        ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("mgw.audit");
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        audit.addAppender(lines);
+        ch.qos.logback.classic.Level level = audit.getLevel();
+        audit.setLevel(ch.qos.logback.classic.Level.INFO); // as the node's logback.xml has it
+        try {
+            BasicAuthenticator users = new BasicAuthenticator(registry);
+            users.update(List.of(new BasicAuthenticator.User("noc", io.mgw.core.config.PasswordHash.hash("s3cret"),
+                    AdminRole.VIEWER)), Optional.empty());
+            HttpListener l = start(List.of(new MessageApiEndpoint(store, users)));
+            String good = "Basic " + java.util.Base64.getEncoder().encodeToString("noc:s3cret".getBytes(UTF_8));
+
+            get(l, "/api/v1/messages/" + ID, "Authorization", good);
+            get(l, "/api/v1/messages/" + ID);
+            get(l, "/api/v1/messages/%0A2026-11-25%20forged", "Authorization", good);
+
+            assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .containsExactly(
+                            "admin API: noc (viewer) from 127.0.0.1: GET /api/v1/messages/" + ID + " -> 200",
+                            "admin API: refused (no valid credentials) from 127.0.0.1: GET /api/v1/messages/" + ID,
+                            "admin API: noc (viewer) from 127.0.0.1: GET /api/v1/messages/?2026-11-25 forged -> 400");
+        } finally {
+            audit.detachAppender(lines);
+            audit.setLevel(level);
+        }
+    }
+
     @Test
     void anonymousAdminLetsEveryoneIn() {
         Optional<AdminPrincipal> p = Authenticator.anonymousAdmin().authenticate(null);
