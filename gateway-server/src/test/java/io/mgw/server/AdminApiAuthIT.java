@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin API of a node whose config grants requests without credentials nothing (as it must when its HTTP
- * listener is reachable from other machines): the message trace asks for a user, metrics and health do not, and a
- * config reload replaces the users.
+ * listener is reachable from other machines): the message trace asks for a user, metrics and health do not (health
+ * shows its checks' texts to users only), and a config reload replaces the users.
  */
 class AdminApiAuthIT {
 
@@ -66,11 +66,16 @@ class AdminApiAuthIT {
                 .isEqualTo(404);
         assertThat(get("/metrics", null, null).statusCode()).isEqualTo(200);
         assertThat(get("/health/live", null, null).statusCode()).isEqualTo(200);
+        // the checks' texts only to a user; a probe gets the statuses
+        assertThat(get("/health", null, null).body()).contains("\"routing\":{\"status\":\"UP\"}")
+                .doesNotContain("detail");
+        assertThat(get("/health", "noc", "first").body()).contains("\"detail\":\"Kafka consumers running\"");
 
         node.reload(NodeFixture.demo(dataDir, "", "", admin("second")));
 
         assertThat(get(NO_SUCH_MESSAGE, "noc", "first").statusCode()).isEqualTo(401);
         assertThat(get(NO_SUCH_MESSAGE, "noc", "second").statusCode()).isEqualTo(404);
+        // the probes without credentials are not refusals
         assertThat(node.meters().scrape()).contains("gateway_http_auth_failed_total{reason=\"bad_password\"} 2.0")
                 .contains("gateway_http_auth_failed_total{reason=\"missing\"} 1.0");
     }

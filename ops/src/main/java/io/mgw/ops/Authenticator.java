@@ -16,9 +16,27 @@ public interface Authenticator {
     /** The caller, or empty if the request carries no valid credentials. */
     Optional<AdminPrincipal> authenticate(HttpRequest request);
 
+    /**
+     * Who a request without credentials is, without counting it as a refusal (for endpoints open to everyone that
+     * show more to those who may read the admin API, such as {@code /health}).
+     */
+    default Optional<AdminPrincipal> anonymous() {
+        return Optional.empty();
+    }
+
     /** Lets every caller in as "anonymous" with the admin role (tests of endpoints that are not about access). */
     static Authenticator anonymousAdmin() {
-        AdminPrincipal anonymous = new AdminPrincipal("anonymous", AdminRole.ADMIN);
-        return request -> Optional.of(anonymous);
+        Optional<AdminPrincipal> anonymous = Optional.of(new AdminPrincipal("anonymous", AdminRole.ADMIN));
+        return new Authenticator() {
+            @Override
+            public Optional<AdminPrincipal> authenticate(HttpRequest request) {
+                return anonymous;
+            }
+
+            @Override
+            public Optional<AdminPrincipal> anonymous() {
+                return anonymous;
+            }
+        };
     }
 }

@@ -110,6 +110,11 @@ public final class BasicAuthenticator implements Authenticator {
     }
 
     @Override
+    public Optional<AdminPrincipal> anonymous() {
+        return users.anonymous();
+    }
+
+    @Override
     public Optional<AdminPrincipal> authenticate(HttpRequest request) {
         Users u = users;
         Optional<String> header = request.header("authorization");

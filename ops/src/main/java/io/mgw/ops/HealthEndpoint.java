@@ -26,7 +26,9 @@ import java.util.concurrent.CompletionStage;
  *       (503).</li>
  * </ul>
  *
- * Other methods get 405, other paths below /health 404.
+ * Other methods get 405, other paths below /health 404. The checks' {@code detail} texts (which may name paths, hosts
+ * or an exception's message) are shown only to callers who may read the admin API: signed in, or anonymous where the
+ * config grants that ({@link Authenticator#anonymous}); probes and everyone else get the statuses and codes alone.
  */
 public final class HealthEndpoint implements HttpEndpoint {
 
@@ -35,12 +37,20 @@ public final class HealthEndpoint implements HttpEndpoint {
 
     private final Readiness readiness;
     private final List<HealthCheck> checks;
+    private final Authenticator details;
+
+    /** As below, the details shown to every caller. */
+    public HealthEndpoint(Readiness readiness, List<? extends HealthCheck> checks) {
+        this(readiness, checks, Authenticator.anonymousAdmin());
+    }
 
     /**
      * @param readiness the node's draining switch
      * @param checks    readiness checks, reported in this order; names must be unique
+     * @param details   who may see the checks' details
      */
-    public HealthEndpoint(Readiness readiness, List<? extends HealthCheck> checks) {
+    public HealthEndpoint(Readiness readiness, List<? extends HealthCheck> checks, Authenticator details) {
+        this.details = requireNonNull(details, "details");
         this.readiness = requireNonNull(readiness, "readiness");
         this.checks = List.copyOf(requireNonNull(checks, "checks"));
         long distinct = this.checks.stream().map(HealthCheck::name).distinct().count();
@@ -64,23 +74,29 @@ public final class HealthEndpoint implements HttpEndpoint {
         if (!Json.isRead(request.method())) {
             return CompletableFuture.completedFuture(Json.methodNotAllowed(request.method()));
         }
+        // without credentials, ask who an anonymous caller is rather than authenticate: a probe is not a refusal
+        boolean detailed = request.header("authorization").isPresent()
+                ? details.authenticate(request).isPresent() : details.anonymous().isPresent();
         HttpResponse response = switch (request.path()) {
-            case PREFIX -> overall();
-            case PREFIX + "/live" -> live();
-            case PREFIX + "/ready" -> overall();
+            case PREFIX -> overall(detailed);
+            case PREFIX + "/live" -> live(detailed);
+            case PREFIX + "/ready" -> overall(detailed);
             default -> Json.error(404, "not_found", "no such health resource: " + request.path());
         };
         return CompletableFuture.completedFuture(response);
     }
 
-    private HttpResponse live() {
+    private HttpResponse live(boolean detailed) {
         ObjectNode root = Json.object();
         ObjectNode failing = Json.object();
         for (HealthCheck c : checks) {
             if (c.liveness()) {
                 HealthCheck.Result r = run(c);
                 if (!r.up()) {
-                    failing.putObject(c.name()).put("status", "DOWN").put("detail", r.detail());
+                    ObjectNode n = failing.putObject(c.name()).put("status", "DOWN");
+                    if (detailed) {
+                        n.put("detail", r.detail());
+                    }
                 }
             }
         }
@@ -91,7 +107,7 @@ public final class HealthEndpoint implements HttpEndpoint {
         return Json.response(503, root);
     }
 
-    private HttpResponse overall() {
+    private HttpResponse overall(boolean detailed) {
         Map<String, HealthCheck.Result> results = runChecks();
         boolean draining = readiness.isDraining();
         boolean ready = !draining && results.values().stream().allMatch(HealthCheck.Result::up);
@@ -102,9 +118,12 @@ public final class HealthEndpoint implements HttpEndpoint {
                 .put("ready", ready)
                 .put("draining", draining);
         ObjectNode checksNode = root.putObject("checks");
-        results.forEach((name, r) -> checksNode.putObject(name)
-                .put("status", r.up() ? "UP" : "DOWN")
-                .put("detail", r.detail()));
+        results.forEach((name, r) -> {
+            ObjectNode n = checksNode.putObject(name).put("status", r.up() ? "UP" : "DOWN");
+            if (detailed) {
+                n.put("detail", r.detail());
+            }
+        });
         return Json.response(ready ? 200 : 503, root);
     }
 

@@ -36,7 +36,7 @@ public final class OpsEndpoints {
         all.addAll(requireNonNull(checks, "checks"));
         return List.of(
                 new MetricsEndpoint(metrics),
-                new HealthEndpoint(readiness, all),
+                new HealthEndpoint(readiness, all, authenticator),
                 new MessageApiEndpoint(store, authenticator));
     }
 

@@ -14,7 +14,13 @@ import org.junit.jupiter.api.Test;
 class HealthEndpointTest {
 
     private static HttpResponse call(HealthEndpoint endpoint, String method, String path) {
-        return endpoint.handle(new HttpRequest(method, path, Map.of(), Map.of(), new byte[0],
+        return call(endpoint, method, path, null);
+    }
+
+    private static HttpResponse call(HealthEndpoint endpoint, String method, String path, String authorization) {
+        Map<String, List<String>> headers = authorization == null ? Map.of()
+                : Map.of("authorization", List.of(authorization));
+        return endpoint.handle(new HttpRequest(method, path, Map.of(), headers, new byte[0],
                 new InetSocketAddress("127.0.0.1", 1))).toCompletableFuture().join();
     }
 
@@ -36,6 +42,38 @@ class HealthEndpointTest {
 
         assertThat(r.status()).isEqualTo(503);
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("\"odd\":{\"status\":\"DOWN\"");
+    }
+
+    /** Probes and strangers get statuses and codes; the detail texts only callers who may read the admin API. */
+    @Test
+    void detailsAreShownOnlyToCallersWhoMayReadTheAdminApi() {
+        BasicAuthenticator users = new BasicAuthenticator(
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                (password, hash) -> hash.equals("h:" + password), System::nanoTime);
+        users.update(List.of(new BasicAuthenticator.User("noc", "h:secret", AdminRole.VIEWER)),
+                java.util.Optional.empty());
+        HealthEndpoint endpoint = new HealthEndpoint(new Readiness(), List.of(
+                HealthCheck.of("store", () -> HealthCheck.Result.down("writes refused: disk full on /srv/mgw")),
+                HealthCheck.liveness("consumers", () -> HealthCheck.Result.down("egress a: bug at 10.0.0.7"))),
+                users);
+        String signedIn = "Basic " + java.util.Base64.getEncoder().encodeToString("noc:secret".getBytes(
+                StandardCharsets.UTF_8));
+
+        for (String path : List.of("/health", "/health/ready", "/health/live")) {
+            HttpResponse stranger = call(endpoint, "GET", path, null);
+            assertThat(stranger.status()).isEqualTo(503);
+            assertThat(new String(stranger.body(), StandardCharsets.UTF_8))
+                    .contains("\"consumers\":{\"status\":\"DOWN\"").doesNotContain("detail")
+                    .doesNotContain("10.0.0.7");
+            assertThat(new String(call(endpoint, "GET", path, signedIn).body(), StandardCharsets.UTF_8))
+                    .contains("\"detail\":\"egress a: bug at 10.0.0.7\"");
+        }
+        assertThat(new String(call(endpoint, "GET", "/health", "Basic bm9jOndyb25n").body(), StandardCharsets.UTF_8))
+                .as("a wrong password").doesNotContain("detail");
+
+        users.update(List.of(), java.util.Optional.of(AdminRole.VIEWER)); // anonymous viewers, as on loopback
+        assertThat(new String(call(endpoint, "GET", "/health", null).body(), StandardCharsets.UTF_8))
+                .contains("\"detail\":\"writes refused: disk full on /srv/mgw\"");
     }
 
     @Test
