@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  *   run [--config FILE]         start a node (default config/demo.yaml); SIGTERM drains, then exits 0
  *   sim smsc [flags]            run the SMSC simulator alone (flags: see SmscSimulator)
  *   send [flags]                submit one SMS over SMPP and wait for its receipt (walkthrough client)
- *   hash-password PASSWORD      print a password hash for the config file
+ *   hash-password [PASSWORD]    print a password hash for the config file (without PASSWORD: read from the
+ *                               terminal without echo, or the first line of standard input)
  * </pre>
  */
 public final class Main {
@@ -36,12 +37,18 @@ public final class Main {
             }
             case "send" -> System.exit(SmppSendCommand.run(rest));
             case "hash-password" -> {
-                if (rest.length != 1) {
-                    usage("hash-password PASSWORD");
+                if (rest.length > 1) {
+                    usage("hash-password [PASSWORD]   (without it: read from the terminal or standard input)");
                 }
-                System.out.println(PasswordHash.hash(rest[0]));
+                String hash = hashPassword(rest, System.console(),
+                        new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                                java.nio.charset.StandardCharsets.UTF_8)));
+                if (hash == null) {
+                    usage("hash-password [PASSWORD]   (no password given)");
+                }
+                System.out.println(hash);
             }
-            default -> usage("run [--config FILE] | sim smsc [...] | send [...] | hash-password PASSWORD");
+            default -> usage("run [--config FILE] | sim smsc [...] | send [...] | hash-password [PASSWORD]");
         }
     }
 
@@ -76,6 +83,25 @@ public final class Main {
             System.exit(1);
         }
         stopped.await();
+    }
+
+    /**
+     * The hash of the password given as the argument or, without one (so that it stays out of the shell's history
+     * and the process list), typed at the terminal without echo or read as the first line of {@code in}; null when
+     * none is given or it is empty.
+     */
+    static String hashPassword(String[] args, java.io.Console console, java.io.BufferedReader in)
+            throws java.io.IOException {
+        String password;
+        if (args.length == 1) {
+            password = args[0];
+        } else if (console != null) {
+            char[] typed = console.readPassword("password: ");
+            password = typed == null ? null : new String(typed);
+        } else {
+            password = in.readLine();
+        }
+        return password == null || password.isEmpty() ? null : PasswordHash.hash(password);
     }
 
     private static void usage(String text) {
