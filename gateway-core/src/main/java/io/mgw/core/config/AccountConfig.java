@@ -53,4 +53,12 @@ public record AccountConfig(
         }
         return false;
     }
+
+    /** Without the password hash. */
+    @Override
+    public String toString() {
+        return "AccountConfig[id=" + id + ", allowedIps=" + allowedIps + ", maxSegmentsPerSecond="
+                + maxSegmentsPerSecond + ", window=" + window + ", maxBinds=" + maxBinds + ", allowedDestinations="
+                + allowedDestinations + ", idFormat=" + idFormat + ", defaultValidity=" + defaultValidity + "]";
+    }
 }

@@ -40,4 +40,11 @@ public record ConnectorConfig(String id, String type, int tps, int partitions, M
             throw new IllegalArgumentException("connectors." + id + "." + key + ": '" + v + "' (expected: an integer)");
         }
     }
+
+    /** Secret settings (the bind password) masked. */
+    @Override
+    public String toString() {
+        return "ConnectorConfig[id=" + id + ", type=" + type + ", tps=" + tps + ", partitions=" + partitions
+                + ", settings=" + Secrets.masked(settings) + "]";
+    }
 }

@@ -48,4 +48,13 @@ public record KafkaConfig(
                     + " (expected: >= 2 on a cluster; set kafka.allowWeakDurability: true to accept)");
         }
     }
+
+    /** Secret client settings (SASL logins, key passwords) masked. */
+    @Override
+    public String toString() {
+        return "KafkaConfig[bootstrap=" + bootstrap.orElse("(embedded)") + ", replicationFactor=" + replicationFactor
+                + ", minInsyncReplicas=" + minInsyncReplicas + ", allowWeakDurability=" + allowWeakDurability
+                + ", ingressPartitions=" + ingressPartitions + ", deliverPartitions=" + deliverPartitions
+                + ", producer=" + Secrets.masked(producer) + ", consumer=" + Secrets.masked(consumer) + "]";
+    }
 }

@@ -30,4 +30,13 @@ public record StoreConfig(String type, Optional<String> url, String user, String
         this(type, url, user, password, poolSize, retentionDays, DEFAULT_SWEEP_INTERVAL, DEFAULT_EXPIRY_GRACE,
                 DEFAULT_EXPIRY_TAKEOVER);
     }
+
+    /** The password masked. */
+    @Override
+    public String toString() {
+        return "StoreConfig[type=" + type + ", url=" + url.map(Secrets::maskUrl).orElse("(default)") + ", user="
+                + user + ", password=" + (password.isEmpty() ? "" : Secrets.MASK) + ", poolSize=" + poolSize
+                + ", retentionDays=" + retentionDays + ", sweepInterval=" + sweepInterval + ", expiryGrace="
+                + expiryGrace + ", expiryTakeover=" + expiryTakeover + "]";
+    }
 }
