@@ -37,6 +37,13 @@ final class Json {
         return new HttpResponse(r.status(), r.contentType(), Map.of("allow", "GET, HEAD"), r.body());
     }
 
+    /** 401 with a Basic challenge, so that a browser asks for a user. */
+    static HttpResponse unauthorized() {
+        HttpResponse r = error(401, "unauthorized", "credentials required (HTTP Basic)");
+        return new HttpResponse(r.status(), r.contentType(),
+                Map.of("www-authenticate", "Basic realm=\"mgw admin\", charset=\"UTF-8\""), r.body());
+    }
+
     static boolean isRead(String method) {
         return method.equals("GET") || method.equals("HEAD");
     }

@@ -9,7 +9,7 @@ import io.mgw.core.log.LimitedLog;
 import io.mgw.core.model.MessageId;
 import io.mgw.core.store.MessageRecord;
 import io.mgw.core.store.Store;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,14 +75,12 @@ public final class MessageApiEndpoint implements HttpEndpoint {
         if (principal.isEmpty()) {
             refusedLog.log("admin API: refused (no valid credentials) from {}: {} {}", address(request),
                     request.method(), printable(request.path()));
-            HttpResponse r = Json.error(401, "unauthorized", "credentials required (HTTP Basic)");
-            return CompletableFuture.completedFuture(new HttpResponse(r.status(), r.contentType(),
-                    Map.of("www-authenticate", "Basic realm=\"mgw admin\", charset=\"UTF-8\""), r.body()));
+            return CompletableFuture.completedFuture(Json.unauthorized());
         }
         HttpResponse response = answer(request);
         AdminPrincipal p = principal.get();
         audit.info("admin API: {} ({}) from {}: {} {} -> {}", p.name(),
-                p.role().name().toLowerCase(java.util.Locale.ROOT), address(request), request.method(),
+                p.role().name().toLowerCase(Locale.ROOT), address(request), request.method(),
                 printable(request.path()), response.status());
         return CompletableFuture.completedFuture(response);
     }

@@ -312,7 +312,7 @@ final class LoadRun implements NettyBind.Events {
         if (b.netty() != null) {
           b.netty().enqueue(part, intendedAt, measured);
         } else {
-          senders.execute(() -> submit(b, part, intendedAt, measured, perSecond));
+          senders.execute(() -> submit(b, part, intendedAt, measured));
         }
         slot++;
       }
@@ -445,8 +445,7 @@ final class LoadRun implements NettyBind.Events {
     }
   }
 
-  private void submit(Bind bind, MessageFactory.Part part, long intended, boolean measured,
-      PerSecondCounter perSecond) {
+  private void submit(Bind bind, MessageFactory.Part part, long intended, boolean measured) {
     long sent = System.nanoTime();
     int status = -1;
     try {

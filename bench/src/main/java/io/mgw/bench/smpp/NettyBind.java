@@ -13,10 +13,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,8 +47,10 @@ import java.util.concurrent.TimeoutException;
  * <p>What it speaks (SMPP 3.4): bind_transmitter/receiver/transceiver and their responses, submit_sm out and
  * submit_sm_resp in (a generic_nack for a submit counts as its response), deliver_sm in (answered ROK), data_sm in
  * (answered ESME_RINVCMDID: the tool does not take it), enquire_link both ways, unbind both ways; any other request is
- * answered generic_nack ESME_RINVCMDID. Threading: {@link #enqueue} and {@link #flush} on the dispatcher thread
- * only; everything else on the event loop.
+ * answered generic_nack ESME_RINVCMDID. The PDUs are written and read here, not with protocol-smpp's
+ * {@code PduWriter}/{@code PduBodyReader}: a load tool that shares the server's codec would share its mistakes
+ * too (as jSMPP did not), and writing into the ByteBuf saves a copy per PDU. Threading: {@link #enqueue} and
+ * {@link #flush} on the dispatcher thread only; everything else on the event loop.
  */
 final class NettyBind {
 
@@ -468,9 +473,8 @@ final class NettyBind {
 
   /** Creates the one event loop a run's binds share. */
   static EventLoopGroup group() {
-    return new io.netty.channel.MultiThreadIoEventLoopGroup(1,
-        new io.netty.util.concurrent.DefaultThreadFactory("smpp-load-io", true),
-        io.netty.channel.nio.NioIoHandler.newFactory());
+    return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("smpp-load-io", true),
+        NioIoHandler.newFactory());
   }
 
   @Override

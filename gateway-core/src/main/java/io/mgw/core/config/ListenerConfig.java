@@ -2,6 +2,8 @@ package io.mgw.core.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
@@ -57,8 +59,16 @@ public record ListenerConfig(String host, int port, boolean enabled, boolean pla
                 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
-    /** Whether {@link #host()} is a loopback address (only this machine can connect). */
+    /**
+     * Whether {@link #host()} is a loopback address (only this machine can connect): 127.0.0.0/8, ::1 in any spelling,
+     * or a name that resolves to one; false for a name that does not resolve.
+     */
     public boolean loopback() {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+        try {
+            return InetAddress.getByName(host.startsWith("[") && host.endsWith("]")
+                    ? host.substring(1, host.length() - 1) : host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.mgw.core.config;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 
 /**
  * Keeps secrets out of the config records' {@code toString} (ARCHITECTURE.md §8: secrets never reach logs): a
@@ -32,6 +33,6 @@ public final class Secrets {
 
     /** A JDBC or other URL with the value of any {@code password=} parameter masked. */
     public static String maskUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1" + MASK.replace("*", "\\*"));
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1" + Matcher.quoteReplacement(MASK));
     }
 }

@@ -79,6 +79,9 @@ class ConfigLoaderTest {
     void requestsWithoutCredentialsReadTheAdminApiOnlyWhenTheHttpListenerIsOnLoopback() {
         assertThat(parse("{}").admin().anonymousRole()).contains("viewer");
         assertThat(parse("listeners:\n  http: {host: \"::1\"}\n").admin().anonymousRole()).contains("viewer");
+        assertThat(parse("listeners:\n  http: {host: \"0:0:0:0:0:0:0:1\"}\n").admin().anonymousRole())
+                .contains("viewer");
+        assertThat(parse("listeners:\n  http: {host: 127.0.0.2}\n").admin().anonymousRole()).contains("viewer");
         assertThat(parse("listeners:\n  http: {host: 0.0.0.0}\n").admin().anonymousRole()).isEmpty();
         assertThat(parse("listeners:\n  http: {host: 10.1.2.3}\nadmin: {anonymous: operator}\n").admin()
                 .anonymousRole()).contains("operator");
